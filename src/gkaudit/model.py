@@ -1,0 +1,291 @@
+"""The domain: sites, plans and rules going in; verdicts, results and reports coming out.
+
+Everything here is a frozen pydantic model, so a report can be written, read back and compared
+without loss. The JSON form of `Report` is the public contract `gkaudit.report/1`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    """Base of every model: immutable, and strict about unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Status(StrEnum):
+    """What one rule concluded about one site."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"
+    ERROR = "error"  # inconclusive: the site or the network did not let us decide
+    SKIP = "skip"  # the rule does not apply to this site's kind
+
+
+#: Worst first; used to order findings and to compare against `--fail-on`.
+STATUS_RANK: dict[Status, int] = {
+    Status.FAIL: 4,
+    Status.ERROR: 3,
+    Status.WARN: 2,
+    Status.PASS: 1,
+    Status.SKIP: 0,
+}
+
+
+class Severity(StrEnum):
+    """How much a failed rule weighs: an `error` rule fails, a `warning` rule warns."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class SiteKind(StrEnum):
+    """The kind of body that runs a portal; rules apply to some kinds only."""
+
+    CITY = "city"
+    DISTRICT = "district"
+    DEPARTMENT = "department"
+
+
+class Family(StrEnum):
+    """IP address family a page is fetched over."""
+
+    IPV4 = "ipv4"
+    IPV6 = "ipv6"
+
+
+# --- input: sites and plans -------------------------------------------------------------------
+
+
+class Hints(Frozen):
+    """URLs an inspector gives where discovery from the home page cannot find a column."""
+
+    disclosure_url: str | None = None
+    business_relief_url: str | None = None
+    interpretation_url: str | None = None
+    annual_report_url: str | None = None
+
+
+class Site(Frozen):
+    """One portal from `sites.yaml`."""
+
+    id: str
+    name: str
+    url: str
+    kind: SiteKind
+    hints: Hints = Hints()
+
+
+class Rule(Frozen):
+    """One requirement of a plan, tested by the check it names with the params it gives."""
+
+    id: str
+    title: str
+    clause: str
+    check: str
+    params: dict[str, Any] = {}
+    severity: Severity = Severity.ERROR
+    applies_to: tuple[SiteKind, ...] = tuple(SiteKind)
+
+
+class Plan(Frozen):
+    """The rules of one openness plan, and the document they encode."""
+
+    title: str
+    document: str
+    source: str = ""
+    rules: tuple[Rule, ...]
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+class DnsEvidence(Frozen):
+    """A DNS answer: the name asked, the CNAME chain followed, the addresses or the failure."""
+
+    kind: Literal["dns"] = "dns"
+    name: str
+    type: str
+    outcome: str = "answer"  # answer | nxdomain | nodata | timeout | servfail | error
+    chain: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()
+
+
+class HttpEvidence(Frozen):
+    """One fetch: where it went, over which family, what came back, how it got there."""
+
+    kind: Literal["http"] = "http"
+    url: str
+    family: Family | None = None
+    status: int | None = None
+    final_url: str | None = None
+    address: str | None = None
+    redirects: tuple[str, ...] = ()
+    error: str | None = None
+    elapsed_ms: float | None = None
+
+
+class HtmlEvidence(Frozen):
+    """Something seen (or looked for) in a page: a link, a title, a missing section."""
+
+    kind: Literal["html"] = "html"
+    url: str
+    text: str
+    href: str | None = None
+
+
+class NoteEvidence(Frozen):
+    """A sentence that explains a verdict where no fetch or answer says it better."""
+
+    kind: Literal["note"] = "note"
+    text: str
+
+
+Evidence = Annotated[
+    DnsEvidence | HttpEvidence | HtmlEvidence | NoteEvidence, Field(discriminator="kind")
+]
+Metric = int | float | str | bool | None
+
+
+# --- output: verdicts, results, reports -------------------------------------------------------
+
+
+class Verdict(Frozen):
+    """What a check returns: a status, one line of explanation, the evidence and metrics.
+
+    The engine turns it into a `Result` by stamping the rule's id, clause and severity.
+    """
+
+    status: Status
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+    metrics: dict[str, Metric] = {}
+
+    @classmethod
+    def passed(
+        cls, message: str, evidence: tuple[Evidence, ...] | list[Evidence] = (), **metrics: Metric
+    ) -> Verdict:
+        return cls(status=Status.PASS, message=message, evidence=tuple(evidence), metrics=metrics)
+
+    @classmethod
+    def failed(
+        cls, message: str, evidence: tuple[Evidence, ...] | list[Evidence] = (), **metrics: Metric
+    ) -> Verdict:
+        return cls(status=Status.FAIL, message=message, evidence=tuple(evidence), metrics=metrics)
+
+    @classmethod
+    def warned(
+        cls, message: str, evidence: tuple[Evidence, ...] | list[Evidence] = (), **metrics: Metric
+    ) -> Verdict:
+        return cls(status=Status.WARN, message=message, evidence=tuple(evidence), metrics=metrics)
+
+    @classmethod
+    def inconclusive(
+        cls, message: str, evidence: tuple[Evidence, ...] | list[Evidence] = (), **metrics: Metric
+    ) -> Verdict:
+        """The site or the network did not let us decide: reported as `error`, never `fail`."""
+        return cls(status=Status.ERROR, message=message, evidence=tuple(evidence), metrics=metrics)
+
+
+class Result(Frozen):
+    """One rule's verdict on one site, as it appears in the report."""
+
+    rule: str
+    title: str
+    clause: str
+    severity: Severity
+    status: Status
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+    metrics: dict[str, Metric] = {}
+
+
+class SiteReport(Frozen):
+    """A site and every result about it, one per rule of the plan."""
+
+    id: str
+    name: str
+    url: str
+    kind: SiteKind
+    results: tuple[Result, ...]
+
+
+class ToolInfo(Frozen):
+    name: str = "gkaudit"
+    version: str
+
+
+class PlanInfo(Frozen):
+    title: str
+    document: str
+    source: str
+
+
+class Summary(Frozen):
+    """Counts of results by status over the whole report."""
+
+    sites: int
+    pass_: int = Field(0, alias="pass")
+    fail: int = 0
+    warn: int = 0
+    error: int = 0
+    skip: int = 0
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @classmethod
+    def of(cls, sites: tuple[SiteReport, ...] | list[SiteReport]) -> Summary:
+        counts = dict.fromkeys(Status, 0)
+        for site in sites:
+            for result in site.results:
+                counts[result.status] += 1
+        return cls(
+            sites=len(sites),
+            pass_=counts[Status.PASS],
+            fail=counts[Status.FAIL],
+            warn=counts[Status.WARN],
+            error=counts[Status.ERROR],
+            skip=counts[Status.SKIP],
+        )
+
+    def count(self, status: Status) -> int:
+        return int(getattr(self, "pass_" if status is Status.PASS else status.value))
+
+
+REPORT_SCHEMA = "gkaudit.report/1"
+
+
+class Report(Frozen):
+    """Every result of one run, plus when, against which plan, with which tool version."""
+
+    schema_: Literal["gkaudit.report/1"] = Field(REPORT_SCHEMA, alias="schema")
+    tool: ToolInfo
+    plan: PlanInfo
+    as_of: dt.date
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    sites: tuple[SiteReport, ...]
+    summary: Summary
+    #: True when the run was interrupted: the sites listed are complete, the others are missing.
+    incomplete: bool = False
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    def to_json(self) -> str:
+        """The `gkaudit.report/1` document."""
+        return self.model_dump_json(by_alias=True, indent=2, exclude_defaults=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Report:
+        return cls.model_validate_json(text)
+
+    def results(self) -> list[tuple[SiteReport, Result]]:
+        """Every (site, result) pair, in report order."""
+        return [(site, result) for site in self.sites for result in site.results]
