@@ -7,10 +7,12 @@ without loss. The JSON form of `Report` is the public contract `gkaudit.report/1
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Frozen(BaseModel):
@@ -64,6 +66,22 @@ class Family(StrEnum):
 # --- input: sites and plans -------------------------------------------------------------------
 
 
+def check_http_url(url: str) -> str:
+    """Accept an absolute http(s) URL with a host (IDN hosts too); say what is wrong if not."""
+    if any(ch.isspace() for ch in url):
+        raise ValueError("a URL may not contain spaces")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError("not an http(s) URL")
+    if not parts.hostname:
+        raise ValueError("the URL has no host")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise ValueError("the URL has an invalid port") from None
+    return url
+
+
 class Hints(Frozen):
     """URLs an inspector gives where discovery from the home page cannot find a column."""
 
@@ -72,15 +90,34 @@ class Hints(Frozen):
     interpretation_url: str | None = None
     annual_report_url: str | None = None
 
+    @field_validator("*")
+    @classmethod
+    def _http_url(cls, url: str | None) -> str | None:
+        return None if url is None else check_http_url(url)
+
 
 class Site(Frozen):
     """One portal from `sites.yaml`."""
 
-    id: str
-    name: str
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)
+    name: str = Field(min_length=1)
     url: str
     kind: SiteKind
     hints: Hints = Hints()
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        return check_http_url(url)
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+    def hint(self, name: str) -> str | None:
+        """The hint URL of that name, if `sites.yaml` gives one."""
+        value = getattr(self.hints, name, None)
+        return value if isinstance(value, str) else None
 
 
 class Rule(Frozen):
@@ -169,26 +206,20 @@ class Verdict(Frozen):
     metrics: dict[str, Metric] = {}
 
     @classmethod
-    def passed(
-        cls, message: str, evidence: tuple[Evidence, ...] | list[Evidence] = (), **metrics: Metric
-    ) -> Verdict:
+    def passed(cls, message: str, evidence: Iterable[Evidence] = (), **metrics: Metric) -> Verdict:
         return cls(status=Status.PASS, message=message, evidence=tuple(evidence), metrics=metrics)
 
     @classmethod
-    def failed(
-        cls, message: str, evidence: tuple[Evidence, ...] | list[Evidence] = (), **metrics: Metric
-    ) -> Verdict:
+    def failed(cls, message: str, evidence: Iterable[Evidence] = (), **metrics: Metric) -> Verdict:
         return cls(status=Status.FAIL, message=message, evidence=tuple(evidence), metrics=metrics)
 
     @classmethod
-    def warned(
-        cls, message: str, evidence: tuple[Evidence, ...] | list[Evidence] = (), **metrics: Metric
-    ) -> Verdict:
+    def warned(cls, message: str, evidence: Iterable[Evidence] = (), **metrics: Metric) -> Verdict:
         return cls(status=Status.WARN, message=message, evidence=tuple(evidence), metrics=metrics)
 
     @classmethod
     def inconclusive(
-        cls, message: str, evidence: tuple[Evidence, ...] | list[Evidence] = (), **metrics: Metric
+        cls, message: str, evidence: Iterable[Evidence] = (), **metrics: Metric
     ) -> Verdict:
         """The site or the network did not let us decide: reported as `error`, never `fail`."""
         return cls(status=Status.ERROR, message=message, evidence=tuple(evidence), metrics=metrics)
@@ -259,7 +290,7 @@ class Summary(Frozen):
         return int(getattr(self, "pass_" if status is Status.PASS else status.value))
 
 
-REPORT_SCHEMA = "gkaudit.report/1"
+REPORT_SCHEMA: Final = "gkaudit.report/1"
 
 
 class Report(Frozen):

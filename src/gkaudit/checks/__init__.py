@@ -1,0 +1,1 @@
+"""The built-in checks: one module each; its docstring is the manual `gkaudit explain` prints."""

@@ -1,0 +1,95 @@
+"""The portal's home page opens.
+
+Plan clause (十九); the national inspection indicators (国办秘函〔2019〕19号) veto a site that does
+not open within 15 seconds in 5% of visits.
+
+What it fetches: the site's URL over IPv4 (over IPv6 when the host has no A record), following
+HTTP redirects, a meta refresh, a script redirect on a stub page and the main frame of a
+frameset, at most 10 hops. Transient failures (timeouts, resets, 429, 5xx) are retried with
+backoff before anything is concluded.
+
+Passes when the home page answers 2xx with an HTML page within the timeout.
+
+Fails, naming the cause, when the name does not exist (DNS: NXDOMAIN) or has no address, the
+connection is refused or reset, the server stays silent past the timeout, TLS fails (expired or
+mismatched certificate), the answer is an HTTP error or not HTML, or the redirects loop.
+
+Inconclusive (`error`) when the cause may be ours rather than the portal's: our DNS server did not
+answer, this machine has no route to the address, or the portal refused gkaudit itself
+(HTTP 403 or 429 after retries: a firewall that blocks unknown clients is not proof that people
+cannot open the site).
+
+Evidence: the fetch (URL, address, status, every redirect hop, time) or the DNS answer.
+"""
+
+from __future__ import annotations
+
+from gkaudit.context import SiteContext
+from gkaudit.model import Evidence, Family, Verdict
+from gkaudit.net.dns import Outcome
+from gkaudit.net.http import FailureKind, FetchFailure, Page
+from gkaudit.plugins import CheckParams, check
+
+
+class Params(CheckParams):
+    """No params: the timeout and retries are the scan's (`--timeout`)."""
+
+
+#: Statuses that say the portal turned *us* away, not that it is down.
+REFUSED_US = frozenset({401, 403, 429})
+
+
+@check("reachable", params=Params)
+async def run(site: SiteContext, params: Params) -> Verdict:
+    home = await site.home(Family.IPV4)
+    if _no_ipv4_address(home):
+        home = await site.home(Family.IPV6)
+    if isinstance(home, FetchFailure):
+        return _failure(home)
+    evidence: list[Evidence] = [home.evidence()]
+    hops = len(home.redirects)
+    if home.status in REFUSED_US:
+        return Verdict.inconclusive(
+            f"HTTP {home.status}: the portal refused gkaudit (blocked?)",
+            evidence,
+            status=home.status,
+        )
+    if not home.ok:
+        return Verdict.failed(
+            f"HTTP {home.status} at {home.final_url}", evidence, status=home.status
+        )
+    if not home.is_html:
+        kind = home.content_type or "no content type"
+        return Verdict.failed(f"the home page is not HTML ({kind})", evidence)
+    via = f" after {hops} redirect{'s' if hops > 1 else ''}" if hops else ""
+    family = "" if home.family is Family.IPV4 else " over IPv6 (the host has no A record)"
+    return Verdict.passed(
+        f"HTTP {home.status} in {home.elapsed_ms:.0f} ms{via}{family}",
+        evidence,
+        status=home.status,
+        elapsed_ms=round(home.elapsed_ms, 1),
+        hops=hops,
+    )
+
+
+def _no_ipv4_address(home: Page | FetchFailure) -> bool:
+    return (
+        isinstance(home, FetchFailure)
+        and home.dns is not None
+        and home.dns.outcome is Outcome.NODATA
+        and not home.redirects
+    )
+
+
+def _failure(failure: FetchFailure) -> Verdict:
+    evidence: list[Evidence] = [failure.evidence()]
+    if failure.dns is not None:
+        evidence.append(failure.dns.evidence())
+    tries = f" (after {failure.attempts} attempts)" if failure.attempts > 1 else ""
+    message = f"{failure.message}{tries}"
+    inconclusive = failure.kind is FailureKind.NO_ROUTE or (
+        failure.dns is not None and failure.dns.outcome in (Outcome.TIMEOUT, Outcome.ERROR)
+    )
+    if inconclusive:
+        return Verdict.inconclusive(message, evidence)
+    return Verdict.failed(message, evidence)

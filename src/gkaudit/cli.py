@@ -1,0 +1,344 @@
+"""The command line: parse options, call config, engine and reporters, and pick the exit code.
+
+Exit codes: 0 nothing at or above `--fail-on`; 1 findings at or above it; 2 usage or configuration
+error; 3 internal error; 130 interrupted (the report of what finished is still written).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from gkaudit import __version__
+from gkaudit.config import ConfigError, load_plan, load_sites, select_rules, select_sites
+from gkaudit.engine import Engine, ScanSettings
+from gkaudit.model import Plan, Report, Site, SiteReport, Status
+from gkaudit.net.dns import parse_nameserver
+from gkaudit.net.http import FetchSettings
+from gkaudit.plugins import PluginError, Registry
+from gkaudit.reporters import json as json_reporter
+from gkaudit.reporters import terminal
+
+EXIT_OK, EXIT_FINDINGS, EXIT_CONFIG, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+app = typer.Typer(
+    help="Audit government portals against an openness plan (政务公开工作要点).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class FailOn(StrEnum):
+    FAIL = "fail"
+    WARN = "warn"
+    ERROR = "error"
+    REGRESSION = "regression"
+    NEVER = "never"
+
+
+#: The statuses that make `scan` exit 1 for each `--fail-on` level.
+FAILING: dict[FailOn, frozenset[Status]] = {
+    FailOn.FAIL: frozenset({Status.FAIL}),
+    FailOn.WARN: frozenset({Status.FAIL, Status.WARN}),
+    FailOn.ERROR: frozenset({Status.FAIL, Status.WARN, Status.ERROR}),
+    FailOn.REGRESSION: frozenset(),
+    FailOn.NEVER: frozenset(),
+}
+
+
+def _usage_error(message: str) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(EXIT_CONFIG)
+
+
+def _load(
+    sites_path: Path,
+    plan_path: Path | None,
+    plugins: Sequence[Path],
+    site_ids: Sequence[str] = (),
+    rule_ids: Sequence[str] = (),
+) -> tuple[tuple[Site, ...], Plan, Registry]:
+    try:
+        registry = Registry.load(plugins)
+        plan = select_rules(load_plan(plan_path, registry), rule_ids)
+        sites = select_sites(load_sites(sites_path), site_ids)
+    except (ConfigError, PluginError) as exc:
+        _usage_error(str(exc))
+    return sites, plan, registry
+
+
+def _as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _usage_error(f"--as-of: not a date (YYYY-MM-DD): {value!r}")
+
+
+def _check_nameservers(values: Sequence[str]) -> tuple[str, ...]:
+    for value in values:
+        try:
+            parse_nameserver(value)
+        except ValueError:
+            _usage_error(f"--nameserver: expected IP or IP:PORT, got {value!r}")
+    return tuple(values)
+
+
+SitesArg = Annotated[Path, typer.Argument(help="The portals to audit.", show_default=True)]
+PlanOpt = Annotated[
+    Path | None, typer.Option("--plan", help="Plan file (default: the packaged Dalian 2022 plan).")
+]
+PluginsOpt = Annotated[
+    list[Path] | None, typer.Option("--plugins", help="Directory of extra check modules.")
+]
+
+
+@app.command()
+def scan(
+    sites_file: SitesArg = Path("sites.yaml"),
+    plan: PlanOpt = None,
+    rule: Annotated[
+        list[str] | None, typer.Option("--rule", help="Only this rule (repeatable).")
+    ] = None,
+    site: Annotated[
+        list[str] | None, typer.Option("--site", help="Only this site (repeatable).")
+    ] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON report here.")
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 at or above this.")
+    ] = FailOn.FAIL,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Today, for date rules (YYYY-MM-DD).")
+    ] = None,
+    nameserver: Annotated[
+        list[str] | None, typer.Option("--nameserver", help="DNS server IP[:PORT] (repeatable).")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight, in all.")] = 50,
+    per_host: Annotated[
+        int, typer.Option("--per-host", min=1, help="Requests in flight per host.")
+    ] = 2,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per request.")] = 15.0,
+    retries: Annotated[int, typer.Option(min=0, help="Retries of transient failures.")] = 2,
+    plugins: PluginsOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No terminal report.")] = False,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+) -> None:
+    """Audit the portals of SITES_FILE against the plan and report."""
+    sites, plan_model, registry = _load(sites_file, plan, plugins or [], site or [], rule or [])
+    settings = ScanSettings(
+        as_of=_as_of(as_of),
+        nameservers=_check_nameservers(nameserver or []),
+        fetch=FetchSettings(
+            timeout=timeout, retries=retries, concurrency=concurrency, per_host=per_host
+        ),
+    )
+    report, interrupted = run_scan(
+        Engine(plan_model, registry, settings), sites, progress=not (no_progress or quiet)
+    )
+    if not quiet:
+        terminal.render(report, out)
+    if json_path is not None:
+        _write(json_path, json_reporter.render(report))
+    if interrupted:
+        err.print("interrupted: the report covers the sites that finished")
+        raise typer.Exit(EXIT_INTERRUPTED)
+    raise typer.Exit(exit_code(report, fail_on))
+
+
+def exit_code(report: Report, fail_on: FailOn) -> int:
+    failing = FAILING[fail_on]
+    return EXIT_FINDINGS if any(r.status in failing for _, r in report.results()) else EXIT_OK
+
+
+def run_scan(engine: Engine, sites: Sequence[Site], *, progress: bool) -> tuple[Report, bool]:
+    """Run the engine with a progress bar; Ctrl-C or SIGTERM ends it with a partial report."""
+    show = progress and err.is_terminal
+    bar = Progress(
+        TextColumn("[bold]scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=not show,
+    )
+
+    async def main() -> tuple[Report, bool]:
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        assert task is not None
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, task.cancel)
+        job = bar.add_task("", total=len(sites))
+
+        def done(site: SiteReport) -> None:
+            bar.update(job, advance=1, description=site.id)
+
+        try:
+            return await engine.run(sites, on_site=done), False
+        except asyncio.CancelledError:
+            return engine.report(incomplete=True), True
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+
+    with bar:
+        return asyncio.run(main())
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _usage_error(f"cannot write {path}: {exc.strerror or exc}")
+
+
+@app.command()
+def validate(
+    sites_file: SitesArg = Path("sites.yaml"), plan: PlanOpt = None, plugins: PluginsOpt = None
+) -> None:
+    """Check SITES_FILE and the plan without sending a request."""
+    sites, plan_model, _ = _load(sites_file, plan, plugins or [])
+    out.print(
+        f"{sites_file}: {len(sites)} sites; {plan_model.source}: {len(plan_model.rules)} rules; OK"
+    )
+
+
+@app.command()
+def rules(plan: PlanOpt = None, plugins: PluginsOpt = None) -> None:
+    """List the rules of the plan."""
+    try:
+        registry = Registry.load(plugins or [])
+        plan_model = load_plan(plan, registry)
+    except (ConfigError, PluginError) as exc:
+        _usage_error(str(exc))
+    out.print(f"[bold]{plan_model.title}[/] ({plan_model.document}) · {plan_model.source}")
+    for r in plan_model.rules:
+        kinds = ", ".join(k.value for k in r.applies_to)
+        out.print(
+            f"  [bold]{r.id}[/] {r.clause} {r.title}  [dim]check {r.check}; "
+            f"{r.severity.value}; applies to {kinds}[/]"
+        )
+
+
+@app.command()
+def explain(
+    rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. ipv6.aaaa, or a check name.")],
+    plan: PlanOpt = None,
+    plugins: PluginsOpt = None,
+) -> None:
+    """Print what a rule checks, why, and what passes and fails."""
+    try:
+        registry = Registry.load(plugins or [])
+        plan_model = load_plan(plan, registry)
+    except (ConfigError, PluginError) as exc:
+        _usage_error(str(exc))
+    rule = next((r for r in plan_model.rules if r.id == rule_id), None)
+    check = registry.get(rule.check if rule else rule_id)
+    if check is None:
+        known = ", ".join(r.id for r in plan_model.rules)
+        _usage_error(f"unknown rule {rule_id!r} (rules of this plan: {known})")
+    if rule is not None:
+        kinds = ", ".join(k.value for k in rule.applies_to)
+        out.print(f"[bold]{rule.id}[/] {rule.clause} {rule.title}")
+        out.print(f"check: {check.name} · severity: {rule.severity.value} · applies to: {kinds}")
+    params = check.params.model_validate(rule.params if rule else {})
+    out.print()
+    out.print(Markdown(check.manual))
+    fields = params.model_dump()
+    if fields:
+        out.print()
+        out.print("[bold]Params[/] (in effect for this rule):")
+        for name, value in fields.items():
+            description = check.params.model_fields[name].description or ""
+            out.print(f"  {name} = {value!r}  [dim]{description}[/]")
+
+
+@app.command()
+def demo(
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Keep the demo fleet up for your own scans.")
+    ] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Today, for date rules (YYYY-MM-DD).")
+    ] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON report here.")
+    ] = None,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+) -> None:
+    """Start the demo fleet on loopback, scan it with the default plan, print the report."""
+    from gkaudit.demo import DemoFleet, serve_forever
+
+    today = _as_of(as_of)
+    if serve:
+        serve_forever(today)
+        return
+    registry = Registry.load()
+    plan_model = load_plan(None, registry)
+    with DemoFleet(today, slow_seconds=DEMO_TIMEOUT * 4) as fleet:
+        settings = ScanSettings(
+            as_of=today,
+            nameservers=(fleet.nameserver,),
+            fetch=FetchSettings(timeout=DEMO_TIMEOUT, retries=1, interval=0.0),
+        )
+        out.print(
+            f"[dim]demo fleet: {len(fleet.sites)} portals on 127.0.0.1 and [::1] port "
+            f"{fleet.http_port}, DNS at {fleet.nameserver}; timeout {DEMO_TIMEOUT:g} s[/]"
+        )
+        report, interrupted = run_scan(
+            Engine(plan_model, registry, settings), fleet.sites, progress=not no_progress
+        )
+    terminal.render(report, out)
+    if json_path is not None:
+        _write(json_path, json_reporter.render(report))
+    raise typer.Exit(EXIT_INTERRUPTED if interrupted else EXIT_OK)
+
+
+#: The demo's slow portal outlasts this; a short timeout keeps the demo quick.
+DEMO_TIMEOUT = 2.0
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(f"gkaudit {__version__}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the app; an unexpected exception is an internal error (exit 3)."""
+    runner: Callable[..., object] = app
+    try:
+        runner(
+            args=list(argv) if argv is not None else None, prog_name="gkaudit", standalone_mode=True
+        )
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if os.environ.get("GKAUDIT_DEBUG"):
+            raise
+        err.print(
+            f"gkaudit: internal error: {type(exc).__name__}: {exc}\n"
+            "(set GKAUDIT_DEBUG=1 for the traceback, and please report it)"
+        )
+        sys.exit(EXIT_INTERNAL)

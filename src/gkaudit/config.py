@@ -1,0 +1,250 @@
+"""Reading `sites.yaml` and plan files, validated before any request is sent.
+
+Every error names the file, the line and the field, e.g.
+`sites.yaml:14: sites[3].url: not an http(s) URL`, so an inspector can fix the file without
+reading a traceback. All errors of a file are reported together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from gkaudit.model import Frozen, Plan, Rule, Site
+from gkaudit.plugins import Registry
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a configuration file."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+class ConfigError(Exception):
+    """A configuration file is wrong; `str()` lists every problem, one per line."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = tuple(problems)
+
+
+class YamlDocument:
+    """A parsed YAML file that remembers where every key and item came from."""
+
+    def __init__(self, path: Path, label: str | None = None) -> None:
+        self.path = path
+        self.label = label or str(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise self.error(None, "", f"cannot be read: {exc.strerror or exc}") from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise self.error(
+                raw[: exc.start].count(b"\n") + 1, "", "not UTF-8 text (save the file as UTF-8)"
+            ) from None
+        try:
+            self.data: Any = YAML(typ="rt").load(text)
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else None
+            problem = (exc.problem or exc.context or "invalid YAML").strip()
+            raise self.error(line, "", f"invalid YAML: {problem}") from None
+        except YAMLError as exc:
+            raise self.error(None, "", f"invalid YAML: {exc}") from None
+
+    def error(self, line: int | None, field: str, message: str) -> ConfigError:
+        return ConfigError([Problem(self.label, line, field, message)])
+
+    def line_of(self, loc: Loc) -> int | None:
+        """The 1-based line of the deepest node along `loc` that exists in the file."""
+        node: Any = self.data
+        line: int | None = _node_line(node)
+        for part in loc:
+            if isinstance(node, CommentedMap) and part in node:
+                line = node.lc.key(part)[0] + 1
+                node = node[part]
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+                line = node.lc.item(part)[0] + 1
+                node = node[part]
+            else:
+                break
+        return line
+
+    def mapping(self, required_key: str) -> CommentedMap:
+        """The top-level mapping, which must have `required_key`."""
+        if self.data is None:
+            raise self.error(None, "", f"the file is empty; expected a `{required_key}:` key")
+        if not isinstance(self.data, CommentedMap):
+            raise self.error(1, "", f"expected a mapping with a `{required_key}:` key")
+        if required_key not in self.data:
+            raise self.error(1, required_key, "missing")
+        return self.data
+
+    def validate(self, model: type[BaseModel], value: Any, at: Loc = ()) -> Any:
+        """Validate `value` (found at `at`) as `model`, turning errors into located problems."""
+        try:
+            return model.model_validate(_plain(value))
+        except ValidationError as exc:
+            raise ConfigError(self.problems(exc, at)) from None
+
+    def problems(self, exc: ValidationError, at: Loc = ()) -> list[Problem]:
+        found = []
+        for error in exc.errors():
+            loc = at + tuple(error["loc"])
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = "unknown field"
+            elif error["type"] == "missing":
+                message = "missing"
+            found.append(Problem(self.label, self.line_of(loc), _field_path(loc), message))
+        return found
+
+
+def _node_line(node: Any) -> int | None:
+    lc = getattr(node, "lc", None)
+    return lc.line + 1 if lc is not None and lc.line is not None else None
+
+
+def _field_path(loc: Loc) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _plain(value: Any) -> Any:
+    """ruamel's round-trip containers as plain dicts and lists (pydantic wants real types)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --- sites ------------------------------------------------------------------------------------
+
+
+class SitesFile(Frozen):
+    sites: tuple[Site, ...]
+
+
+def load_sites(path: Path) -> tuple[Site, ...]:
+    """The portals of a `sites.yaml`, validated; ids are unique."""
+    doc = YamlDocument(path)
+    doc.mapping("sites")
+    sites: tuple[Site, ...] = doc.validate(SitesFile, doc.data).sites
+    if not sites:
+        raise doc.error(doc.line_of(("sites",)), "sites", "the list is empty")
+    _reject_duplicates(doc, "sites", [s.id for s in sites])
+    return sites
+
+
+def _reject_duplicates(doc: YamlDocument, key: str, ids: Iterable[str]) -> None:
+    seen: dict[str, int] = {}
+    problems = []
+    for index, ident in enumerate(ids):
+        if ident in seen:
+            problems.append(
+                Problem(
+                    doc.label,
+                    doc.line_of((key, index, "id")),
+                    f"{key}[{index}].id",
+                    f"duplicate id {ident!r} (first at {key}[{seen[ident]}])",
+                )
+            )
+        seen.setdefault(ident, index)
+    if problems:
+        raise ConfigError(problems)
+
+
+def select_sites(sites: Sequence[Site], wanted: Sequence[str]) -> tuple[Site, ...]:
+    """The sites named by `--site` (all when none), or an error naming the unknown ones."""
+    if not wanted:
+        return tuple(sites)
+    known = {s.id for s in sites}
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        raise ConfigError([Problem("--site", None, "", f"unknown site id {u!r}") for u in unknown])
+    return tuple(s for s in sites if s.id in set(wanted))
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+class PlanFile(Frozen):
+    title: str
+    document: str
+    rules: tuple[Rule, ...]
+
+
+DEFAULT_PLAN = "dalian-2022.yaml"
+
+
+def default_plan_path() -> Path:
+    """The packaged default plan (the repository's `rules/` in a source checkout)."""
+    packaged = resources.files("gkaudit") / "rules" / DEFAULT_PLAN
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "rules" / DEFAULT_PLAN
+
+
+def load_plan(path: Path | None, registry: Registry) -> Plan:
+    """A plan file, with every rule's check known and its params valid for that check."""
+    path = path or default_plan_path()
+    doc = YamlDocument(path)
+    doc.mapping("rules")
+    parsed: PlanFile = doc.validate(PlanFile, doc.data)
+    _reject_duplicates(doc, "rules", [r.id for r in parsed.rules])
+    problems: list[Problem] = []
+    for index, rule in enumerate(parsed.rules):
+        check = registry.get(rule.check)
+        if check is None:
+            problems.append(
+                Problem(
+                    doc.label,
+                    doc.line_of(("rules", index, "check")),
+                    f"rules[{index}].check",
+                    f"unknown check {rule.check!r} (known: {', '.join(registry.names())})",
+                )
+            )
+            continue
+        try:
+            check.params.model_validate(rule.params)
+        except ValidationError as exc:
+            problems.extend(doc.problems(exc, ("rules", index, "params")))
+    if problems:
+        raise ConfigError(problems)
+    return Plan(title=parsed.title, document=parsed.document, source=str(path), rules=parsed.rules)
+
+
+def select_rules(plan: Plan, wanted: Sequence[str]) -> Plan:
+    """The plan restricted to the rules named by `--rule` (all when none)."""
+    if not wanted:
+        return plan
+    known = {r.id for r in plan.rules}
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        raise ConfigError([Problem("--rule", None, "", f"unknown rule id {u!r}") for u in unknown])
+    return plan.model_copy(update={"rules": tuple(r for r in plan.rules if r.id in set(wanted))})

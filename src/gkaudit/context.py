@@ -1,0 +1,284 @@
+"""`SiteContext`: the checks' only door to the network, for one site.
+
+Every page is fetched once per address family per run, however many rules look at it: concurrent
+requests for the same page share one task. Checks ask for what they need (the home page, a page,
+a DNS answer, links, a column by its name) and never create clients of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from gkaudit.domains import host_of, registered_domain, within
+from gkaudit.html import Link
+from gkaudit.model import Family, Site
+from gkaudit.net.dns import DnsAnswer
+from gkaudit.net.http import FailureKind, Fetcher, FetchFailure, Outcome, Page
+from gkaudit.text import normalize
+
+#: HTTP redirects, meta refreshes, script redirects and frames followed to reach the home page.
+MAX_HOPS = 10
+#: A page with fewer links than this is a redirect stub or a frameset shell, not a home page.
+STUB_LINKS = 3
+#: How many navigation pages discovery opens when the home page does not name a column.
+MAX_NAV_PAGES = 24
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A link found by discovery, and where it was found."""
+
+    link: Link
+    on: str  # the URL of the page that carries the link
+    depth: int  # 1 = on the home page, 2 = on a page the home page links to
+    via_hint: bool = False
+
+
+class SiteContext:
+    """Memoized access to one site's DNS answers, pages and links."""
+
+    def __init__(self, site: Site, fetcher: Fetcher, as_of: dt.date) -> None:
+        self.site = site
+        self.as_of = as_of
+        self.domain = registered_domain(site.host)
+        self._fetcher = fetcher
+        self._tasks: dict[tuple[object, ...], asyncio.Task[object]] = {}
+
+    # --- memo ---------------------------------------------------------------------------------
+
+    async def _once(self, key: tuple[object, ...], make: Callable[[], Awaitable[T]]) -> T:
+        task = self._tasks.get(key)
+        if task is None:
+            task = asyncio.ensure_future(make())
+            self._tasks[key] = task  # type: ignore[assignment]
+        # shield: a rule cancelled by its deadline must not cancel the fetch other rules share
+        return await asyncio.shield(task)  # type: ignore[return-value]
+
+    def close(self) -> None:
+        """Cancel anything still running and drop the pages (a finished site keeps nothing)."""
+        for task in self._tasks.values():
+            task.cancel()
+        self._tasks.clear()
+
+    # --- network ------------------------------------------------------------------------------
+
+    def hint(self, name: str) -> str | None:
+        return self.site.hint(name)
+
+    async def dns(self, host: str, rdtype: str) -> DnsAnswer:
+        return await self._fetcher.resolver.resolve(host, rdtype)
+
+    async def addresses(self, host: str, family: Family) -> DnsAnswer:
+        return await self._fetcher.resolver.addresses(host, family)
+
+    async def page(self, url: str, family: Family = Family.IPV4) -> Outcome:
+        """The response at `url` after HTTP redirects, fetched over `family` once per run."""
+        return await self._once(("page", url, family), lambda: self._fetcher.fetch(url, family))
+
+    async def probe(self, url: str, family: Family) -> Outcome:
+        """Status only (HEAD, falling back to GET where HEAD is refused); no body kept."""
+
+        async def run() -> Outcome:
+            outcome = await self._fetcher.fetch(url, family, method="HEAD")
+            if isinstance(outcome, Page) and outcome.status in (400, 403, 404, 405, 501):
+                # many portal servers refuse HEAD; ask again the way a browser would
+                outcome = await self._fetcher.fetch(url, family, read_body=False)
+            return outcome
+
+        return await self._once(("probe", url, family), run)
+
+    async def home(self, family: Family = Family.IPV4) -> Outcome:
+        """The home page as a browser shows it: after HTTP redirects, meta refresh, a script
+        redirect on a stub page, and into the main frame of a frameset (at most 10 hops).
+
+        The result's `url` is the site's URL and its `redirects` list every hop.
+        """
+        return await self._once(("home", family), lambda: self._follow(self.site.url, family))
+
+    async def _follow(self, url: str, family: Family) -> Outcome:
+        hops: list[str] = []
+        seen = {url}
+        for _ in range(MAX_HOPS):
+            outcome = await self.page(url, family)
+            hops.extend(outcome.redirects)
+            if isinstance(outcome, FetchFailure):
+                return replace(outcome, url=self.site.url, redirects=tuple(hops))
+            target = await self._next_hop(outcome, family)
+            if target is None or target in seen:
+                return replace(outcome, url=self.site.url, redirects=tuple(hops))
+            seen.add(target)
+            hops.append(target)
+            url = target
+        return FetchFailure(
+            self.site.url,
+            family,
+            FailureKind.REDIRECTS,
+            f"more than {MAX_HOPS} redirects",
+            tuple(hops),
+        )
+
+    async def _next_hop(self, page: Page, family: Family) -> str | None:
+        if not (page.ok and page.is_html):
+            return None
+        doc = page.document()
+        if doc.refresh:
+            return doc.refresh
+        if len(doc.links) >= STUB_LINKS:
+            return None
+        if doc.script_redirect:
+            return doc.script_redirect
+        if doc.frames:
+            return await self._main_frame(doc.frames, family)
+        return None
+
+    async def _main_frame(self, frames: Sequence[str], family: Family) -> str:
+        """The frame with the most links: the content, not the banner or the menu strip."""
+        pages = await asyncio.gather(*(self.page(f, family) for f in frames[:6]))
+        weights = [
+            len(p.document().links) if isinstance(p, Page) and p.ok and p.is_html else -1
+            for p in pages
+        ]
+        return frames[weights.index(max(weights))]
+
+    # --- links --------------------------------------------------------------------------------
+
+    def is_internal(self, url: str) -> bool:
+        """The link's host lies within the portal's registered domain."""
+        host = host_of(url)
+        return bool(host) and within(host, self.domain)
+
+    async def html(self, url: str, family: Family = Family.IPV4) -> Page | None:
+        """The page at `url` if it loads as 2xx HTML, else None."""
+        outcome = await self.page(url, family)
+        if isinstance(outcome, Page) and outcome.ok and outcome.is_html:
+            return outcome
+        return None
+
+    async def _reference_pages(self) -> list[Page]:
+        """The home page and one other page of the site: what site chrome is measured against."""
+
+        async def pick() -> list[Page]:
+            home = await self.home()
+            if not isinstance(home, Page) or not (home.ok and home.is_html):
+                return []
+            refs = [home]
+            for link in home.document().links:
+                if link.url != home.final_url and self.is_internal(link.url):
+                    other = await self.html(link.url)
+                    if other is not None and other.final_url != home.final_url:
+                        refs.append(other)
+                        break
+            return refs
+
+        return await self._once(("refs",), pick)
+
+    async def chrome(self) -> frozenset[tuple[str, str]]:
+        """Site chrome: (URL, normalized text) of links that recur on the reference pages."""
+
+        async def compute() -> frozenset[tuple[str, str]]:
+            refs = await self._reference_pages()
+            counts: Counter[tuple[str, str]] = Counter()
+            for ref in refs:
+                counts.update({(link.url, normalize(link.text)) for link in ref.document().links})
+            needed = min(2, len(refs))
+            return frozenset(key for key, n in counts.items() if n >= needed)
+
+        return await self._once(("chrome",), compute)
+
+    async def body_links(self, page: Page) -> list[Link]:
+        """The links of `page` that are not site chrome (navigation, header, footer)."""
+        chrome = await self.chrome()
+        return [
+            link for link in page.document().links if (link.url, normalize(link.text)) not in chrome
+        ]
+
+    async def nav_links(self) -> list[Link]:
+        """The home page's chrome links that stay within the portal: its navigation."""
+        home = await self.home()
+        if not isinstance(home, Page) or not home.ok:
+            return []
+        chrome = await self.chrome()
+        return _unique(
+            link
+            for link in home.document().links
+            if self.is_internal(link.url) and (link.url, normalize(link.text)) in chrome
+        )
+
+    async def find_link(
+        self,
+        keywords: Sequence[str],
+        *,
+        hint: str | None = None,
+        depth: int = 2,
+        start: Page | None = None,
+    ) -> Found | None:
+        """The best link whose text contains one of `keywords`, from `start` (the home page by
+        default) and, with depth 2, the pages its navigation links to. A hint URL wins.
+
+        Best = exact name over a longer text containing it, navigation over body links,
+        shallower over deeper, earlier over later.
+        """
+        if hint:
+            return Found(
+                Link(url=hint, text="(hint)", label="", date=None),
+                on="sites.yaml",
+                depth=0,
+                via_hint=True,
+            )
+        wanted = [normalize(k) for k in keywords]
+        root = start or await self.home()
+        if not isinstance(root, Page) or not (root.ok and root.is_html):
+            return None
+        chrome = await self.chrome()
+        best = _best_match(root.document().links, wanted, chrome, root.final_url, depth=1)
+        if best is not None or depth < 2:
+            return best
+        nav = [link for link in root.document().links if self.is_internal(link.url)]
+        nav_pages = await asyncio.gather(
+            *(self.html(link.url) for link in _unique(nav)[:MAX_NAV_PAGES])
+        )
+        for page in nav_pages:
+            if page is None:
+                continue
+            best = _best_match(page.document().links, wanted, chrome, page.final_url, depth=2)
+            if best is not None:
+                return best
+        return None
+
+
+def _unique(links: Iterable[Link]) -> list[Link]:
+    seen: set[str] = set()
+    out = []
+    for link in links:
+        if link.url not in seen:
+            seen.add(link.url)
+            out.append(link)
+    return out
+
+
+def _best_match(
+    links: Sequence[Link],
+    wanted: Sequence[str],
+    chrome: frozenset[tuple[str, str]],
+    on: str,
+    depth: int,
+) -> Found | None:
+    ranked: list[tuple[tuple[int, int, int], Found]] = []
+    for position, link in enumerate(links):
+        text = normalize(link.text)
+        if not text:
+            continue
+        for keyword in wanted:
+            if keyword in text:
+                exact = 0 if text == keyword else 1
+                nav = 0 if (link.url, text) in chrome else 1
+                ranked.append(((exact, nav, position), Found(link, on=on, depth=depth)))
+                break
+    return min(ranked, key=lambda r: r[0])[1] if ranked else None

@@ -1,0 +1,43 @@
+"""Which hosts belong to a portal: the registered domain, per the Public Suffix List.
+
+`gov.cn` is a public suffix, so `www.dl.gov.cn`, `kjj.dl.gov.cn` and `dl.gov.cn` share the
+registered domain `dl.gov.cn`, while `dljp.gov.cn` is a portal of its own.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from urllib.parse import urlsplit
+
+from publicsuffixlist import PublicSuffixList
+
+from gkaudit.net.dns import ip_literal
+
+
+@cache
+def _psl() -> PublicSuffixList:
+    return PublicSuffixList()  # the list bundled with the package: no download at run time
+
+
+def host_of(url: str) -> str:
+    """The lower-case host of a URL, without port, brackets or trailing dot ("" if none)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.rstrip(".").lower()
+
+
+@cache
+def registered_domain(host: str) -> str:
+    """`kjj.dl.gov.cn` -> `dl.gov.cn`; an IP address or a bare suffix stands for itself."""
+    host = host.rstrip(".").lower()
+    if not host or ip_literal(host) is not None:
+        return host
+    return str(_psl().privatesuffix(host) or host)
+
+
+def within(host: str, domain: str) -> bool:
+    """True when `host` is `domain` or one of its sub-domains."""
+    host = host.rstrip(".").lower()
+    return host == domain or host.endswith("." + domain)

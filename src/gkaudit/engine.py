@@ -1,0 +1,164 @@
+"""The engine: every applicable rule on every site, concurrently, and always a complete report.
+
+Sites run concurrently; the fetcher's global and per-host limits decide how many requests are in
+flight. Each site has a time budget. An exception inside a check becomes an `error` result naming
+it, so every (site, rule) pair gets exactly one result whatever happens, and an interrupted scan
+still reports every site it finished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from gkaudit import __version__
+from gkaudit.context import SiteContext
+from gkaudit.model import Plan as PlanModel
+from gkaudit.model import (
+    PlanInfo,
+    Report,
+    Result,
+    Rule,
+    Severity,
+    Site,
+    SiteReport,
+    Status,
+    Summary,
+    ToolInfo,
+    Verdict,
+)
+from gkaudit.net.dns import Resolver
+from gkaudit.net.http import Fetcher, FetchSettings
+from gkaudit.plugins import Check, CheckParams, Registry
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    as_of: dt.date
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    nameservers: tuple[str, ...] = ()
+    dns_timeout: float = 2.0
+    #: Wall-clock seconds one site may take for all its rules; what is unfinished then is `error`.
+    site_budget: float = 600.0
+
+
+@dataclass(frozen=True)
+class _Bound:
+    """A rule with its check and validated params, ready to run."""
+
+    rule: Rule
+    check: Check
+    params: CheckParams
+
+
+class Engine:
+    """Runs one plan over many sites and builds the report."""
+
+    def __init__(self, plan: PlanModel, registry: Registry, settings: ScanSettings) -> None:
+        self.plan = plan
+        self.settings = settings
+        self._rules = [_bind(rule, registry) for rule in plan.rules]
+        self._finished: dict[int, SiteReport] = {}
+        self._started_at = dt.datetime.now(dt.UTC)
+        self._sites: Sequence[Site] = ()
+
+    async def run(
+        self, sites: Sequence[Site], on_site: Callable[[SiteReport], None] | None = None
+    ) -> Report:
+        """Scan `sites`; `on_site` is called as each site finishes (progress, streaming)."""
+        self._sites = sites
+        self._started_at = dt.datetime.now(dt.UTC)
+        resolver = Resolver(
+            self.settings.nameservers,
+            timeout=self.settings.dns_timeout,
+            lifetime=self.settings.dns_timeout * 2.5,
+        )
+        fetcher = Fetcher(resolver, self.settings.fetch)
+        try:
+
+            async def scan(index: int, site: Site) -> None:
+                report = await self._scan_site(site, fetcher)
+                self._finished[index] = report
+                if on_site is not None:
+                    on_site(report)
+
+            await asyncio.gather(*(scan(i, s) for i, s in enumerate(sites)))
+        finally:
+            await fetcher.aclose()
+        return self.report()
+
+    def report(self, *, incomplete: bool = False) -> Report:
+        """The report of every finished site, in `sites.yaml` order."""
+        finished = tuple(self._finished[i] for i in sorted(self._finished))
+        return Report(
+            tool=ToolInfo(version=__version__),
+            plan=PlanInfo(
+                title=self.plan.title, document=self.plan.document, source=self.plan.source
+            ),
+            as_of=self.settings.as_of,
+            started_at=self._started_at,
+            finished_at=dt.datetime.now(dt.UTC),
+            sites=finished,
+            summary=Summary.of(finished),
+            incomplete=incomplete or len(finished) < len(self._sites),
+        )
+
+    async def _scan_site(self, site: Site, fetcher: Fetcher) -> SiteReport:
+        context = SiteContext(site, fetcher, self.settings.as_of)
+        deadline = asyncio.get_running_loop().time() + self.settings.site_budget
+        try:
+            results = await asyncio.gather(
+                *(self._run_rule(bound, context, deadline) for bound in self._rules)
+            )
+        finally:
+            context.close()
+        return SiteReport(
+            id=site.id, name=site.name, url=site.url, kind=site.kind, results=tuple(results)
+        )
+
+    async def _run_rule(self, bound: _Bound, context: SiteContext, deadline: float) -> Result:
+        rule = bound.rule
+        if context.site.kind not in rule.applies_to:
+            verdict = Verdict(
+                status=Status.SKIP,
+                message=f"does not apply to {context.site.kind.value} portals",
+            )
+        else:
+            try:
+                async with asyncio.timeout_at(deadline):
+                    verdict = await bound.check.run(context, bound.params)
+            except TimeoutError:
+                verdict = Verdict.inconclusive(
+                    f"the site's time budget of {self.settings.site_budget:g} s ran out"
+                )
+            except Exception as exc:
+                verdict = Verdict.inconclusive(
+                    f"internal error in check {bound.check.name!r}: {type(exc).__name__}: {exc}"
+                )
+        return stamp(rule, verdict)
+
+
+def stamp(rule: Rule, verdict: Verdict) -> Result:
+    """The result as the report shows it: a failed `warning` rule warns."""
+    status = verdict.status
+    if status is Status.FAIL and rule.severity is Severity.WARNING:
+        status = Status.WARN
+    return Result(
+        rule=rule.id,
+        title=rule.title,
+        clause=rule.clause,
+        severity=rule.severity,
+        status=status,
+        message=verdict.message,
+        evidence=verdict.evidence,
+        metrics=verdict.metrics,
+    )
+
+
+def _bind(rule: Rule, registry: Registry) -> _Bound:
+    check = registry.get(rule.check)
+    if check is None:  # config.load_plan has already refused this; kept for library callers
+        raise ValueError(f"rule {rule.id}: unknown check {rule.check!r}")
+    return _Bound(rule, check, check.params.model_validate(rule.params))

@@ -1,0 +1,1 @@
+"""Reporters: each renders a `Report` in one format and reads nothing else."""

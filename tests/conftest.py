@@ -1,0 +1,57 @@
+"""Test-wide guards and shared fixtures.
+
+Every test runs under a loopback guard: an audit hook that refuses any connection, datagram or
+name lookup aimed anywhere but 127.0.0.0/8 and ::1, and fails the test that tried. So no test can
+reach the internet or ask the machine's own resolver, even through a bug.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import httpx2
+
+# respx patches `httpx`/`httpcore`; the alias makes those names mean httpx2/httpcore2 (must run
+# before respx is imported anywhere).
+httpx2.alias_httpx()
+
+import pytest  # noqa: E402
+
+_violations: list[str] = []
+
+
+def _loopback(host: object) -> bool:
+    if host is None:
+        return True
+    text = host.decode() if isinstance(host, bytes) else str(host)
+    if text in ("", "localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(text.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False  # a host name: resolving it would ask the machine's resolver
+
+
+def _guard(event: str, args: tuple[Any, ...]) -> None:
+    if event in ("socket.connect", "socket.sendto"):
+        address = args[1] if event == "socket.connect" else args[-1]
+        if isinstance(address, tuple) and address and not _loopback(address[0]):
+            _violations.append(f"{event} {address!r}")
+            raise PermissionError(f"test guard: {event} to non-loopback {address!r}")
+    elif event == "socket.getaddrinfo" and not _loopback(args[0]):
+        _violations.append(f"{event} {args[0]!r}")
+        raise PermissionError(f"test guard: name lookup of {args[0]!r} (system resolver)")
+
+
+sys.addaudithook(_guard)
+
+
+@pytest.fixture(autouse=True)
+def _no_traffic_beyond_loopback() -> Iterator[None]:
+    start = len(_violations)
+    yield
+    leaked = _violations[start:]
+    assert not leaked, f"test sent traffic beyond loopback: {leaked}"

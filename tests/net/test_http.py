@@ -1,0 +1,232 @@
+"""net.http: pages and failures over real loopback sockets, and redirect bookkeeping with respx."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import httpx2
+import pytest
+import respx
+
+from gkaudit.model import Family
+from gkaudit.net.dns import Resolver
+from gkaudit.net.http import FailureKind, Fetcher, FetchFailure, FetchSettings, Page, Politeness
+from tests.support.faultserver import FaultServer
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FaultServer]:
+    with FaultServer(drip_interval=0.5) as s:
+        yield s
+
+
+def make_fetcher(**settings: object) -> Fetcher:
+    # IP-literal URLs need no DNS; a resolver pointed at a closed loopback port proves it
+    defaults: dict[str, object] = {"timeout": 2.0, "retries": 0, "interval": 0.0, "backoff": 0.05}
+    defaults.update(settings)
+    return Fetcher(Resolver(["127.0.0.1:9"]), FetchSettings(**defaults))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def fetcher() -> AsyncIterator[Fetcher]:
+    f = make_fetcher()
+    yield f
+    await f.aclose()
+
+
+async def fetch(url: str, family: Family = Family.IPV4, **settings: object) -> Page | FetchFailure:
+    f = make_fetcher(**settings)
+    try:
+        return await f.fetch(url, family)
+    finally:
+        await f.aclose()
+
+
+async def test_page_over_each_family(server: FaultServer, fetcher: Fetcher) -> None:
+    v4 = await fetcher.fetch(server.url("/ok"), Family.IPV4)
+    v6 = await fetcher.fetch(server.url("/ok", "::1"), Family.IPV6)
+    assert isinstance(v4, Page) and isinstance(v6, Page)
+    assert (v4.status, v4.address, v4.family) == (200, "127.0.0.1", Family.IPV4)
+    assert (v6.status, v6.address, v6.family) == (200, "::1", Family.IPV6)
+    assert v4.is_html and v4.document().title == "正常页面"
+    evidence = v4.evidence()
+    assert evidence.status == 200 and evidence.address == "127.0.0.1"
+
+
+async def test_user_agent_names_gkaudit(server: FaultServer, fetcher: Fetcher) -> None:
+    await fetcher.fetch(server.url("/ok"))
+    assert server.user_agents[-1].startswith("gkaudit/")
+
+
+async def test_address_of_the_other_family_is_not_used(server: FaultServer, fetcher: Fetcher) -> None:
+    outcome = await fetcher.fetch(server.url("/ok"), Family.IPV6)
+    assert isinstance(outcome, FetchFailure)
+    assert outcome.kind is FailureKind.DNS and "no AAAA" in outcome.message
+
+
+async def test_http_error_is_a_page_not_a_failure(server: FaultServer, fetcher: Fetcher) -> None:
+    outcome = await fetcher.fetch(server.url("/not-found"))
+    assert isinstance(outcome, Page) and outcome.status == 404 and not outcome.ok
+
+
+async def test_refused(fetcher: Fetcher) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    outcome = await fetcher.fetch(f"http://127.0.0.1:{port}/")
+    assert isinstance(outcome, FetchFailure)
+    assert (outcome.kind, outcome.message) == (FailureKind.REFUSED, "connect: refused")
+
+
+@pytest.mark.parametrize("path", ["/reset", "/reset-mid-body"])
+async def test_reset_is_transient_and_retried(server: FaultServer, path: str) -> None:
+    before = server.hits[path]
+    outcome = await fetch(server.url(path), retries=2)
+    assert isinstance(outcome, FetchFailure)
+    assert outcome.kind is FailureKind.RESET
+    assert outcome.attempts == 3 and server.hits[path] - before == 3
+
+
+@pytest.mark.parametrize("path", ["/slow-drip", "/silent"])
+async def test_timeout_is_one_deadline_for_the_whole_exchange(server: FaultServer, path: str) -> None:
+    started = time.monotonic()
+    outcome = await fetch(server.url(path), timeout=1.0)
+    elapsed = time.monotonic() - started
+    assert isinstance(outcome, FetchFailure) and outcome.kind is FailureKind.TIMEOUT
+    assert outcome.message.endswith("timeout after 1 s")
+    assert elapsed < 3  # a byte every half second must not keep the read timeout alive
+
+
+async def test_endless_body_is_capped(server: FaultServer) -> None:
+    outcome = await fetch(server.url("/endless"), max_bytes=1_000_000)
+    assert isinstance(outcome, FetchFailure) and outcome.kind is FailureKind.TOO_LARGE
+    assert "1,000,000 bytes" in outcome.message
+
+
+async def test_redirect_loop(server: FaultServer, fetcher: Fetcher) -> None:
+    outcome = await fetcher.fetch(server.url("/loop-a"))
+    assert isinstance(outcome, FetchFailure) and outcome.kind is FailureKind.REDIRECTS
+    assert outcome.message == f"redirect loop back to {server.url('/loop-a')}"
+    assert outcome.redirects == (server.url("/loop-b"), server.url("/loop-a"))
+
+
+async def test_redirect_to_another_scheme(server: FaultServer, fetcher: Fetcher) -> None:
+    outcome = await fetcher.fetch(server.url("/to-ftp"))
+    assert isinstance(outcome, FetchFailure) and outcome.kind is FailureKind.INVALID_URL
+
+
+async def test_429_honours_retry_after(server: FaultServer) -> None:
+    started = time.monotonic()
+    outcome = await fetch(server.url("/429-once"), retries=2)
+    assert isinstance(outcome, Page) and outcome.status == 200 and outcome.attempts == 2
+    assert time.monotonic() - started >= 1.0
+
+
+async def test_429_asking_for_an_hour_is_reported_not_waited_for(server: FaultServer) -> None:
+    started = time.monotonic()
+    outcome = await fetch(server.url("/429-long"), retries=2)
+    assert isinstance(outcome, Page) and outcome.status == 429 and outcome.attempts == 1
+    assert time.monotonic() - started < 2
+
+
+async def test_5xx_retried_then_reported(server: FaultServer) -> None:
+    assert isinstance(ok := await fetch(server.url("/503-once"), retries=2), Page)
+    assert ok.status == 200
+    before = server.hits["/503-always"]
+    outcome = await fetch(server.url("/503-always"), retries=2)
+    assert isinstance(outcome, Page) and outcome.status == 503 and outcome.attempts == 3
+    assert server.hits["/503-always"] - before == 3
+
+
+async def test_no_retry_of_permanent_answers(server: FaultServer) -> None:
+    before = server.hits["/ua-403"]
+    outcome = await fetch(server.url("/ua-403"), retries=2)
+    assert isinstance(outcome, Page) and outcome.status == 403 and outcome.attempts == 1
+    assert server.hits["/ua-403"] - before == 1
+
+
+@pytest.mark.parametrize("path", ["/malformed", "/garbage"])
+async def test_malformed_http(server: FaultServer, fetcher: Fetcher, path: str) -> None:
+    outcome = await fetcher.fetch(server.url(path))
+    assert isinstance(outcome, FetchFailure)
+    assert outcome.kind is FailureKind.PROTOCOL and outcome.message.startswith("malformed HTTP")
+
+
+@pytest.mark.parametrize("path", ["/invalid-utf8", "/mixed-encoding"])
+async def test_bad_bytes_still_parse(server: FaultServer, fetcher: Fetcher, path: str) -> None:
+    outcome = await fetcher.fetch(server.url(path))
+    assert isinstance(outcome, Page) and outcome.ok
+    assert isinstance(outcome.document().title, str)
+
+
+async def test_not_html(server: FaultServer, fetcher: Fetcher) -> None:
+    outcome = await fetcher.fetch(server.url("/pdf"))
+    assert isinstance(outcome, Page) and not outcome.is_html
+
+
+async def test_invalid_url(fetcher: Fetcher) -> None:
+    outcome = await fetcher.fetch("ftp://127.0.0.1/")
+    assert isinstance(outcome, FetchFailure) and outcome.kind is FailureKind.INVALID_URL
+
+
+# --- redirects, with respx ---------------------------------------------------------------------
+
+
+@respx.mock
+async def test_redirect_chain_is_recorded(fetcher: Fetcher) -> None:
+    respx.get("http://127.0.0.1/").mock(httpx2.Response(301, headers={"Location": "/a"}))
+    respx.get("http://127.0.0.1/a").mock(
+        httpx2.Response(302, headers={"Location": "http://127.0.0.1/b/"})
+    )
+    respx.get("http://127.0.0.1/b/").mock(httpx2.Response(200, html="<title>b</title>"))
+    outcome = await fetcher.fetch("http://127.0.0.1/")
+    assert isinstance(outcome, Page)
+    assert outcome.url == "http://127.0.0.1/" and outcome.final_url == "http://127.0.0.1/b/"
+    assert outcome.redirects == ("http://127.0.0.1/a", "http://127.0.0.1/b/")
+
+
+@respx.mock
+async def test_too_many_redirects() -> None:
+    for i in range(5):
+        respx.get(f"http://127.0.0.1/{i}").mock(
+            httpx2.Response(302, headers={"Location": f"/{i + 1}"})
+        )
+    outcome = await fetch("http://127.0.0.1/0", max_redirects=3)
+    assert isinstance(outcome, FetchFailure) and outcome.kind is FailureKind.REDIRECTS
+    assert outcome.message == "more than 3 redirects"
+
+
+@respx.mock
+async def test_303_turns_a_head_into_get(fetcher: Fetcher) -> None:
+    respx.head("http://127.0.0.1/form").mock(httpx2.Response(303, headers={"Location": "/done"}))
+    done = respx.get("http://127.0.0.1/done").mock(httpx2.Response(200))
+    outcome = await fetcher.fetch("http://127.0.0.1/form", method="HEAD")
+    assert isinstance(outcome, Page) and outcome.status == 200 and done.called
+
+
+# --- politeness --------------------------------------------------------------------------------
+
+
+async def test_politeness_limits_per_host_and_spaces_requests() -> None:
+    limits = Politeness(concurrency=10, per_host=2, interval=0.05)
+    running: dict[str, int] = {"a": 0, "b": 0}
+    peak: dict[str, int] = {"a": 0, "b": 0}
+    starts: list[float] = []
+
+    async def request(host: str) -> None:
+        async with limits.slot(host):
+            if host == "a":
+                starts.append(time.monotonic())
+            running[host] += 1
+            peak[host] = max(peak[host], running[host])
+            await asyncio.sleep(0.12)  # longer than the interval, so slots overlap
+            running[host] -= 1
+
+    await asyncio.gather(*(request(h) for h in "aaaaaabbb"))
+    assert peak == {"a": 2, "b": 2}
+    gaps = [b - a for a, b in zip(sorted(starts), sorted(starts)[1:], strict=False)]
+    assert min(gaps) >= 0.045  # the interval holds even with two slots free

@@ -1,0 +1,218 @@
+"""config: every mistake in sites.yaml or a plan names the file, the line and the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gkaudit.config import (
+    ConfigError,
+    default_plan_path,
+    load_plan,
+    load_sites,
+    select_rules,
+    select_sites,
+)
+from gkaudit.model import SiteKind
+from gkaudit.plugins import Registry
+
+GOOD_SITES = """\
+sites:
+  - id: dl
+    name: 中国·大连
+    url: https://www.dl.gov.cn/
+    kind: city
+  - id: xg
+    name: 西岗区
+    url: http://www.dlxg.gov.cn/
+    kind: district
+    hints:
+      disclosure_url: http://www.dlxg.gov.cn/xxgk/
+"""
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "sites.yaml") -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_of(path: Path) -> str:
+    with pytest.raises(ConfigError) as info:
+        load_sites(path)
+    return str(info.value)
+
+
+def test_good_sites_load(tmp_path: Path) -> None:
+    sites = load_sites(write(tmp_path, GOOD_SITES))
+    assert [s.id for s in sites] == ["dl", "xg"]
+    assert sites[0].kind is SiteKind.CITY
+    assert sites[1].hint("disclosure_url") == "http://www.dlxg.gov.cn/xxgk/"
+    assert sites[0].host == "www.dl.gov.cn"
+
+
+@pytest.mark.parametrize(
+    ("bad", "expected"),
+    [
+        ("url: https://www.dl.gov.cn/", "sites.yaml:4: sites[0].url: not an http(s) URL"),
+        ("kind: city", "sites.yaml:5: sites[0].kind: Input should be 'city', 'district'"),
+        ("name: 中国·大连", "sites.yaml:3: sites[0].name:"),
+    ],
+)
+def test_each_bad_field_is_located(tmp_path: Path, bad: str, expected: str) -> None:
+    replacements = {
+        "url: https://www.dl.gov.cn/": "url: ftp://www.dl.gov.cn/",
+        "kind: city": "kind: town",
+        "name: 中国·大连": "name: ''",
+    }
+    text = GOOD_SITES.replace(bad, replacements[bad], 1)
+    message = error_of(write(tmp_path, text))
+    assert expected in message
+
+
+def test_url_problems_are_named(tmp_path: Path) -> None:
+    for url, words in [
+        ("www.dl.gov.cn", "not an http(s) URL"),
+        ("http://www.dl .gov.cn/", "a URL may not contain spaces"),
+        ("http://:80/", "the URL has no host"),
+    ]:
+        text = GOOD_SITES.replace("https://www.dl.gov.cn/", f"'{url}'", 1)
+        assert f"sites.yaml:4: sites[0].url: {words}" in error_of(write(tmp_path, text))
+
+
+def test_idn_host_is_valid(tmp_path: Path) -> None:
+    text = GOOD_SITES.replace("https://www.dl.gov.cn/", "http://大连.政务/", 1)
+    assert load_sites(write(tmp_path, text))[0].host == "大连.政务"
+
+
+def test_unknown_field_and_missing_field(tmp_path: Path) -> None:
+    text = GOOD_SITES.replace("    kind: city\n", "    knd: city\n", 1)
+    message = error_of(write(tmp_path, text))
+    assert "sites.yaml:5: sites[0].knd: unknown field" in message
+    assert "sites[0].kind: missing" in message  # both problems, not just the first
+
+
+def test_unknown_hint_is_rejected(tmp_path: Path) -> None:
+    text = GOOD_SITES.replace("disclosure_url:", "disclosure:", 1)
+    assert "sites.yaml:11: sites[1].hints.disclosure: unknown field" in error_of(
+        write(tmp_path, text)
+    )
+
+
+def test_duplicate_site_id(tmp_path: Path) -> None:
+    text = GOOD_SITES.replace("id: xg", "id: dl")
+    assert "sites.yaml:6: sites[1].id: duplicate id 'dl' (first at sites[0])" in error_of(
+        write(tmp_path, text)
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("", "sites.yaml: the file is empty"),
+        ("# only a comment\n", "sites.yaml: the file is empty"),
+        ("- just a list\n", "sites.yaml:1: expected a mapping with a `sites:` key"),
+        ("other: 1\n", "sites.yaml:1: sites: missing"),
+        ("sites: []\n", "sites.yaml:1: sites: the list is empty"),
+        ("sites: 3\n", "sites.yaml:1: sites:"),
+        ("sites:\n\t- id: a\n", "sites.yaml:2: invalid YAML"),
+        ("sites:\n  - id: a\n    id: b\n", "sites.yaml:3: invalid YAML: found duplicate key"),
+        ("sites: [\n", "invalid YAML"),
+    ],
+)
+def test_broken_files(tmp_path: Path, content: str, expected: str) -> None:
+    assert expected in error_of(write(tmp_path, content))
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = write(tmp_path, "sites:\n  - name: 西岗区\n".encode("gb18030"))
+    assert "sites.yaml:2: not UTF-8 text" in error_of(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert "cannot be read" in error_of(tmp_path / "nope.yaml")
+
+
+def test_huge_list_loads(tmp_path: Path) -> None:
+    entries = "".join(
+        f"  - {{id: s{i}, name: 站点{i}, url: 'http://s{i}.example.gov.cn/', kind: department}}\n"
+        for i in range(3000)
+    )
+    assert len(load_sites(write(tmp_path, "sites:\n" + entries))) == 3000
+
+
+def test_select_sites(tmp_path: Path) -> None:
+    sites = load_sites(write(tmp_path, GOOD_SITES))
+    assert [s.id for s in select_sites(sites, ["xg"])] == ["xg"]
+    with pytest.raises(ConfigError, match="unknown site id 'nope'"):
+        select_sites(sites, ["nope"])
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return Registry.load()
+
+
+def test_default_plan_loads(registry: Registry) -> None:
+    plan = load_plan(None, registry)
+    assert plan.document == "大政公开办〔2022〕1号"
+    assert plan.source == str(default_plan_path())
+    assert {"site.reachable", "ipv6.aaaa"} <= {r.id for r in plan.rules}
+    for rule in plan.rules:
+        assert registry.get(rule.check) is not None
+
+
+PLAN = """\
+title: 测试计划
+document: 测试〔2026〕1号
+rules:
+  - id: site.reachable
+    title: 首页可访问
+    clause: (十九)
+    check: reachable
+"""
+
+
+def plan_error(tmp_path: Path, text: str, registry: Registry) -> str:
+    with pytest.raises(ConfigError) as info:
+        load_plan(write(tmp_path, text, "plan.yaml"), registry)
+    return str(info.value)
+
+
+def test_unknown_check_is_named(tmp_path: Path, registry: Registry) -> None:
+    message = plan_error(tmp_path, PLAN.replace("check: reachable", "check: reachble"), registry)
+    assert "plan.yaml:7: rules[0].check: unknown check 'reachble' (known: " in message
+
+
+def test_params_are_validated_by_the_check(tmp_path: Path, registry: Registry) -> None:
+    text = PLAN + "    params:\n      max_age: 3\n"
+    assert "plan.yaml:9: rules[0].params.max_age: unknown field" in plan_error(
+        tmp_path, text, registry
+    )
+
+
+def test_bad_severity_and_kind(tmp_path: Path, registry: Registry) -> None:
+    text = PLAN + "    severity: fatal\n    applies_to: [city, village]\n"
+    message = plan_error(tmp_path, text, registry)
+    assert "plan.yaml:8: rules[0].severity:" in message
+    assert "plan.yaml:9: rules[0].applies_to[1]:" in message
+
+
+def test_duplicate_rule_id(tmp_path: Path, registry: Registry) -> None:
+    rule = PLAN.split("rules:\n", 1)[1]
+    message = plan_error(tmp_path, PLAN + rule, registry)
+    assert "plan.yaml:8: rules[1].id: duplicate id 'site.reachable'" in message
+
+
+def test_select_rules(registry: Registry) -> None:
+    plan = load_plan(None, registry)
+    assert [r.id for r in select_rules(plan, ["ipv6.aaaa"]).rules] == ["ipv6.aaaa"]
+    with pytest.raises(ConfigError, match="unknown rule id 'ipv6'"):
+        select_rules(plan, ["ipv6"])
