@@ -39,6 +39,11 @@ def render(report: Report, console: Console) -> None:
     """Print the matrix, the findings and the totals."""
     if report.incomplete:
         console.print(Text("Incomplete scan: only the sites below finished.", style="bold yellow"))
+    console.print(
+        Text.assemble(
+            (report.plan.title, "bold"), f" ({report.plan.document}) · as of {report.as_of}"
+        )
+    )
     console.print(_matrix(report))
     findings = [
         (site, [r for r in site.results if r.status not in (Status.PASS, Status.SKIP)])
@@ -64,11 +69,7 @@ def render_text(report: Report, width: int = 120) -> str:
 
 def _matrix(report: Report) -> Table:
     rules = [r.rule for r in report.sites[0].results] if report.sites else []
-    table = Table(
-        title=f"{report.plan.title} ({report.plan.document}) · as of {report.as_of}",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-    )
+    table = Table(box=box.SIMPLE_HEAD)
     table.add_column("site", no_wrap=True)
     for rule in rules:
         table.add_column(rule.replace(".", "\n", 1), no_wrap=True)
