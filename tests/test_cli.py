@@ -1,0 +1,107 @@
+"""cli: the commands, their messages and exit codes (the scan itself is in tests/test_e2e.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gkaudit.cli import EXIT_CONFIG, EXIT_INTERNAL, main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    captured = capsys.readouterr()
+    code = info.value.code
+    return (code if isinstance(code, int) else 0), captured.out, captured.err
+
+
+SITES = """\
+sites:
+  - id: xg
+    name: 西岗区
+    url: http://www.dlxg.gov.cn/
+    kind: district
+"""
+
+
+def test_validate_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(SITES, encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(sites))
+    assert code == 0 and "1 sites" in out and "OK" in out
+
+
+def test_config_error_exits_2_with_location_and_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(SITES.replace("http://www.dlxg.gov.cn/", "www.dlxg.gov.cn"), encoding="utf-8")
+    for command in (["validate"], ["scan", "--no-progress"]):
+        code, _, err = run(capsys, *command, str(sites))
+        assert code == EXIT_CONFIG
+        assert "sites.yaml:4: sites[0].url: not an http(s) URL" in err
+        assert "Traceback" not in err
+
+
+def test_the_repository_sites_file_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    # validated, never scanned: the real portals are for users
+    sites = Path(__file__).resolve().parents[1] / "sites.yaml"
+    code, out, _ = run(capsys, "validate", str(sites))
+    assert code == 0, out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--as-of", "2026-13-01"], "--as-of: not a date"),
+        (["--nameserver", "dns.example"], "--nameserver: expected IP or IP:PORT"),
+        (["--site", "nope"], "unknown site id 'nope'"),
+        (["--rule", "nope"], "unknown rule id 'nope'"),
+    ],
+)
+def test_bad_options_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(SITES, encoding="utf-8")
+    code, _, err = run(capsys, "scan", str(sites), "--no-progress", *args)
+    assert code == EXIT_CONFIG and message in err
+
+
+def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run(capsys, "scan", "--no-such-option")
+    assert code == EXIT_CONFIG
+
+
+def test_rules_lists_the_default_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules")
+    assert code == 0
+    assert "大政公开办〔2022〕1号" in out and "site.reachable" in out and "ipv6.aaaa" in out
+
+
+def test_explain_prints_the_manual(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "ipv6.aaaa")
+    assert code == 0
+    assert "ipv6.aaaa" in out and "(十九)" in out and "CNAME" in out
+
+
+def test_explain_unknown_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "explain", "ipv6.nope")
+    assert code == EXIT_CONFIG and "unknown rule 'ipv6.nope'" in err
+
+
+def test_internal_error_exits_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gkaudit.cli
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(gkaudit.cli.Registry, "load", explode)
+    monkeypatch.delenv("GKAUDIT_DEBUG", raising=False)
+    code, _, err = run(capsys, "rules")
+    assert code == EXIT_INTERNAL
+    assert "internal error: RuntimeError: kaput" in err and "Traceback" not in err

@@ -1,0 +1,98 @@
+"""engine: exactly one result per site x rule, whatever the checks do."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from gkaudit.context import SiteContext
+from gkaudit.engine import Engine, ScanSettings
+from gkaudit.model import Plan, Rule, Severity, Site, SiteKind, Status, Verdict
+from gkaudit.net.http import FetchSettings
+from gkaudit.plugins import Check, CheckParams, Registry
+
+
+class Params(CheckParams):
+    verdict: str = "pass"
+
+
+async def scripted(site: SiteContext, params: Params) -> Verdict:
+    """Does what its params say, so the engine's handling of each outcome can be tested."""
+    match params.verdict:
+        case "pass":
+            return Verdict.passed(f"{site.site.id} ok", metric=1)
+        case "fail":
+            return Verdict.failed("broken")
+        case "raise":
+            raise RuntimeError("boom")
+        case "hang":
+            await asyncio.sleep(60)
+    raise AssertionError(params.verdict)
+
+
+REGISTRY = Registry([Check("scripted", Params, scripted, "manual", __name__)])
+SITES = [
+    Site(id="city", name="市", url="http://www.a.gov.cn/", kind=SiteKind.CITY),
+    Site(id="dept", name="局", url="http://kjj.a.gov.cn/", kind=SiteKind.DEPARTMENT),
+]
+
+
+def rule(rule_id: str, verdict: str, **extra: object) -> Rule:
+    return Rule(
+        id=rule_id, title=rule_id, clause="(一)", check="scripted",
+        params={"verdict": verdict}, **extra,  # type: ignore[arg-type]
+    )
+
+
+def scan(*rules: Rule, budget: float = 30.0) -> list[list[tuple[str, Status, str]]]:
+    plan = Plan(title="计划", document="文号", rules=rules)
+    settings = ScanSettings(
+        as_of=dt.date(2026, 11, 29), nameservers=("127.0.0.1:9",), site_budget=budget,
+        fetch=FetchSettings(timeout=1, retries=0),
+    )
+    report = asyncio.run(Engine(plan, REGISTRY, settings).run(SITES))
+    assert report.summary.sites == len(SITES)
+    assert [s.id for s in report.sites] == ["city", "dept"]  # sites.yaml order, not finish order
+    return [[(r.rule, r.status, r.message) for r in s.results] for s in report.sites]
+
+
+def test_each_site_gets_one_result_per_rule_in_plan_order() -> None:
+    results = scan(rule("a", "pass"), rule("b", "fail"))
+    assert results[0] == [("a", Status.PASS, "city ok"), ("b", Status.FAIL, "broken")]
+    assert results[1] == [("a", Status.PASS, "dept ok"), ("b", Status.FAIL, "broken")]
+
+
+def test_a_rule_that_does_not_apply_is_skipped() -> None:
+    results = scan(rule("a", "fail", applies_to=(SiteKind.CITY, SiteKind.DISTRICT)))
+    assert results[0][0][1] is Status.FAIL
+    assert results[1][0] == ("a", Status.SKIP, "does not apply to department portals")
+
+
+def test_a_failed_warning_rule_warns() -> None:
+    results = scan(rule("a", "fail", severity=Severity.WARNING))
+    assert results[0][0][1] is Status.WARN
+
+
+def test_an_exception_is_an_error_result_naming_it() -> None:
+    results = scan(rule("a", "raise"), rule("b", "pass"))
+    assert results[0][0] == (
+        "a", Status.ERROR, "internal error in check 'scripted': RuntimeError: boom"
+    )
+    assert results[0][1][1] is Status.PASS  # the other rule is unaffected
+
+
+def test_the_site_budget_turns_unfinished_rules_into_errors() -> None:
+    results = scan(rule("a", "hang"), rule("b", "pass"), budget=0.3)
+    assert results[0][0] == ("a", Status.ERROR, "the site's time budget of 0.3 s ran out")
+    assert results[0][1][1] is Status.PASS
+
+
+def test_report_metadata_and_summary() -> None:
+    plan = Plan(title="计划", document="文号", source="p.yaml", rules=(rule("a", "pass"),))
+    settings = ScanSettings(as_of=dt.date(2026, 3, 1), nameservers=("127.0.0.1:9",))
+    report = asyncio.run(Engine(plan, REGISTRY, settings).run(SITES))
+    assert (report.plan.title, report.plan.document, report.plan.source) == ("计划", "文号", "p.yaml")
+    assert report.as_of == dt.date(2026, 3, 1)
+    assert report.started_at <= report.finished_at
+    assert report.summary.count(Status.PASS) == 2 and not report.incomplete
+    assert report.sites[0].results[0].metrics == {"metric": 1}
