@@ -62,7 +62,7 @@ FAILING: dict[FailOn, frozenset[Status]] = {
 
 
 def _usage_error(message: str) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     raise typer.Exit(EXIT_CONFIG)
 
 
