@@ -26,7 +26,7 @@ from gkaudit.config import ConfigError, load_plan, load_sites, select_rules, sel
 from gkaudit.engine import Engine, ScanSettings
 from gkaudit.model import Plan, Report, Site, SiteReport, Status
 from gkaudit.net.dns import parse_nameserver
-from gkaudit.net.http import FetchSettings
+from gkaudit.net.http import DEFAULT_USER_AGENT, FetchSettings
 from gkaudit.plugins import PluginError, Registry
 from gkaudit.reporters import json as json_reporter
 from gkaudit.reporters import terminal
@@ -62,7 +62,8 @@ FAILING: dict[FailOn, frozenset[Status]] = {
 
 
 def _usage_error(message: str) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    err.print("[bold red]error:[/] ", end="")
+    err.print(message, soft_wrap=True, markup=False)
     raise typer.Exit(EXIT_CONFIG)
 
 
@@ -137,6 +138,16 @@ def scan(
     ] = 2,
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per request.")] = 15.0,
     retries: Annotated[int, typer.Option(min=0, help="Retries of transient failures.")] = 2,
+    site_budget: Annotated[
+        float, typer.Option("--site-budget", min=1, help="Seconds one site may take in all.")
+    ] = 600.0,
+    max_pages: Annotated[int, typer.Option("--max-pages", min=1, help="Pages per site.")] = 400,
+    ignore_robots: Annotated[
+        bool, typer.Option("--ignore-robots", help="Crawl pages robots.txt disallows.")
+    ] = False,
+    user_agent: Annotated[
+        str | None, typer.Option("--user-agent", help="User-Agent header (default names gkaudit).")
+    ] = None,
     plugins: PluginsOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No terminal report.")] = False,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
@@ -146,8 +157,15 @@ def scan(
     settings = ScanSettings(
         as_of=_as_of(as_of),
         nameservers=_check_nameservers(nameserver or []),
+        site_budget=site_budget,
+        max_pages=max_pages,
+        respect_robots=not ignore_robots,
         fetch=FetchSettings(
-            timeout=timeout, retries=retries, concurrency=concurrency, per_host=per_host
+            timeout=timeout,
+            retries=retries,
+            concurrency=concurrency,
+            per_host=per_host,
+            user_agent=user_agent or DEFAULT_USER_AGENT,
         ),
     )
     report, interrupted = run_scan(
@@ -339,6 +357,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise
         err.print(
             f"gkaudit: internal error: {type(exc).__name__}: {exc}\n"
-            "(set GKAUDIT_DEBUG=1 for the traceback, and please report it)"
+            "(set GKAUDIT_DEBUG=1 for the traceback, and please report it)",
+            soft_wrap=True,
+            markup=False,
         )
         sys.exit(EXIT_INTERNAL)

@@ -12,13 +12,14 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from gkaudit.domains import host_of, registered_domain, within
 from gkaudit.html import Link
 from gkaudit.model import Family, Site
 from gkaudit.net.dns import DnsAnswer
 from gkaudit.net.http import FailureKind, Fetcher, FetchFailure, Outcome, Page
+from gkaudit.net.robots import Robots
 from gkaudit.text import normalize
 
 #: HTTP redirects, meta refreshes, script redirects and frames followed to reach the home page.
@@ -27,6 +28,8 @@ MAX_HOPS = 10
 STUB_LINKS = 3
 #: How many navigation pages discovery opens when the home page does not name a column.
 MAX_NAV_PAGES = 24
+#: Pages (GETs with a body) one site may cost, whatever the rules ask for.
+MAX_PAGES = 400
 
 T = TypeVar("T")
 
@@ -44,12 +47,23 @@ class Found:
 class SiteContext:
     """Memoized access to one site's DNS answers, pages and links."""
 
-    def __init__(self, site: Site, fetcher: Fetcher, as_of: dt.date) -> None:
+    def __init__(
+        self,
+        site: Site,
+        fetcher: Fetcher,
+        as_of: dt.date,
+        *,
+        robots: Robots | None = None,
+        max_pages: int = MAX_PAGES,
+    ) -> None:
         self.site = site
         self.as_of = as_of
         self.domain = registered_domain(site.host)
         self._fetcher = fetcher
-        self._tasks: dict[tuple[object, ...], asyncio.Task[object]] = {}
+        self._robots = robots
+        self._pages_left = max_pages
+        self._max_pages = max_pages
+        self._tasks: dict[tuple[object, ...], asyncio.Task[Any]] = {}
 
     # --- memo ---------------------------------------------------------------------------------
 
@@ -57,9 +71,10 @@ class SiteContext:
         task = self._tasks.get(key)
         if task is None:
             task = asyncio.ensure_future(make())
-            self._tasks[key] = task  # type: ignore[assignment]
+            self._tasks[key] = task
         # shield: a rule cancelled by its deadline must not cancel the fetch other rules share
-        return await asyncio.shield(task)  # type: ignore[return-value]
+        result: T = await asyncio.shield(task)
+        return result
 
     def close(self) -> None:
         """Cancel anything still running and drop the pages (a finished site keeps nothing)."""
@@ -79,7 +94,25 @@ class SiteContext:
         return await self._fetcher.resolver.addresses(host, family)
 
     async def page(self, url: str, family: Family = Family.IPV4) -> Outcome:
-        """The response at `url` after HTTP redirects, fetched over `family` once per run."""
+        """The response at `url` after HTTP redirects, fetched over `family` once per run,
+        if robots.txt allows it and the site's page budget is not spent."""
+        return await self._once(("page", url, family), lambda: self._crawl(url, family))
+
+    async def _crawl(self, url: str, family: Family) -> Outcome:
+        if url != self.site.url and self._robots and not await self._robots.allowed(url):
+            return FetchFailure(url, family, FailureKind.ROBOTS, "disallowed by robots.txt")
+        if self._pages_left <= 0:
+            return FetchFailure(
+                url,
+                family,
+                FailureKind.BUDGET,
+                f"not fetched: the budget of {self._max_pages} pages per site is spent",
+            )
+        self._pages_left -= 1
+        return await self._fetcher.fetch(url, family)
+
+    async def _hop(self, url: str, family: Family) -> Outcome:
+        """A step towards the home page: public by the plan's definition, so no robots.txt."""
         return await self._once(("page", url, family), lambda: self._fetcher.fetch(url, family))
 
     async def probe(self, url: str, family: Family) -> Outcome:
@@ -106,7 +139,7 @@ class SiteContext:
         hops: list[str] = []
         seen = {url}
         for _ in range(MAX_HOPS):
-            outcome = await self.page(url, family)
+            outcome = await self._hop(url, family)
             hops.extend(outcome.redirects)
             if isinstance(outcome, FetchFailure):
                 return replace(outcome, url=self.site.url, redirects=tuple(hops))
@@ -140,7 +173,7 @@ class SiteContext:
 
     async def _main_frame(self, frames: Sequence[str], family: Family) -> str:
         """The frame with the most links: the content, not the banner or the menu strip."""
-        pages = await asyncio.gather(*(self.page(f, family) for f in frames[:6]))
+        pages = await asyncio.gather(*(self._hop(f, family) for f in frames[:6]))
         weights = [
             len(p.document().links) if isinstance(p, Page) and p.ok and p.is_html else -1
             for p in pages

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from gkaudit import __version__
-from gkaudit.context import SiteContext
+from gkaudit.context import MAX_PAGES, SiteContext
 from gkaudit.model import Plan as PlanModel
 from gkaudit.model import (
     PlanInfo,
@@ -31,6 +31,7 @@ from gkaudit.model import (
 )
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
+from gkaudit.net.robots import Robots
 from gkaudit.plugins import Check, CheckParams, Registry
 
 
@@ -42,6 +43,9 @@ class ScanSettings:
     dns_timeout: float = 2.0
     #: Wall-clock seconds one site may take for all its rules; what is unfinished then is `error`.
     site_budget: float = 600.0
+    #: Pages one site may cost; further pages are not fetched (the rules needing them: `error`).
+    max_pages: int = MAX_PAGES
+    respect_robots: bool = True
 
 
 @dataclass(frozen=True)
@@ -76,10 +80,11 @@ class Engine:
             lifetime=self.settings.dns_timeout * 2.5,
         )
         fetcher = Fetcher(resolver, self.settings.fetch)
+        robots = Robots(fetcher, self.settings.fetch.user_agent)
         try:
 
             async def scan(index: int, site: Site) -> None:
-                report = await self._scan_site(site, fetcher)
+                report = await self._scan_site(site, fetcher, robots)
                 self._finished[index] = report
                 if on_site is not None:
                     on_site(report)
@@ -105,8 +110,14 @@ class Engine:
             incomplete=incomplete or len(finished) < len(self._sites),
         )
 
-    async def _scan_site(self, site: Site, fetcher: Fetcher) -> SiteReport:
-        context = SiteContext(site, fetcher, self.settings.as_of)
+    async def _scan_site(self, site: Site, fetcher: Fetcher, robots: Robots) -> SiteReport:
+        context = SiteContext(
+            site,
+            fetcher,
+            self.settings.as_of,
+            robots=robots if self.settings.respect_robots else None,
+            max_pages=self.settings.max_pages,
+        )
         deadline = asyncio.get_running_loop().time() + self.settings.site_budget
         try:
             results = await asyncio.gather(

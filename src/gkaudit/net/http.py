@@ -52,6 +52,8 @@ class FailureKind(StrEnum):
     REDIRECTS = "redirects"
     PROTOCOL = "protocol"
     INVALID_URL = "invalid_url"
+    ROBOTS = "robots"  # not fetched: the portal's robots.txt disallows it
+    BUDGET = "budget"  # not fetched: the site's page budget is spent
     ERROR = "error"
 
 
