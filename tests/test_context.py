@@ -21,10 +21,8 @@ NAV = "".join(f'<a href="/col/{i}/">栏目{i}</a>' for i in range(5))
 
 
 def html(title: str, body: str = "") -> httpx2.Response:
-    return httpx2.Response(
-        200,
-        html=f"<html><head><title>{title}</title></head><body><div class=nav>{NAV}</div>{body}</body></html>",
-    )
+    head = f"<html><head><title>{title}</title></head>"
+    return httpx2.Response(200, html=f"{head}<body><div class=nav>{NAV}</div>{body}</body></html>")
 
 
 @pytest.fixture
@@ -69,9 +67,7 @@ async def test_home_follows_http_redirect_meta_refresh_and_script_stub(fetcher: 
 @respx.mock
 async def test_a_script_redirect_on_a_full_page_is_not_followed(fetcher: Fetcher) -> None:
     # portals send phones elsewhere with `if (mobile) location.href=...`: not a redirect
-    respx.get(BASE + "/").mock(
-        return_value=html("首页", "<script>location.href='/m/';</script>")
-    )
+    respx.get(BASE + "/").mock(return_value=html("首页", "<script>location.href='/m/';</script>"))
     home = await context(fetcher).home()
     assert isinstance(home, Page) and home.final_url == BASE + "/" and not home.redirects
 

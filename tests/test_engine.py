@@ -39,15 +39,21 @@ SITES = [
 
 def rule(rule_id: str, verdict: str, **extra: object) -> Rule:
     return Rule(
-        id=rule_id, title=rule_id, clause="(一)", check="scripted",
-        params={"verdict": verdict}, **extra,  # type: ignore[arg-type]
+        id=rule_id,
+        title=rule_id,
+        clause="(一)",
+        check="scripted",
+        params={"verdict": verdict},
+        **extra,  # type: ignore[arg-type]
     )
 
 
 def scan(*rules: Rule, budget: float = 30.0) -> list[list[tuple[str, Status, str]]]:
     plan = Plan(title="计划", document="文号", rules=rules)
     settings = ScanSettings(
-        as_of=dt.date(2026, 11, 29), nameservers=("127.0.0.1:9",), site_budget=budget,
+        as_of=dt.date(2026, 11, 29),
+        nameservers=("127.0.0.1:9",),
+        site_budget=budget,
         fetch=FetchSettings(timeout=1, retries=0),
     )
     report = asyncio.run(Engine(plan, REGISTRY, settings).run(SITES))
@@ -76,7 +82,9 @@ def test_a_failed_warning_rule_warns() -> None:
 def test_an_exception_is_an_error_result_naming_it() -> None:
     results = scan(rule("a", "raise"), rule("b", "pass"))
     assert results[0][0] == (
-        "a", Status.ERROR, "internal error in check 'scripted': RuntimeError: boom"
+        "a",
+        Status.ERROR,
+        "internal error in check 'scripted': RuntimeError: boom",
     )
     assert results[0][1][1] is Status.PASS  # the other rule is unaffected
 
@@ -91,7 +99,11 @@ def test_report_metadata_and_summary() -> None:
     plan = Plan(title="计划", document="文号", source="p.yaml", rules=(rule("a", "pass"),))
     settings = ScanSettings(as_of=dt.date(2026, 3, 1), nameservers=("127.0.0.1:9",))
     report = asyncio.run(Engine(plan, REGISTRY, settings).run(SITES))
-    assert (report.plan.title, report.plan.document, report.plan.source) == ("计划", "文号", "p.yaml")
+    assert (report.plan.title, report.plan.document, report.plan.source) == (
+        "计划",
+        "文号",
+        "p.yaml",
+    )
     assert report.as_of == dt.date(2026, 3, 1)
     assert report.started_at <= report.finished_at
     assert report.summary.count(Status.PASS) == 2 and not report.incomplete

@@ -34,7 +34,10 @@ def test_builtin_checks_have_manuals() -> None:
     for name in registry.names():
         check = registry.get(name)
         assert check is not None and len(check.manual) > 200, name
-        assert check.params.model_config.get("frozen") and check.params.model_config.get("extra") == "forbid"
+        assert (
+            check.params.model_config.get("frozen")
+            and check.params.model_config.get("extra") == "forbid"
+        )
 
 
 def test_plugin_directory_is_loaded(tmp_path: Path) -> None:
@@ -59,7 +62,9 @@ def test_a_check_without_manual_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_sync_check_is_refused(tmp_path: Path) -> None:
-    write_plugin(tmp_path / "p", "sync.py", PLUGIN.format(name="test-sync").replace("async def", "def"))
+    write_plugin(
+        tmp_path / "p", "sync.py", PLUGIN.format(name="test-sync").replace("async def", "def")
+    )
     with pytest.raises(PluginError, match="must be an async function"):
         Registry.load([tmp_path / "p"])
 

@@ -60,7 +60,9 @@ async def test_user_agent_names_gkaudit(server: FaultServer, fetcher: Fetcher) -
     assert server.user_agents[-1].startswith("gkaudit/")
 
 
-async def test_address_of_the_other_family_is_not_used(server: FaultServer, fetcher: Fetcher) -> None:
+async def test_address_of_the_other_family_is_not_used(
+    server: FaultServer, fetcher: Fetcher
+) -> None:
     outcome = await fetcher.fetch(server.url("/ok"), Family.IPV6)
     assert isinstance(outcome, FetchFailure)
     assert outcome.kind is FailureKind.DNS and "no AAAA" in outcome.message
@@ -92,7 +94,9 @@ async def test_reset_is_transient_and_retried(server: FaultServer, path: str) ->
 
 
 @pytest.mark.parametrize("path", ["/slow-drip", "/silent"])
-async def test_timeout_is_one_deadline_for_the_whole_exchange(server: FaultServer, path: str) -> None:
+async def test_timeout_is_one_deadline_for_the_whole_exchange(
+    server: FaultServer, path: str
+) -> None:
     started = time.monotonic()
     outcome = await fetch(server.url(path), timeout=1.0)
     elapsed = time.monotonic() - started

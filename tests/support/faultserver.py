@@ -55,8 +55,12 @@ class FaultServer:
             "/slow-drip": FaultServer._slow_drip,
             "/silent": FaultServer._silent,
             "/endless": FaultServer._endless,
-            "/loop-a": lambda s, c, p, h: c.sendall(_response("302 Found", b"", {"Location": "/loop-b"})),
-            "/loop-b": lambda s, c, p, h: c.sendall(_response("302 Found", b"", {"Location": "/loop-a"})),
+            "/loop-a": lambda s, c, p, h: c.sendall(
+                _response("302 Found", b"", {"Location": "/loop-b"})
+            ),
+            "/loop-b": lambda s, c, p, h: c.sendall(
+                _response("302 Found", b"", {"Location": "/loop-a"})
+            ),
             "/to-ftp": lambda s, c, p, h: c.sendall(
                 _response("301 Moved", b"", {"Location": "ftp://example.invalid/"})
             ),
@@ -70,12 +74,19 @@ class FaultServer:
             "/malformed": lambda s, c, p, h: c.sendall(b"HTTP/1.1 two hundred\r\nbroken\r\n\r\n"),
             "/garbage": lambda s, c, p, h: c.sendall(b"\x00\xff\xfe garbage, not HTTP\r\n\r\n"),
             "/invalid-utf8": lambda s, c, p, h: c.sendall(
-                _response("200 OK", b"<title>\xff\xfe\xe4\xb8</title>\xc3\x28",
-                          {"Content-Type": "text/html; charset=utf-8"})
+                _response(
+                    "200 OK",
+                    b"<title>\xff\xfe\xe4\xb8</title>\xc3\x28",
+                    {"Content-Type": "text/html; charset=utf-8"},
+                )
             ),
             "/mixed-encoding": lambda s, c, p, h: c.sendall(
-                _response("200 OK", "<meta charset=gbk><title>西岗区</title>".encode("gb18030")
-                          + "<p>混合 UTF-8</p>".encode(), {"Content-Type": "text/html"})
+                _response(
+                    "200 OK",
+                    "<meta charset=gbk><title>西岗区</title>".encode("gb18030")
+                    + "<p>混合 UTF-8</p>".encode(),
+                    {"Content-Type": "text/html"},
+                )
             ),
             "/pdf": lambda s, c, p, h: c.sendall(
                 _response("200 OK", b"%PDF-1.4\n", {"Content-Type": "application/pdf"})
@@ -129,7 +140,9 @@ class FaultServer:
                 data += chunk
             head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
             path = head[0].split(" ")[1] if len(head[0].split(" ")) > 1 else "/"
-            headers = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in head[1:])}
+            headers = {
+                k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in head[1:])
+            }
             self.hits[path] += 1
             self.user_agents.append(headers.get("user-agent", ""))
             handler = self.routes.get(path)
@@ -140,7 +153,9 @@ class FaultServer:
             conn.close()
 
     def _reset_mid_body(self, conn: socket.socket, path: str, headers: dict[str, str]) -> None:
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nContent-Type: text/html\r\n\r\n")
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nContent-Type: text/html\r\n\r\n"
+        )
         conn.sendall(b"<html><title>partial</title>" + b"x" * 2000)
         time.sleep(0.05)
         _reset(conn)
@@ -156,7 +171,9 @@ class FaultServer:
         self._stop.wait(60)
 
     def _endless(self, conn: socket.socket, path: str, headers: dict[str, str]) -> None:
-        conn.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/html\r\n\r\n")
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/html\r\n\r\n"
+        )
         chunk = b"%x\r\n%s\r\n" % (65536, b"a" * 65536)
         while not self._stop.is_set():
             conn.sendall(chunk)
@@ -173,7 +190,9 @@ class FaultServer:
         else:
             conn.sendall(_response("200 OK", _html("恢复"), {"Content-Type": "text/html"}))
 
-    def _blocks_unknown_agents(self, conn: socket.socket, path: str, headers: dict[str, str]) -> None:
+    def _blocks_unknown_agents(
+        self, conn: socket.socket, path: str, headers: dict[str, str]
+    ) -> None:
         if "Mozilla" in headers.get("user-agent", ""):
             conn.sendall(_response("200 OK", _html("欢迎"), {"Content-Type": "text/html"}))
         else:
