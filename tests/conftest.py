@@ -8,7 +8,9 @@ reach the internet or ask the machine's own resolver, even through a bug.
 from __future__ import annotations
 
 import ipaddress
+import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +23,9 @@ httpx2.alias_httpx()
 import pytest  # noqa: E402
 
 _violations: list[str] = []
+
+# History databases default to the user's data directory; tests must never write there.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="gkaudit-tests-")
 
 
 def _loopback(host: object) -> bool:

@@ -49,6 +49,7 @@ def test_interrupted_scan_reports_what_finished(
             "--timeout",
             "60",
             "--no-progress",
+            "--no-db",
             "--quiet",
         ],
         stdout=subprocess.PIPE,

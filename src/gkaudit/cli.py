@@ -22,14 +22,23 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from gkaudit import __version__
+from gkaudit.baseline import BaselineError, Comparison, compare, load_report, render_comparison
 from gkaudit.config import ConfigError, load_plan, load_sites, select_rules, select_sites
 from gkaudit.engine import Engine, ScanSettings
+from gkaudit.history import (
+    HistoryError,
+    HistoryStore,
+    default_db_path,
+    render_history,
+    render_history_json,
+)
 from gkaudit.model import Plan, Report, Site, SiteReport, Status
 from gkaudit.net.dns import parse_nameserver
 from gkaudit.net.http import DEFAULT_USER_AGENT, FetchSettings
 from gkaudit.plugins import PluginError, Registry
 from gkaudit.reporters import json as json_reporter
-from gkaudit.reporters import terminal
+from gkaudit.reporters import junit, markdown, sarif, terminal
+from gkaudit.waivers import Waiver, WaiverError, apply_waivers, load_waivers
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CONFIG, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -123,6 +132,23 @@ def scan(
     json_path: Annotated[
         Path | None, typer.Option("--json", help="Write the JSON report here.")
     ] = None,
+    junit_path: Annotated[
+        Path | None, typer.Option("--junit", help="Write JUnit XML here.")
+    ] = None,
+    sarif_path: Annotated[
+        Path | None, typer.Option("--sarif", help="Write SARIF 2.1.0 here.")
+    ] = None,
+    markdown_path: Annotated[
+        Path | None, typer.Option("--markdown", help="Write a Markdown summary here.")
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="A previous JSON report to compare with.")
+    ] = None,
+    waivers_path: Annotated[
+        Path | None, typer.Option("--waivers", help="Accepted failures (waivers.yaml).")
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="History database (SQLite).")] = None,
+    no_db: Annotated[bool, typer.Option("--no-db", help="Do not record this scan.")] = False,
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Exit 1 at or above this.")
     ] = FailOn.FAIL,
@@ -154,6 +180,10 @@ def scan(
 ) -> None:
     """Audit the portals of SITES_FILE against the plan and report."""
     sites, plan_model, registry = _load(sites_file, plan, plugins or [], site or [], rule or [])
+    if fail_on is FailOn.REGRESSION and baseline is None:
+        _usage_error("--fail-on regression needs --baseline REPORT.json")
+    waivers = _waivers(waivers_path)
+    old = _baseline(baseline) if baseline is not None else None
     settings = ScanSettings(
         as_of=_as_of(as_of),
         nameservers=_check_nameservers(nameserver or []),
@@ -171,19 +201,81 @@ def scan(
     report, interrupted = run_scan(
         Engine(plan_model, registry, settings), sites, progress=not (no_progress or quiet)
     )
+    comparison = _compare(old, report, waivers) if old is not None else None
     if not quiet:
         terminal.render(report, out)
-    if json_path is not None:
-        _write(json_path, json_reporter.render(report))
+        if comparison is not None:
+            out.print()
+            out.print(render_comparison(comparison), markup=False, highlight=False)
+    for path, render in (
+        (json_path, json_reporter.render),
+        (junit_path, junit.render),
+        (sarif_path, sarif.render),
+        (markdown_path, markdown.render),
+    ):
+        if path is not None:
+            _write(path, render(report))
     if interrupted:
-        err.print("interrupted: the report covers the sites that finished")
+        err.print("interrupted: the reports cover the sites that finished; history not recorded")
         raise typer.Exit(EXIT_INTERRUPTED)
-    raise typer.Exit(exit_code(report, fail_on))
+    if not no_db:
+        _record(db or default_db_path(), report)
+    raise typer.Exit(exit_code(report, fail_on, waivers, comparison))
 
 
-def exit_code(report: Report, fail_on: FailOn) -> int:
+def exit_code(
+    report: Report,
+    fail_on: FailOn,
+    waivers: Sequence[Waiver] = (),
+    comparison: Comparison | None = None,
+) -> int:
+    """1 when a finding reaches `--fail-on` (waived findings aside), else 0."""
+    if fail_on is FailOn.REGRESSION:
+        return EXIT_FINDINGS if comparison is not None and comparison.failed else EXIT_OK
+    waived = {
+        key
+        for key, match in apply_waivers(report, waivers, report.as_of).items()
+        if not match.expired
+    }
     failing = FAILING[fail_on]
-    return EXIT_FINDINGS if any(r.status in failing for _, r in report.results()) else EXIT_OK
+    return (
+        EXIT_FINDINGS
+        if any(
+            r.status in failing and (site.id, r.rule) not in waived for site, r in report.results()
+        )
+        else EXIT_OK
+    )
+
+
+def _waivers(path: Path | None) -> list[Waiver]:
+    if path is None:
+        return []
+    try:
+        return load_waivers(path)
+    except WaiverError as exc:
+        _usage_error(str(exc))
+
+
+def _baseline(path: Path) -> Report:
+    try:
+        return load_report(path)
+    except BaselineError as exc:
+        _usage_error(str(exc))
+
+
+def _compare(old: Report, new: Report, waivers: Sequence[Waiver]) -> Comparison:
+    try:
+        return compare(old, new, waivers)
+    except BaselineError as exc:
+        _usage_error(str(exc))
+
+
+def _record(path: Path, report: Report) -> None:
+    try:
+        with HistoryStore(path) as store:
+            store.record(report)
+    except HistoryError as exc:
+        err.print(f"warning: history not recorded: {exc}", soft_wrap=True, markup=False)
 
 
 def run_scan(engine: Engine, sites: Sequence[Site], *, progress: bool) -> tuple[Report, bool]:
@@ -335,6 +427,41 @@ def demo(
 
 #: The demo's slow portal outlasts this; a short timeout keeps the demo quick.
 DEMO_TIMEOUT = 2.0
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The baseline report (JSON).")],
+    new: Annotated[Path, typer.Argument(help="The newer report (JSON).")],
+    waivers_path: Annotated[
+        Path | None, typer.Option("--waivers", help="Accepted failures (waivers.yaml).")
+    ] = None,
+) -> None:
+    """Regressions, fixes, still failing and newly inconclusive between two reports."""
+    comparison = _compare(_baseline(old), _baseline(new), _waivers(waivers_path))
+    out.print(render_comparison(comparison), markup=False, highlight=False)
+    raise typer.Exit(EXIT_FINDINGS if comparison.failed else EXIT_OK)
+
+
+@app.command()
+def history(
+    db: Annotated[Path | None, typer.Option("--db", help="History database (SQLite).")] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Only this site.")] = None,
+    rule: Annotated[str | None, typer.Option("--rule", help="Only this rule.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for machines.")] = False,
+) -> None:
+    """Per site and rule: the current status, since when, and the last change."""
+    path = db or default_db_path()
+    if not path.exists():
+        err.print(f"no history at {path}: run `gkaudit scan` first", soft_wrap=True, markup=False)
+        raise typer.Exit(EXIT_OK)
+    try:
+        with HistoryStore(path) as store:
+            entries = store.timeline(site=site, rule=rule)
+    except HistoryError as exc:
+        _usage_error(str(exc))
+    text = render_history_json(entries) if as_json else render_history(entries)
+    out.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -1,0 +1,302 @@
+"""Baselines: what changed between two reports, so CI fails on new failures only.
+
+`compare(old, new)` sorts every (site, rule) present in both reports by the change of its status
+(`classify` is the whole table):
+
+| baseline \\ now | pass or warn | skip | fail          | error              |
+|----------------|--------------|------|---------------|--------------------|
+| pass or warn   | -            | -    | regression    | newly inconclusive |
+| fail           | fixed        | -    | still failing | newly inconclusive |
+| error          | -            | -    | new failure   | -                  |
+| skip           | -            | -    | new failure   | newly inconclusive |
+
+Only a regression (passed or warned before, fails now) fails `--fail-on regression`: a portal that
+has failed for months is "still failing", and an inconclusive result (a timeout) is never a
+regression. A failure whose baseline was inconclusive or skipped is a "new failure": reported, not
+gated, because the baseline cannot tell whether it is new. Sites and rules that only the new report
+has are listed, not judged. A failure covered by an unexpired waiver is "waived" whatever its
+baseline; once the waiver has expired it is judged as usual and, being overdue, gates too
+(`Comparison.failed`).
+
+Two reports are only comparable if they share the report schema and the plan document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from gkaudit.model import REPORT_SCHEMA, Report, Result, SiteReport, Status
+from gkaudit.waivers import Waiver, WaiverMatch, apply_waivers, unused_waivers
+
+_PASSING = (Status.PASS, Status.WARN)
+
+
+class BaselineError(Exception):
+    """A report file that cannot be used as a baseline: unreadable, or not a report."""
+
+
+class BaselineMismatch(BaselineError):
+    """Two reports that cannot be compared: another report schema, or another plan."""
+
+
+class Change(StrEnum):
+    """How one (site, rule) moved between the baseline and now."""
+
+    REGRESSION = "regression"
+    FIXED = "fixed"
+    STILL_FAILING = "still failing"
+    NEW_FAILURE = "new failure"
+    NEWLY_INCONCLUSIVE = "newly inconclusive"
+    WAIVED = "waived"
+
+
+def classify(before: Status, after: Status) -> Change | None:
+    """The change from `before` (baseline) to `after` (now), waivers aside; None if no news."""
+    if after is Status.FAIL:
+        if before in _PASSING:
+            return Change.REGRESSION
+        if before is Status.FAIL:
+            return Change.STILL_FAILING
+        return Change.NEW_FAILURE
+    if after is Status.ERROR:
+        return None if before is Status.ERROR else Change.NEWLY_INCONCLUSIVE
+    if before is Status.FAIL and after in _PASSING:
+        return Change.FIXED
+    return None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One (site, rule) whose status change is worth reporting."""
+
+    site: str
+    site_name: str
+    rule: str
+    title: str
+    clause: str
+    before: Status
+    after: Status
+    message: str
+    change: Change
+    #: The waiver that names this (site, rule), if any: active for `WAIVED`, else expired.
+    waiver: WaiverMatch | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything `gkaudit diff` and `scan --baseline` report, in the new report's order."""
+
+    plan: str
+    baseline_as_of: dt.date
+    current_as_of: dt.date
+    regressions: tuple[Finding, ...] = ()
+    fixes: tuple[Finding, ...] = ()
+    still_failing: tuple[Finding, ...] = ()
+    new_failures: tuple[Finding, ...] = ()
+    newly_inconclusive: tuple[Finding, ...] = ()
+    waived: tuple[Finding, ...] = ()
+    #: Failures (regressions, still failing, new failures) whose waiver has expired: they gate.
+    expired_waivers: tuple[Finding, ...] = ()
+    new_sites: tuple[str, ...] = ()
+    new_rules: tuple[str, ...] = ()
+    removed_sites: tuple[str, ...] = ()
+    removed_rules: tuple[str, ...] = ()
+    unused_waivers: tuple[Waiver, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        """Whether `--fail-on regression` fails: a regression, or a failure whose waiver expired."""
+        return bool(self.regressions or self.expired_waivers)
+
+
+def load_report(path: str | os.PathLike[str]) -> Report:
+    """Read a `gkaudit.report/1` file; raises `BaselineError` or `BaselineMismatch`, naming it."""
+    name = os.fspath(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BaselineError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise BaselineError(f"{name}: not UTF-8 text: {exc.reason}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BaselineError(f"{name}:{exc.lineno}: not JSON: {exc.msg}") from exc
+    schema = data.get("schema") if isinstance(data, dict) else None
+    if schema != REPORT_SCHEMA:
+        raise BaselineMismatch(
+            f"{name}: report schema {schema!r}, but this gkaudit reads {REPORT_SCHEMA!r} only"
+        )
+    try:
+        return Report.model_validate_json(text)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "report"
+        raise BaselineError(
+            f"{name}: not a valid {REPORT_SCHEMA} report: {where}: {error['msg']}"
+        ) from exc
+
+
+def check_comparable(old: Report, new: Report) -> None:
+    """Raise `BaselineMismatch` unless `old` and `new` share the report schema and the plan."""
+    if old.schema_ != new.schema_:
+        raise BaselineMismatch(
+            f"the baseline has report schema {old.schema_!r} and the current report "
+            f"{new.schema_!r}: run a new baseline with this gkaudit"
+        )
+    if old.plan.document != new.plan.document:
+        raise BaselineMismatch(
+            f"the baseline is a scan against plan {old.plan.document!r} and the current report "
+            f"against {new.plan.document!r}: compare reports of the same plan"
+        )
+
+
+def compare(
+    old: Report,
+    new: Report,
+    waivers: Sequence[Waiver] = (),
+    *,
+    today: dt.date | None = None,
+) -> Comparison:
+    """What changed from baseline `old` to `new`; waivers are judged on `today` (or `new.as_of`).
+
+    Raises `BaselineMismatch` if the reports are of another schema or plan.
+    """
+    check_comparable(old, new)
+    day = new.as_of if today is None else today
+    before = {(site.id, result.rule): result for site, result in old.results()}
+    matches = apply_waivers(new, waivers, day)
+    buckets: dict[Change, list[Finding]] = {change: [] for change in Change}
+    expired: list[Finding] = []
+    for site, result in new.results():
+        key = (site.id, result.rule)
+        if key not in before:
+            continue
+        match = matches.get(key) if result.status is Status.FAIL else None
+        change = classify(before[key].status, result.status)
+        if match is not None and not match.expired:
+            change = Change.WAIVED
+        if change is None:
+            continue
+        finding = _finding(site, result, before[key], change, match)
+        buckets[change].append(finding)
+        if match is not None and match.expired:
+            expired.append(finding)
+
+    old_sites = [site.id for site in old.sites]
+    new_sites = [site.id for site in new.sites]
+    old_rules = _rules(old)
+    new_rules = _rules(new)
+    return Comparison(
+        plan=new.plan.document,
+        baseline_as_of=old.as_of,
+        current_as_of=new.as_of,
+        regressions=tuple(buckets[Change.REGRESSION]),
+        fixes=tuple(buckets[Change.FIXED]),
+        still_failing=tuple(buckets[Change.STILL_FAILING]),
+        new_failures=tuple(buckets[Change.NEW_FAILURE]),
+        newly_inconclusive=tuple(buckets[Change.NEWLY_INCONCLUSIVE]),
+        waived=tuple(buckets[Change.WAIVED]),
+        expired_waivers=tuple(expired),
+        new_sites=tuple(s for s in new_sites if s not in old_sites),
+        new_rules=tuple(r for r in new_rules if r not in old_rules),
+        removed_sites=tuple(s for s in old_sites if s not in new_sites),
+        removed_rules=tuple(r for r in old_rules if r not in new_rules),
+        unused_waivers=tuple(unused_waivers(new, waivers)),
+    )
+
+
+def _finding(
+    site: SiteReport, result: Result, old: Result, change: Change, match: WaiverMatch | None
+) -> Finding:
+    return Finding(
+        site=site.id,
+        site_name=site.name,
+        rule=result.rule,
+        title=result.title,
+        clause=result.clause,
+        before=old.status,
+        after=result.status,
+        message=result.message,
+        change=change,
+        waiver=match,
+    )
+
+
+def _rules(report: Report) -> list[str]:
+    return list(dict.fromkeys(result.rule for _, result in report.results()))
+
+
+def render_comparison(c: Comparison) -> str:
+    """Plain-text summary for `gkaudit diff` and `scan --baseline`."""
+    lines = [
+        f"Plan {c.plan}: baseline as of {c.baseline_as_of.isoformat()}, "
+        f"current as of {c.current_as_of.isoformat()}",
+        "",
+    ]
+    always = (
+        ("Regressions", c.regressions),
+        ("Fixed", c.fixes),
+        ("Still failing", c.still_failing),
+        ("Newly inconclusive (never a regression)", c.newly_inconclusive),
+    )
+    for heading, findings in always:
+        lines += _block(heading, findings)
+    optional = (
+        ("New failures (baseline inconclusive or skipped, not gated)", c.new_failures),
+        ("Waived", c.waived),
+        ("Waivers expired (failing again)", c.expired_waivers),
+    )
+    for heading, findings in optional:
+        if findings:
+            lines += _block(heading, findings)
+    for heading, names in (
+        ("New sites (reported, not gated)", c.new_sites),
+        ("New rules (reported, not gated)", c.new_rules),
+        ("Sites no longer in the report", c.removed_sites),
+        ("Rules no longer in the report", c.removed_rules),
+    ):
+        if names:
+            lines += [f"{heading}: {', '.join(names)}", ""]
+    if c.unused_waivers:
+        lines.append(f"Waivers that matched no finding ({len(c.unused_waivers)}):")
+        lines += [
+            f"  {w.site} {w.rule} (expires {w.expires.isoformat()})" for w in c.unused_waivers
+        ]
+        lines.append("")
+    lines.append(_verdict(c))
+    return "\n".join(lines) + "\n"
+
+
+def _block(heading: str, findings: Sequence[Finding]) -> list[str]:
+    lines = [f"{heading} ({len(findings)}):"]
+    if not findings:
+        lines.append("  none")
+    for f in findings:
+        lines.append(
+            f"  {f.site} {f.rule} {f.title} {f.clause}: {f.before.value} -> {f.after.value}: "
+            f"{' '.join(f.message.split())}"
+        )
+        if f.waiver is not None:
+            lines.append(f"      {f.waiver.note}")
+    return [*lines, ""]
+
+
+def _verdict(c: Comparison) -> str:
+    if not c.failed:
+        return "No regressions."
+    parts = []
+    if c.regressions:
+        parts.append(f"{len(c.regressions)} regression{'s' if len(c.regressions) != 1 else ''}")
+    if c.expired_waivers:
+        n = len(c.expired_waivers)
+        parts.append(f"{n} failure{'s' if n != 1 else ''} whose waiver expired")
+    return "Failing: " + ", ".join(parts) + "."

@@ -1,0 +1,158 @@
+"""Markdown report: a summary table and the findings, for a CI job summary or an issue.
+
+Written for GitHub/GitLab flavoured Markdown: one table of counts per site, then the failures, the
+warnings and the inconclusive results grouped by site, each with its evidence as a nested list. Text
+from the portals is escaped, and URLs are code spans, so a page title cannot inject markup or links.
+Passing and skipped results are counted in the table but not listed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gkaudit.model import (
+    STATUS_RANK,
+    DnsEvidence,
+    Evidence,
+    HtmlEvidence,
+    HttpEvidence,
+    NoteEvidence,
+    Report,
+    Result,
+    Status,
+    Summary,
+)
+
+_COLUMNS = (Status.PASS, Status.FAIL, Status.WARN, Status.ERROR, Status.SKIP)
+_SECTIONS = (
+    (Status.FAIL, "Failures"),
+    (Status.WARN, "Warnings"),
+    (Status.ERROR, "Inconclusive"),
+)
+# Only what can start markup mid-line: headings and list markers never follow escaped text.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_BACKTICKS = re.compile(r"`+")
+
+
+def render(report: Report) -> str:
+    """The Markdown document for `report`."""
+    lines = [f"# gkaudit: {_escape(report.plan.title)}", ""]
+    lines.append(
+        f"Plan {_escape(report.plan.document)} ({_code(report.plan.source)}) · "
+        f"as of {report.as_of.isoformat()} · "
+        f"scanned {report.started_at.isoformat(timespec='seconds')} · "
+        f"gkaudit {_escape(report.tool.version)}"
+    )
+    lines.append("")
+    if report.incomplete:
+        lines += [
+            "> **Incomplete run:** it was interrupted; sites not listed were not scanned.",
+            "",
+        ]
+    lines += [f"**{_headline(report.summary)}**", ""]
+    lines += _table(report)
+    for status, heading in _SECTIONS:
+        lines += _section(report, status, heading)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _headline(summary: Summary) -> str:
+    parts = [
+        f"{summary.fail} failed",
+        f"{summary.warn} warnings",
+        f"{summary.error} inconclusive",
+        f"{summary.count(Status.PASS)} passed",
+        f"{summary.skip} skipped",
+    ]
+    sites = "site" if summary.sites == 1 else "sites"
+    return f"{summary.sites} {sites}: " + ", ".join(parts) + "."
+
+
+def _table(report: Report) -> list[str]:
+    header = "| Site | Kind | " + " | ".join(s.value.capitalize() for s in _COLUMNS) + " |"
+    rule = "|---|---|" + "---:|" * len(_COLUMNS)
+    rows = [header, rule]
+    for site in report.sites:
+        counts = [sum(r.status is status for r in site.results) for status in _COLUMNS]
+        rows.append(
+            f"| {_escape(site.name)} ({_code(site.id)}) | {site.kind.value} | "
+            + " | ".join(_count(n, status) for n, status in zip(counts, _COLUMNS, strict=True))
+            + " |"
+        )
+    totals = [report.summary.count(status) for status in _COLUMNS]
+    rows.append(
+        f"| **Total** ({report.summary.sites}) | | "
+        + " | ".join(_count(n, status) for n, status in zip(totals, _COLUMNS, strict=True))
+        + " |"
+    )
+    return [*rows, ""]
+
+
+def _count(n: int, status: Status) -> str:
+    # Bold the non-zero findings so a reader's eye lands on them; zero stays plain.
+    return f"**{n}**" if n and STATUS_RANK[status] >= STATUS_RANK[Status.WARN] else str(n)
+
+
+def _section(report: Report, status: Status, heading: str) -> list[str]:
+    groups = [(site, [r for r in site.results if r.status is status]) for site in report.sites]
+    groups = [(site, results) for site, results in groups if results]
+    total = sum(len(results) for _, results in groups)
+    lines = [f"## {heading} ({total})", ""]
+    if not groups:
+        return [*lines, "None.", ""]
+    for site, results in groups:
+        lines += [f"### {_escape(site.name)} ({_code(site.id)}) · {_code(site.url)}", ""]
+        for result in results:
+            lines += _finding(result)
+        lines.append("")
+    return lines
+
+
+def _finding(result: Result) -> list[str]:
+    lines = [
+        f"- **{_code(result.rule)}** {_escape(result.title)} {_escape(result.clause)}: "
+        f"{_escape(result.message)}"
+    ]
+    lines += [f"  - {_evidence(item)}" for item in result.evidence]
+    return lines
+
+
+def _evidence(item: Evidence) -> str:
+    if isinstance(item, DnsEvidence):
+        chain = " → ".join(_code(name) for name in item.chain) if item.chain else _code(item.name)
+        answers = ", ".join(_code(a) for a in item.answers) if item.answers else item.outcome
+        return f"DNS {item.type} {chain}: {answers}"
+    if isinstance(item, HttpEvidence):
+        parts = [f"HTTP {_code(item.url)}"]
+        if item.family is not None or item.address is not None:
+            via = " ".join(x for x in (item.family, item.address) if x)
+            parts.append(f"over {_escape(via)}")
+        if item.redirects:
+            parts.append("redirected via " + ", ".join(_code(u) for u in item.redirects))
+        if item.error is not None:
+            parts.append(f"failed: {_escape(item.error)}")
+        elif item.status is not None:
+            parts.append(f"→ {item.status}")
+        if item.final_url and item.final_url != item.url:
+            parts.append(f"at {_code(item.final_url)}")
+        return " ".join(parts)
+    if isinstance(item, HtmlEvidence):
+        target = f" → {_code(item.href)}" if item.href else ""
+        return f"HTML {_code(item.url)}: “{_escape(item.text)}”{target}"
+    if isinstance(item, NoteEvidence):
+        return _escape(item.text)
+    raise TypeError(f"unknown evidence {item!r}")  # pragma: no cover - the union is closed
+
+
+def _escape(text: str) -> str:
+    """Text as literal Markdown: special characters backslashed, line breaks flattened."""
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _code(text: str) -> str:
+    """A code span that holds `text` verbatim, whatever backticks it contains."""
+    text = " ".join(text.split())
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

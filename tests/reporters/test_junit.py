@@ -1,0 +1,149 @@
+"""The JUnit reporter, read back with the standard library's XML parser as a CI system would."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from gkaudit.model import Report, Status
+from gkaudit.reporters import junit
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "reports" / "report.json"
+_OUTCOMES = ("failure", "error", "skipped")
+
+
+@pytest.fixture
+def report() -> Report:
+    return Report.from_json(FIXTURE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def root(report: Report) -> ET.Element:
+    return ET.fromstring(junit.render(report).encode("utf-8"))
+
+
+def test_one_testsuite_per_site_in_report_order(report: Report, root: ET.Element) -> None:
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == [site.id for site in report.sites]
+
+
+def test_one_testcase_per_rule(report: Report, root: ET.Element) -> None:
+    for site, suite in zip(report.sites, root.findall("testsuite"), strict=True):
+        cases = suite.findall("testcase")
+        assert [c.get("name") for c in cases] == [r.rule for r in site.results]
+        assert {c.get("classname") for c in cases} == {site.id}
+        assert suite.get("tests") == str(len(site.results))
+
+
+@pytest.mark.parametrize(
+    ("status", "element"),
+    [
+        (Status.FAIL, "failure"),
+        (Status.ERROR, "error"),
+        (Status.SKIP, "skipped"),
+        (Status.PASS, None),
+        (Status.WARN, None),
+    ],
+)
+def test_status_maps_to_junit_outcome(
+    report: Report, root: ET.Element, status: Status, element: str | None
+) -> None:
+    checked = 0
+    for site, result in report.results():
+        if result.status is not status:
+            continue
+        case = _case(root, site.id, result.rule)
+        outcomes = [child.tag for child in case if child.tag in _OUTCOMES]
+        assert outcomes == ([element] if element else [])
+        checked += 1
+    assert checked, f"the fixture has no {status} result"
+
+
+def test_failure_carries_message_and_evidence(report: Report, root: ET.Element) -> None:
+    failure = _case(root, "dalian", "disclosure.catalogue").find("failure")
+    assert failure is not None
+    assert failure.get("message") == "缺少栏目：政府信息公开年报"
+    assert failure.get("type") == "error"  # the rule's severity
+    body = failure.text or ""
+    assert "政府信息公开平台四个标准栏目 (十九)(二十一)" in body
+    assert (
+        "HTML https://www.dl.gov.cn/xxgk/: “政府信息公开指南” -> https://www.dl.gov.cn/xxgk/zn/"
+        in body
+    )
+    assert "在 https://www.dl.gov.cn/xxgk/ 上没有找到链接文字含“年报”的链接" in body
+    assert "metrics: sections_found=3, sections_required=4" in body
+
+
+def test_every_evidence_kind_reaches_the_body(root: ET.Element) -> None:
+    dns = _case(root, "zhongshan", "ipv6.aaaa").find("failure")
+    assert dns is not None
+    assert "DNS AAAA www.dlzs.gov.cn: nodata" in (dns.text or "")
+    http = _case(root, "kjj", "site.reachable").find("error")
+    assert http is not None
+    assert http.get("type") == "inconclusive"
+    assert "failed: timeout after 15.0 s" in (http.text or "")
+    note = _case(root, "zhongshan", "ipv6.reachable").find("failure")
+    assert note is not None
+    assert "www.dlzs.gov.cn has no AAAA record | see ipv6.aaaa" in (note.text or "")
+
+
+def test_warn_passes_but_says_so(root: ET.Element) -> None:
+    case = _case(root, "dalian", "column.business-relief")
+    out = case.find("system-out")
+    assert out is not None
+    assert "[warn, severity error]" in (out.text or "")
+    assert "超过 90 天未更新" in (out.text or "")
+
+
+def test_skipped_has_reason(root: ET.Element) -> None:
+    skipped = _case(root, "kjj", "column.business-relief").find("skipped")
+    assert skipped is not None
+    assert skipped.get("message") == "不适用于部门网站"
+
+
+def test_totals(report: Report, root: ET.Element) -> None:
+    s = report.summary
+    assert root.get("tests") == str(len(report.results()))
+    assert root.get("failures") == str(s.fail)
+    assert root.get("errors") == str(s.error)
+    assert root.get("skipped") == str(s.skip)
+    assert root.get("time") == "90.000"
+    for site, suite in zip(report.sites, root.findall("testsuite"), strict=True):
+        statuses = [r.status for r in site.results]
+        assert suite.get("failures") == str(statuses.count(Status.FAIL))
+        assert suite.get("errors") == str(statuses.count(Status.ERROR))
+        assert suite.get("skipped") == str(statuses.count(Status.SKIP))
+
+
+def test_site_properties(root: ET.Element) -> None:
+    suite = root.find("testsuite[@name='kjj']")
+    assert suite is not None
+    props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert props["site.name"] == "大连市科学技术局"
+    assert props["site.url"] == "https://kjj.dl.gov.cn/"
+    assert props["plan.document"] == "大政公开办〔2022〕1号"
+
+
+def test_control_characters_do_not_break_the_xml(report: Report) -> None:
+    site = report.sites[0]
+    broken = site.results[-1].model_copy(update={"message": "title\x00with\x1bcontrol\x0bchars"})
+    sites = (site.model_copy(update={"results": (*site.results[:-1], broken)}), *report.sites[1:])
+    root = ET.fromstring(junit.render(report.model_copy(update={"sites": sites})).encode())
+    failure = _case(root, site.id, broken.rule).find("failure")
+    assert failure is not None
+    assert failure.get("message") == "title\ufffdwith\ufffdcontrol\ufffdchars"
+
+
+def test_declares_utf8_and_keeps_chinese(report: Report) -> None:
+    text = junit.render(report)
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
+    assert "大连市人民政府" in text  # not &#...; escapes
+
+
+def _case(root: ET.Element, site: str, rule: str) -> ET.Element:
+    case = root.find(f"testsuite[@name='{site}']/testcase[@name='{rule}']")
+    assert case is not None, (site, rule)
+    return case
