@@ -93,6 +93,10 @@ class SiteContext:
     async def addresses(self, host: str, family: Family) -> DnsAnswer:
         return await self._fetcher.resolver.addresses(host, family)
 
+    async def query_at(self, address: str, name: str, rdtype: str) -> DnsAnswer:
+        """Ask the name server at `address` directly, not memoized: does it answer for `name`?"""
+        return await self._fetcher.resolver.query_at(address, name, rdtype)
+
     async def page(self, url: str, family: Family = Family.IPV4) -> Outcome:
         """The response at `url` after HTTP redirects, fetched over `family` once per run,
         if robots.txt allows it and the site's page budget is not spent."""

@@ -20,18 +20,29 @@ def _psl() -> PublicSuffixList:
 
 
 def host_of(url: str) -> str:
-    """The lower-case host of a URL, without port, brackets or trailing dot ("" if none)."""
+    """The host of a URL as DNS knows it: lower case, IDN labels in punycode (as links are
+    written once parsed), without port, brackets or trailing dot ("" if none)."""
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:
         return ""
-    return host.rstrip(".").lower()
+    return ascii_host(host)
+
+
+def ascii_host(host: str) -> str:
+    host = host.rstrip(".").lower()
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
 
 
 @cache
 def registered_domain(host: str) -> str:
     """`kjj.dl.gov.cn` -> `dl.gov.cn`; an IP address or a bare suffix stands for itself."""
-    host = host.rstrip(".").lower()
+    host = ascii_host(host)
     if not host or ip_literal(host) is not None:
         return host
     return str(_psl().privatesuffix(host) or host)
@@ -39,5 +50,5 @@ def registered_domain(host: str) -> str:
 
 def within(host: str, domain: str) -> bool:
     """True when `host` is `domain` or one of its sub-domains."""
-    host = host.rstrip(".").lower()
+    host = ascii_host(host)
     return host == domain or host.endswith("." + domain)

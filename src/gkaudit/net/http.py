@@ -10,6 +10,7 @@ by hand so every hop is resolved the same way and recorded. Transient failures (
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import errno
 import random
 import ssl
@@ -96,6 +97,8 @@ class Page:
     redirects: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
     attempts: int = 1
+    #: "Today" of the scan: the year of short dates like `[11-20]` is inferred relative to it.
+    today: dt.date | None = None
     _document: Document | None = field(default=None, repr=False)
 
     @property
@@ -119,7 +122,9 @@ class Page:
         if self._document is None:
             from gkaudit.html import parse
 
-            self._document = parse(self.body, self.final_url, self.content_type or None)
+            self._document = parse(
+                self.body, self.final_url, self.content_type or None, today=self.today
+            )
         return self._document
 
     def evidence(self) -> HttpEvidence:
@@ -223,9 +228,16 @@ class FetchSettings:
 class Fetcher:
     """One HTTP client per address family for the whole run; every fetch goes through here."""
 
-    def __init__(self, resolver: Resolver, settings: FetchSettings | None = None) -> None:
+    def __init__(
+        self,
+        resolver: Resolver,
+        settings: FetchSettings | None = None,
+        *,
+        today: dt.date | None = None,
+    ) -> None:
         self.settings = settings = settings or FetchSettings()
         self.resolver = resolver
+        self.today = today
         self.politeness = Politeness(settings.concurrency, settings.per_host, settings.interval)
         context: ssl.SSLContext | bool = (
             ssl.create_default_context() if settings.verify_tls else False
@@ -372,6 +384,7 @@ class Fetcher:
                             body=bytes(body),
                             address=address,
                             elapsed_ms=(time.perf_counter() - started) * 1000,
+                            today=self.today,
                         )
             except DnsLookupFailed as exc:
                 return FetchFailure(

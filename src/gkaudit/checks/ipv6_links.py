@@ -1,0 +1,402 @@
+"""Internal links at the second and third level open over IPv6.
+
+Plan clause (十九): portals must support IPv6. Besides the home page, the national monitors (the
+中央网信办 routine IPv6 monitoring) measure 网站二级内链IPv6支持率 and 网站三级内链IPv6支持率:
+the share of a portal's own links that an IPv6-only visitor can open. A dual-stack home page
+whose columns and services live on IPv4-only sub-domains leaves such a visitor with "天窗"
+(links that lead nowhere).
+
+Which links:
+- level 2: the distinct internal links on the home page (as reached over IPv4);
+- level 3: the distinct internal links on the level-2 pages (opened over IPv4) that are not
+  already counted at level 2.
+
+Internal means the host lies within the portal's registered domain, per the Public Suffix List
+(`www.dl.gov.cn` and `kjj.dl.gov.cn` share `dl.gov.cn`; `dljp.gov.cn` is another portal).
+Other links are counted, in the metric `external_links`, and never probed. Links back to the
+home page are the business of `ipv6-reachable` and are not counted. URLs are compared with the
+scheme and host in lower case and the default port dropped.
+
+When a level has more links than its cap, a deterministic sample is probed: the links sorted by
+the SHA-256 of their URL, first ones kept, so the same page gives the same sample on every run
+and on every machine. The level-2 pages opened for level 3 are chosen the same way, leaving out
+links to documents and images (`.pdf`, `.doc`, `.jpg`...).
+
+A link supports IPv6 when its host has an AAAA record (CNAME chains followed: a CDN name with
+AAAA counts) and a request over IPv6 (HEAD, then GET where HEAD is refused; every redirect hop
+over IPv6) ends with a status below 400. Each host is decided once: its AAAA record is looked up
+once, and the first link probed on it tells whether it takes IPv6 connections at all; if not
+(no AAAA, refused, reset, timeout, TLS, no route), every link to that host fails for that reason
+without being probed again. A link answering 400 or more over IPv6 is probed over IPv4 too, so
+the report can tell a broken link from an IPv6 problem (both count as failing).
+
+Params:
+- `level2_min` (0.95), `level3_min` (0.90): the required support rate of each level;
+- `max_level2` (200), `max_level3` (300): at most this many links are probed per level;
+- `max_level2_pages` (30): at most this many level-2 pages are opened to find level-3 links.
+
+Passes when each level's rate reaches its minimum. A level without internal links counts as met
+(the message says so).
+
+Fails when a level's rate is below its minimum even if every undecided link supported IPv6.
+
+Inconclusive (`error`) when the home page does not load over IPv4 (no links to take), or when a
+level's verdict depends on links that could not be probed from here: no IPv6 route from this
+scanner, or the DNS did not answer (timeout, SERVFAIL). If no probe got through because the
+scanner has no IPv6 route, the message says so.
+
+Evidence: the offenders grouped by host and cause, worst first ("12 links to zwfw.dl.gov.cn: no
+AAAA record"), each with one DNS answer or fetch that shows it, and how many level-2 pages gave
+the level-3 links (and why the others did not: not 2xx HTML, robots.txt, page budget). The
+message gives each level's rate and, when a cap applied, the size of the sample. Metrics:
+`level2_rate`, `level3_rate` (0..1 over the links decided; none without links),
+`level2_links`, `level2_ok`, `level3_links`, `level3_ok` (probed links and those that support
+IPv6), `level2_found`, `level3_found` (before sampling), `level2_undecided`,
+`level3_undecided`, `level2_pages` (level-2 pages opened), `external_links`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field
+
+from gkaudit.context import SiteContext
+from gkaudit.domains import host_of
+from gkaudit.model import Evidence, Family, Metric, NoteEvidence, Verdict
+from gkaudit.net.dns import DnsAnswer, Outcome
+from gkaudit.net.http import FailureKind, FetchFailure, Page
+from gkaudit.plugins import CheckParams, check
+
+
+class Params(CheckParams):
+    level2_min: float = Field(0.95, ge=0.0, le=1.0)
+    level3_min: float = Field(0.90, ge=0.0, le=1.0)
+    max_level2: int = Field(200, ge=1)
+    max_level3: int = Field(300, ge=1)
+    max_level2_pages: int = Field(30, ge=1)
+
+
+#: Failures that happen before any path is sent: they hold for every link to the host.
+HOST_FAILURES = frozenset(
+    {
+        FailureKind.DNS,
+        FailureKind.REFUSED,
+        FailureKind.RESET,
+        FailureKind.TIMEOUT,
+        FailureKind.TLS,
+        FailureKind.NO_ROUTE,
+    }
+)
+#: Links to these are documents or media, not pages with links of their own.
+NOT_PAGES = (
+    ".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ppt", ".pptx", ".txt", ".xml",
+    ".zip", ".rar", ".7z", ".gz", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".svg", ".webp",
+    ".mp3", ".mp4", ".avi", ".flv", ".wmv", ".swf", ".apk", ".exe", ".css", ".js",
+)  # fmt: skip
+#: The context declined to fetch these pages (robots.txt, page budget): not the portal's fault.
+NOT_FETCHED = frozenset({FailureKind.ROBOTS, FailureKind.BUDGET})
+#: Offender groups shown as evidence; the rest are summed up in one note.
+MAX_GROUPS = 10
+NO_ROUTE_CAUSE = "not probed: this scanner has no IPv6 route"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """What the probe of one link concluded."""
+
+    url: str
+    host: str
+    supported: bool | None  # None: undecided, the fault may be ours (no route, DNS silent)
+    cause: str = ""
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """The links of one level, probed."""
+
+    number: int
+    minimum: float
+    found: int
+    probes: tuple[Probe, ...]
+
+    @property
+    def ok(self) -> int:
+        return sum(p.supported is True for p in self.probes)
+
+    @property
+    def undecided(self) -> int:
+        return sum(p.supported is None for p in self.probes)
+
+    @property
+    def rate(self) -> float | None:
+        decided = len(self.probes) - self.undecided
+        return self.ok / decided if decided else None
+
+    def met(self) -> bool | None:
+        """True or False once decided whatever the undecided links do, else None."""
+        total = len(self.probes)
+        if not total:
+            return True
+        # a hair of tolerance, so 19 of 20 meets 0.95 despite binary floating point
+        if self.ok / total >= self.minimum - 1e-9:
+            return True
+        if (self.ok + self.undecided) / total < self.minimum - 1e-9:
+            return False
+        return None
+
+    def describe(self) -> str:
+        name = f"level {self.number}"
+        if not self.probes:
+            return f"{name}: no internal links (met)"
+        sample = f", a sample of {len(self.probes)} of {self.found}" if self.sampled else ""
+        counts = f"{self.ok}/{len(self.probes)} links{sample}"
+        rate = self.rate
+        shown = "n/a" if rate is None else f"{rate:.1%}"
+        undecided = f", {self.undecided} undecided" if self.undecided else ""
+        met = self.met()
+        if met is None:
+            return f"{name}: {shown} ({counts}{undecided}), undecided against {self.minimum:.0%}"
+        sign = ">=" if met else "<"
+        return f"{name}: {shown} ({counts}{undecided}) {sign} {self.minimum:.0%}"
+
+    @property
+    def sampled(self) -> bool:
+        return self.found > len(self.probes)
+
+    def metrics(self) -> dict[str, Metric]:
+        rate = self.rate
+        prefix = f"level{self.number}"
+        return {
+            f"{prefix}_rate": None if rate is None else round(rate, 4),
+            f"{prefix}_links": len(self.probes),
+            f"{prefix}_ok": self.ok,
+            f"{prefix}_found": self.found,
+            f"{prefix}_undecided": self.undecided,
+        }
+
+
+@check("ipv6-links", params=Params)
+async def run(site: SiteContext, params: Params) -> Verdict:
+    home = await site.home(Family.IPV4)
+    if isinstance(home, FetchFailure):
+        return Verdict.inconclusive(
+            f"no links to measure: the home page fails over IPv4 ({home.message})",
+            [home.evidence()],
+        )
+    if not (home.ok and home.is_html):
+        what = f"HTTP {home.status}" if not home.ok else f"not HTML ({home.content_type})"
+        return Verdict.inconclusive(
+            f"no links to measure: the home page is {what}", [home.evidence()]
+        )
+
+    counted = {canonical(u) for u in (site.site.url, home.final_url, *home.redirects)}
+    level2_urls, external = _split(site, (link.url for link in home.document().links), counted)
+    counted |= level2_urls
+    ordered2 = sample(level2_urls, len(level2_urls))
+    to_open = [u for u in ordered2 if _looks_like_page(u)][: params.max_level2_pages]
+
+    prober = _Prober(site)
+    try:
+        probes2, pages = await asyncio.gather(
+            prober.probe_all(ordered2[: params.max_level2]),
+            asyncio.gather(*(site.page(url) for url in to_open)),
+        )
+        opened = [p for p in pages if isinstance(p, Page) and p.ok and p.is_html]
+        skipped = [p for p in pages if isinstance(p, FetchFailure) and p.kind in NOT_FETCHED]
+        level3_urls: set[str] = set()
+        for page in opened:
+            internal, outside = _split(site, (link.url for link in page.document().links), counted)
+            level3_urls |= internal
+            external |= outside
+        probes3 = await prober.probe_all(sample(level3_urls, params.max_level3))
+    finally:
+        prober.close()
+
+    levels = (
+        Level(2, params.level2_min, len(level2_urls), tuple(probes2)),
+        Level(3, params.level3_min, len(level3_urls), tuple(probes3)),
+    )
+    metrics: dict[str, Metric] = {}
+    for level in levels:
+        metrics |= level.metrics()
+    metrics["level2_pages"] = len(opened)
+    metrics["external_links"] = len(external)
+
+    evidence = _offenders(levels)
+    if to_open:
+        failed = len(to_open) - len(opened) - len(skipped)
+        why = (f", {failed} not 2xx HTML over IPv4" if failed else "") + (
+            f", {len(skipped)} not fetched: {skipped[0].message.removeprefix('not fetched: ')}"
+            if skipped
+            else ""
+        )
+        evidence.append(
+            NoteEvidence(
+                text=f"level-3 links taken from {len(opened)} level-2 pages ({len(to_open)} of "
+                f"{len(level2_urls)} level-2 links opened{why})"
+            )
+        )
+    message = "; ".join(level.describe() for level in levels)
+    outcomes = [level.met() for level in levels]
+    if False in outcomes:
+        return Verdict.failed(message, evidence, **metrics)
+    if None in outcomes:
+        probes = [p for level in levels for p in level.probes]
+        if probes and all(p.cause == NO_ROUTE_CAUSE for p in probes):
+            message = f"this scanner has no IPv6 route, no link could be probed ({message})"
+        return Verdict.inconclusive(message, evidence, **metrics)
+    return Verdict.passed(message, evidence, **metrics)
+
+
+def canonical(url: str) -> str:
+    """The form links are compared in: scheme and host lower case, default port and fragment
+    dropped, an empty path made "/"."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def sample(urls: Iterable[str], size: int) -> list[str]:
+    """`size` of `urls`, the same ones on every run and machine: ordered by SHA-256 of the URL
+    (Python's own `hash` of a string changes with every process)."""
+    return sorted(urls, key=lambda u: hashlib.sha256(u.encode()).digest())[:size]
+
+
+def _split(site: SiteContext, urls: Iterable[str], counted: set[str]) -> tuple[set[str], set[str]]:
+    """Internal links not yet counted, and external links."""
+    internal: set[str] = set()
+    external: set[str] = set()
+    for url in urls:
+        if urlsplit(url).scheme.lower() not in _DEFAULT_PORTS:
+            continue
+        key = canonical(url)
+        if not site.is_internal(key):
+            external.add(key)
+        elif key not in counted:
+            internal.add(key)
+    return internal, external
+
+
+def _looks_like_page(url: str) -> bool:
+    return not urlsplit(url).path.lower().endswith(NOT_PAGES)
+
+
+class _Prober:
+    """Probes links over IPv6, deciding each host's reachability once."""
+
+    def __init__(self, site: SiteContext) -> None:
+        self._site = site
+        self._hosts: dict[str, asyncio.Task[Probe | None]] = {}
+
+    async def probe_all(self, urls: Sequence[str]) -> list[Probe]:
+        return list(await asyncio.gather(*(self.probe(url) for url in urls)))
+
+    async def probe(self, url: str) -> Probe:
+        host = host_of(url)
+        gate = self._hosts.get(host)
+        if gate is None:
+            # the first link asking decides for the host; the others wait for its answer
+            gate = asyncio.ensure_future(self._host_failure(host, url))
+            self._hosts[host] = gate
+        blocked = await asyncio.shield(gate)
+        if blocked is not None:
+            return Probe(url, host, blocked.supported, blocked.cause, blocked.evidence)
+        return await self._judge(url, host, await self._site.probe(url, Family.IPV6))
+
+    def close(self) -> None:
+        for gate in self._hosts.values():
+            gate.cancel()
+
+    async def _host_failure(self, host: str, url: str) -> Probe | None:
+        """Why no link to `host` can work over IPv6, or None when links must be probed."""
+        answer = await self._site.addresses(host, Family.IPV6)
+        if not answer.ok:
+            decided = False if answer.definite else None
+            return Probe(url, host, decided, _dns_cause(answer), answer.evidence())
+        outcome = await self._site.probe(url, Family.IPV6)
+        if (
+            isinstance(outcome, FetchFailure)
+            and outcome.kind in HOST_FAILURES
+            and not outcome.redirects
+        ):
+            return await self._judge(url, host, outcome)
+        return None
+
+    async def _judge(self, url: str, host: str, outcome: Page | FetchFailure) -> Probe:
+        if isinstance(outcome, Page):
+            if outcome.status < 400:
+                return Probe(url, host, True)
+            cause = f"HTTP {outcome.status} over IPv6"
+            over_v4 = await self._site.probe(url, Family.IPV4)
+            if isinstance(over_v4, Page) and over_v4.status >= 400:
+                cause += f", HTTP {over_v4.status} over IPv4 too: a broken link"
+            return Probe(url, host, False, cause, outcome.evidence())
+        hop = f"redirect to {host_of(outcome.redirects[-1])}: " if outcome.redirects else ""
+        if outcome.kind is FailureKind.NO_ROUTE:
+            return Probe(url, host, None, NO_ROUTE_CAUSE, outcome.evidence())
+        if outcome.kind is FailureKind.DNS and outcome.dns is not None:
+            decided = False if outcome.dns.definite else None
+            # after a redirect the fetch shows the hops; on the link's own host, the DNS answer
+            shown = outcome.evidence() if outcome.redirects else outcome.dns.evidence()
+            return Probe(url, host, decided, hop + _dns_cause(outcome.dns), shown)
+        return Probe(url, host, False, hop + outcome.message, outcome.evidence())
+
+
+def _dns_cause(answer: DnsAnswer) -> str:
+    words = {
+        Outcome.NXDOMAIN: "the name does not exist (NXDOMAIN)",
+        Outcome.TIMEOUT: "DNS timeout",
+        Outcome.SERVFAIL: "DNS SERVFAIL",
+        Outcome.ERROR: "DNS error",
+    }
+    cause = words.get(answer.outcome, "no AAAA record")
+    if answer.chain:
+        cause += f" (CNAME {' -> '.join(answer.chain)})"
+    return cause
+
+
+def _offenders(levels: Sequence[Level]) -> list[Evidence]:
+    """Links that fail or went undecided, grouped by host and cause, most links first."""
+    groups: dict[tuple[str, str], list[tuple[int, Probe]]] = defaultdict(list)
+    for level in levels:
+        for probe in level.probes:
+            if probe.supported is not True:
+                groups[(probe.host, probe.cause)].append((level.number, probe))
+    ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    evidence: list[Evidence] = []
+    for (host, cause), members in ranked[:MAX_GROUPS]:
+        per_level = ", ".join(
+            f"{count} at level {n}"
+            for n in (2, 3)
+            if (count := sum(number == n for number, _ in members))
+        )
+        plural = "link" if len(members) == 1 else "links"
+        evidence.append(
+            NoteEvidence(text=f"{len(members)} {plural} to {host}: {cause} ({per_level})")
+        )
+        shown = members[0][1].evidence
+        if shown is not None:
+            evidence.append(shown)
+    rest = ranked[MAX_GROUPS:]
+    if rest:
+        links = sum(len(members) for _, members in rest)
+        evidence.append(
+            NoteEvidence(text=f"and {links} more failing links in {len(rest)} other groups")
+        )
+    return evidence

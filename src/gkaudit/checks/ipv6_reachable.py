@@ -1,0 +1,153 @@
+"""The home page opens over IPv6, with the same content as over IPv4.
+
+Plan clause (十九): portals must support IPv6. The national IPv6 monitors (国家IPv6发展监测平台,
+and the 中央网信办 routine monitoring) test more than an AAAA record: 网站首页IPv6可访问 (the home
+page opens over IPv6) and 网站首页内容IPv6和IPv4的一致性 (the same content over both families,
+which catches a test page or "建设中" placeholder put on the IPv6 address).
+
+What it fetches: the home page twice, as a browser shows it (HTTP redirects, meta refresh, a
+script redirect on a stub page, the main frame of a frameset, at most 10 hops): once over IPv4,
+once over IPv6 only, connecting to the AAAA addresses of the host and, for every redirect hop,
+of that hop's host. Then it compares the two pages: the title (normalized: full-width forms and
+whitespace folded) and the length of the visible text.
+
+Params:
+- `max_text_delta` (0.10): the largest accepted difference in visible text length, as a share
+  of the IPv4 page's (dynamic parts such as the date line or a news ticker differ a little).
+
+Passes when both answers are 2xx, the titles are the same and the visible text lengths differ
+by at most `max_text_delta`.
+
+Fails, saying which, when the host (or a redirect hop's host) has no AAAA record or does not
+exist, the connection over IPv6 is refused or reset, times out or fails TLS, the IPv6 answer
+has another status than the IPv4 one (the IPv4 one being 2xx), or the IPv6 page is a
+placeholder: another title or much less (or more) text (both titles are shown).
+
+Inconclusive (`error`) when this scanner has no IPv6 route (the connect fails with "network is
+unreachable": a scanner without IPv6 must not accuse portals), when the DNS did not answer
+(timeout, SERVFAIL), or when the home page fails or is not 2xx over IPv4 (nothing to compare
+with; `site.reachable` reports that), unless
+IPv6 fails for a definite reason of its own (no AAAA record), which fails.
+
+Evidence: both fetches (URL, family, address, status, redirect hops), the DNS answer when there
+is no AAAA, and both pages' titles. Metrics: `status_ipv4`, `status_ipv6`, `text_ipv4`,
+`text_ipv6` (visible characters), `text_delta` (share of the IPv4 length).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from pydantic import Field
+
+from gkaudit.context import SiteContext
+from gkaudit.domains import host_of
+from gkaudit.model import Evidence, Family, HtmlEvidence, Verdict
+from gkaudit.net.http import FailureKind, FetchFailure, Page
+from gkaudit.plugins import CheckParams, check
+from gkaudit.text import normalize
+
+
+class Params(CheckParams):
+    max_text_delta: float = Field(0.10, ge=0.0)
+
+
+@check("ipv6-reachable", params=Params)
+async def run(site: SiteContext, params: Params) -> Verdict:
+    v4, v6 = await asyncio.gather(site.home(Family.IPV4), site.home(Family.IPV6))
+    evidence: list[Evidence] = [v4.evidence(), v6.evidence()]
+
+    if isinstance(v6, FetchFailure):
+        return _ipv6_failed(v6, v4, evidence)
+    if isinstance(v4, FetchFailure):
+        return Verdict.inconclusive(
+            f"the home page failed over IPv4 ({v4.message}), so there is nothing to compare "
+            f"the IPv6 answer (HTTP {v6.status}) with",
+            evidence,
+            status_ipv6=v6.status,
+        )
+    statuses = {"status_ipv4": v4.status, "status_ipv6": v6.status}
+    if not v4.ok:
+        return Verdict.inconclusive(
+            f"the home page answers HTTP {v4.status} over IPv4, so there is nothing to compare "
+            f"the IPv6 answer (HTTP {v6.status}) with",
+            evidence,
+            **statuses,
+        )
+    if not v6.ok:
+        return Verdict.failed(
+            f"different status over IPv6: HTTP {v6.status} at {v6.final_url} "
+            f"(IPv4: HTTP {v4.status})",
+            evidence,
+            **statuses,
+        )
+
+    title4, length4 = _content(v4)
+    title6, length6 = _content(v6)
+    delta = abs(length6 - length4) / max(length4, 1)
+    evidence += [
+        HtmlEvidence(url=v4.final_url, text=f"IPv4 title: {title4 or '(none)'}"),
+        HtmlEvidence(url=v6.final_url, text=f"IPv6 title: {title6 or '(none)'}"),
+    ]
+    metrics = {
+        **statuses,
+        "text_ipv4": length4,
+        "text_ipv6": length6,
+        "text_delta": round(delta, 3),
+    }
+    if normalize(title6) != normalize(title4):
+        titles = f"IPv6 title {title6 or '(none)'!r}, IPv4 title {title4 or '(none)'!r}"
+        return Verdict.failed(f"placeholder content over IPv6: {titles}", evidence, **metrics)
+    if delta > params.max_text_delta:
+        return Verdict.failed(
+            f"placeholder content over IPv6: {length6:,} characters of text against {length4:,} "
+            f"over IPv4 ({delta:.0%} apart, more than {params.max_text_delta:.0%}), under the "
+            f"same title {title6 or '(none)'!r}",
+            evidence,
+            **metrics,
+        )
+    address = f" from {v6.address}" if v6.address else ""
+    return Verdict.passed(
+        f"HTTP {v6.status} over IPv6{address} with the same content as over IPv4 "
+        f"(title {title6 or '(none)'!r}, text {delta:.0%} apart)",
+        evidence,
+        **metrics,
+    )
+
+
+def _ipv6_failed(v6: FetchFailure, v4: Page | FetchFailure, evidence: list[Evidence]) -> Verdict:
+    if v6.dns is not None:
+        evidence.append(v6.dns.evidence())
+    hop = f" after the redirect to {host_of(v6.redirects[-1])}" if v6.redirects else ""
+    over_v4 = f"IPv4: HTTP {v4.status}" if isinstance(v4, Page) else f"IPv4 fails too: {v4.message}"
+    if v6.kind is FailureKind.NO_ROUTE:
+        return Verdict.inconclusive(
+            f"this scanner has no IPv6 route ({v6.message}); IPv6 support cannot be judged "
+            "from here",
+            evidence,
+        )
+    if v6.kind is FailureKind.DNS:
+        if v6.dns is not None and v6.dns.definite:
+            # no AAAA is the portal's own answer, whatever IPv4 does
+            where = ", where the home page redirects" if v6.redirects else ""
+            return Verdict.failed(f"{v6.message}{where} ({over_v4})", evidence)
+        return Verdict.inconclusive(f"over IPv6{hop}: {v6.message}", evidence)
+    if isinstance(v4, FetchFailure):
+        # the portal may simply be down: site.reachable reports that, this rule cannot tell
+        return Verdict.inconclusive(
+            f"the home page fails over both families (IPv6{hop}: {v6.message}; IPv4: "
+            f"{v4.message}), so IPv6 cannot be judged",
+            evidence,
+        )
+    tries = f" (after {v6.attempts} attempts)" if v6.attempts > 1 else ""
+    return Verdict.failed(
+        f"over IPv6{hop}: {v6.message}{tries} ({over_v4})", evidence, status_ipv4=v4.status
+    )
+
+
+def _content(page: Page) -> tuple[str, int]:
+    """Title and visible text length; a non-HTML answer is measured by its body."""
+    if page.is_html:
+        doc = page.document()
+        return doc.title, len(normalize(doc.text))
+    return "", len(page.body)

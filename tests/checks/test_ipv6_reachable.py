@@ -1,0 +1,204 @@
+"""ipv6-reachable: the home page over IPv6 against IPv4, over real loopback sockets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import pytest
+
+from gkaudit.checks.ipv6_reachable import Params, run
+from gkaudit.demo.dns import DnsFault, DnsServer
+from gkaudit.demo.http import Behaviour, HttpServer, Response, VirtualHost
+from gkaudit.model import DnsEvidence, HtmlEvidence, HttpEvidence, Status, Verdict
+from tests.checks.ipv6_support import (
+    DUAL,
+    IPV4_ONLY,
+    Fleet,
+    Ipv4OnlyHttpServer,
+    merge,
+    no_ipv6_route,
+    page,
+    site_context,
+    zone,
+)
+
+HOME = page("大连市人民政府")
+
+
+def portal(
+    ipv6: Behaviour = Behaviour.SERVE, placeholder: Mapping[str, Response] | None = None
+) -> VirtualHost:
+    """The same home page over both families, unless `ipv6` says otherwise; `placeholder`
+    is what a `PLACEHOLDER` host serves over IPv6 (the demo's test page by default)."""
+    pages = {"/": Response.html(HOME)}
+    if placeholder is None:
+        return VirtualHost(pages=pages, ipv6=ipv6)
+    return VirtualHost(pages=pages, ipv6=ipv6, placeholder=placeholder)
+
+
+RECORDS = merge(
+    zone("good.gov.cn", www=DUAL),
+    zone("holder.gov.cn", www=DUAL),
+    zone("thin.gov.cn", www=DUAL),
+    zone("status.gov.cn", www=DUAL),
+    zone("reset.gov.cn", www=DUAL),
+    zone("slow.gov.cn", www=DUAL),
+    zone("v4only.gov.cn", www=IPV4_ONLY),
+    zone("moved.gov.cn", www=DUAL, new=IPV4_ONLY),
+    zone("down.gov.cn", www=DUAL),
+    zone("gone.gov.cn"),
+    zone("dnsfail.gov.cn", www=DUAL),
+    zone("refused.gov.cn", www=DUAL),
+    zone("cdn.gov.cn", www={"CNAME": ["www.cdn.gov.cn.w.kunlun-cdn.com"]}),
+    zone("kunlun-cdn.com", **{"www.cdn.gov.cn.w": DUAL}),
+)
+
+
+@pytest.fixture(scope="module")
+def fleet() -> Iterator[Fleet]:
+    with (
+        DnsServer(RECORDS, faults={("www.dnsfail.gov.cn", "AAAA"): DnsFault.SERVFAIL}) as dns,
+        HttpServer(slow_seconds=5) as http,
+    ):
+        moved = f"http://new.moved.gov.cn:{http.port}/"
+        http.hosts = {
+            "www.good.gov.cn": portal(),
+            "www.cdn.gov.cn": portal(),
+            "www.holder.gov.cn": portal(Behaviour.PLACEHOLDER),
+            "www.thin.gov.cn": portal(
+                Behaviour.PLACEHOLDER,
+                placeholder={"/": Response.html(page("大连市人民政府", text="建设中"))},
+            ),
+            "www.status.gov.cn": portal(
+                Behaviour.PLACEHOLDER,
+                placeholder={"/": Response.html(page("Bad Gateway"), status=502)},
+            ),
+            "www.reset.gov.cn": portal(Behaviour.RESET),
+            "www.slow.gov.cn": portal(Behaviour.SLOW),
+            "www.v4only.gov.cn": portal(),
+            "www.moved.gov.cn": VirtualHost(pages={"/": Response.redirect(moved, 302)}),
+            "new.moved.gov.cn": portal(),
+            "www.down.gov.cn": VirtualHost(pages={"/": Response.html(HOME)}, ipv4=Behaviour.RESET),
+            "www.dnsfail.gov.cn": portal(),
+        }
+        yield Fleet(dns, http)
+
+
+async def check(
+    fleet: Fleet, host: str, *, http_timeout: float = 2.0, port: int | None = None
+) -> Verdict:
+    url = f"http://{host}:{port or fleet.http.port}/"
+    async with site_context(fleet.dns, url, http_timeout=http_timeout) as site:
+        return await run(site, Params())
+
+
+async def test_same_page_over_both_families_passes(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.good.gov.cn")
+    assert verdict.status is Status.PASS, verdict.message
+    assert "over IPv6 from ::1" in verdict.message
+    assert verdict.metrics["status_ipv4"] == verdict.metrics["status_ipv6"] == 200
+    assert verdict.metrics["text_delta"] == 0
+    fetches = [e for e in verdict.evidence if isinstance(e, HttpEvidence)]
+    assert [(e.family, e.address) for e in fetches] == [("ipv4", "127.0.0.1"), ("ipv6", "::1")]
+
+
+async def test_cname_to_a_cdn_name_with_aaaa_passes(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.cdn.gov.cn")
+    assert verdict.status is Status.PASS, verdict.message
+
+
+async def test_placeholder_page_over_ipv6_fails_showing_both_titles(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.holder.gov.cn")
+    assert verdict.status is Status.FAIL
+    assert verdict.message.startswith("placeholder content over IPv6")
+    assert "'IPv6 测试页'" in verdict.message and "'大连市人民政府'" in verdict.message
+    titles = [e.text for e in verdict.evidence if isinstance(e, HtmlEvidence)]
+    assert titles == ["IPv4 title: 大连市人民政府", "IPv6 title: IPv6 测试页"]
+
+
+async def test_same_title_with_little_text_is_a_placeholder(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.thin.gov.cn")
+    assert verdict.status is Status.FAIL
+    assert "placeholder content over IPv6" in verdict.message
+    assert "characters of text" in verdict.message
+    assert "same title '大连市人民政府'" in verdict.message
+    assert isinstance(verdict.metrics["text_delta"], float) and verdict.metrics["text_delta"] > 0.5
+
+
+async def test_text_delta_is_a_param(fleet: Fleet) -> None:
+    async with site_context(fleet.dns, fleet.url("www.thin.gov.cn")) as site:
+        verdict = await run(site, Params(max_text_delta=1.0))
+    assert verdict.status is Status.PASS, verdict.message
+
+
+async def test_different_status_over_ipv6_fails(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.status.gov.cn")
+    assert verdict.status is Status.FAIL
+    assert verdict.message.startswith("different status over IPv6: HTTP 502")
+    assert "(IPv4: HTTP 200)" in verdict.message
+
+
+async def test_reset_over_ipv6_fails(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.reset.gov.cn")
+    assert verdict.status is Status.FAIL
+    assert verdict.message.startswith("over IPv6: connection")
+    assert "(IPv4: HTTP 200)" in verdict.message
+
+
+async def test_refused_over_ipv6_fails(fleet: Fleet) -> None:
+    with Ipv4OnlyHttpServer({"www.refused.gov.cn": portal()}) as http:
+        verdict = await check(fleet, "www.refused.gov.cn", port=http.port)
+    assert verdict.status is Status.FAIL
+    assert verdict.message == "over IPv6: connect: refused (IPv4: HTTP 200)"
+
+
+async def test_timeout_over_ipv6_fails(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.slow.gov.cn", http_timeout=0.5)
+    assert verdict.status is Status.FAIL
+    assert verdict.message.startswith("over IPv6: ") and "timeout after 0.5 s" in verdict.message
+
+
+async def test_no_aaaa_fails(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.v4only.gov.cn")
+    assert verdict.status is Status.FAIL
+    assert verdict.message == "DNS: no AAAA record for www.v4only.gov.cn (IPv4: HTTP 200)"
+    dns = [e for e in verdict.evidence if isinstance(e, DnsEvidence)]
+    assert [(e.name, e.outcome) for e in dns] == [("www.v4only.gov.cn", "nodata")]
+
+
+async def test_redirect_to_a_host_without_aaaa_fails(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.moved.gov.cn")
+    assert verdict.status is Status.FAIL
+    assert verdict.message == (
+        "DNS: no AAAA record for new.moved.gov.cn, where the home page redirects (IPv4: HTTP 200)"
+    )
+
+
+async def test_no_ipv6_route_is_an_error_not_a_fail(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    no_ipv6_route(monkeypatch)
+    verdict = await check(fleet, "www.good.gov.cn")
+    assert verdict.status is Status.ERROR
+    assert verdict.message.startswith("this scanner has no IPv6 route (connect: ")
+    assert "unreachable" in verdict.message
+
+
+async def test_ipv4_failing_leaves_nothing_to_compare(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.down.gov.cn")
+    assert verdict.status is Status.ERROR
+    assert verdict.message.startswith("the home page failed over IPv4 (connection")
+    assert "IPv6 answer (HTTP 200)" in verdict.message
+
+
+async def test_both_failing_without_aaaa_still_fails(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.gone.gov.cn")
+    assert verdict.status is Status.FAIL
+    assert "NXDOMAIN for www.gone.gov.cn" in verdict.message
+    assert "IPv4 fails too" in verdict.message
+
+
+async def test_dns_failure_is_an_error(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.dnsfail.gov.cn")
+    assert verdict.status is Status.ERROR
+    assert "SERVFAIL for www.dnsfail.gov.cn" in verdict.message
