@@ -216,3 +216,11 @@ def test_select_rules(registry: Registry) -> None:
     assert [r.id for r in select_rules(plan, ["ipv6.aaaa"]).rules] == ["ipv6.aaaa"]
     with pytest.raises(ConfigError, match="unknown rule id 'ipv6'"):
         select_rules(plan, ["ipv6"])
+
+
+def test_an_impossible_date_is_text_not_a_crash(tmp_path: Path) -> None:
+    # ruamel raises a bare ValueError on 2025-02-30; timestamps are kept as text instead
+    text = GOOD_SITES.replace("name: 西岗区", "name: 2025-02-30")
+    assert load_sites(write(tmp_path, text))[1].name == "2025-02-30"
+    text = GOOD_SITES.replace("kind: district", "kind: 2025-02-30")
+    assert "sites.yaml:9: sites[1].kind:" in error_of(write(tmp_path, text))

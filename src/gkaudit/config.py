@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from gkaudit.model import Frozen, Plan, Rule, Site
@@ -48,6 +49,14 @@ class ConfigError(Exception):
         self.problems = tuple(problems)
 
 
+class _TextTimestamps(RoundTripConstructor):
+    """Leaves timestamps as text: ruamel raises a bare ValueError on `2025-02-30`, which would
+    escape as a crash; as text, the field's validator reports it with its line."""
+
+
+_TextTimestamps.add_constructor("tag:yaml.org,2002:timestamp", _TextTimestamps.construct_yaml_str)
+
+
 class YamlDocument:
     """A parsed YAML file that remembers where every key and item came from."""
 
@@ -64,8 +73,10 @@ class YamlDocument:
             raise self.error(
                 raw[: exc.start].count(b"\n") + 1, "", "not UTF-8 text (save the file as UTF-8)"
             ) from None
+        yaml = YAML(typ="rt")
+        yaml.Constructor = _TextTimestamps
         try:
-            self.data: Any = YAML(typ="rt").load(text)
+            self.data: Any = yaml.load(text)
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else None
@@ -113,13 +124,28 @@ class YamlDocument:
         found = []
         for error in exc.errors():
             loc = at + tuple(error["loc"])
-            message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "extra_forbidden":
-                message = "unknown field"
-            elif error["type"] == "missing":
-                message = "missing"
+            message = PLAIN_WORDS.get(error["type"], error["msg"].removeprefix("Value error, "))
             found.append(Problem(self.label, self.line_of(loc), _field_path(loc), message))
         return found
+
+
+#: pydantic's error types in the words of a YAML file's author.
+PLAIN_WORDS = {
+    "extra_forbidden": "unknown field",
+    "missing": "missing",
+    "model_type": "expected a mapping",
+    "dict_type": "expected a mapping",
+    "model_attributes_type": "expected a mapping",
+    "tuple_type": "expected a list",
+    "list_type": "expected a list",
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+}
 
 
 def _node_line(node: Any) -> int | None:
@@ -157,21 +183,24 @@ def load_sites(path: Path) -> tuple[Site, ...]:
     sites: tuple[Site, ...] = doc.validate(SitesFile, doc.data).sites
     if not sites:
         raise doc.error(doc.line_of(("sites",)), "sites", "the list is empty")
-    _reject_duplicates(doc, "sites", [s.id for s in sites])
+    reject_duplicates(doc, "sites", [s.id for s in sites])
     return sites
 
 
-def _reject_duplicates(doc: YamlDocument, key: str, ids: Iterable[str]) -> None:
+def reject_duplicates(doc: YamlDocument, key: str, ids: Iterable[str], field: str = "id") -> None:
+    """Refuse a list (at `key`) whose items repeat an identity (`ids`, in list order); `field`
+    names the item's identity field, or is "" when the identity is made of several."""
     seen: dict[str, int] = {}
     problems = []
     for index, ident in enumerate(ids):
         if ident in seen:
+            where = f"{key}[{index}].{field}" if field else f"{key}[{index}]"
             problems.append(
                 Problem(
                     doc.label,
-                    doc.line_of((key, index, "id")),
-                    f"{key}[{index}].id",
-                    f"duplicate id {ident!r} (first at {key}[{seen[ident]}])",
+                    doc.line_of((key, index, field) if field else (key, index)),
+                    where,
+                    f"duplicate {field or 'entry'} {ident!r} (first at {key}[{seen[ident]}])",
                 )
             )
         seen.setdefault(ident, index)
@@ -216,7 +245,7 @@ def load_plan(path: Path | None, registry: Registry) -> Plan:
     doc = YamlDocument(path)
     doc.mapping("rules")
     parsed: PlanFile = doc.validate(PlanFile, doc.data)
-    _reject_duplicates(doc, "rules", [r.id for r in parsed.rules])
+    reject_duplicates(doc, "rules", [r.id for r in parsed.rules])
     problems: list[Problem] = []
     for index, rule in enumerate(parsed.rules):
         check = registry.get(rule.check)

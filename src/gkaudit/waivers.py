@@ -27,15 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
+from pydantic import field_validator
 
+from gkaudit.config import ConfigError, YamlDocument, reject_duplicates
 from gkaudit.model import Frozen, Report, Status
 
 #: The statuses a waiver can cover: the findings about the portal itself.
 WAIVABLE = (Status.FAIL, Status.WARN)
-_FIELDS = ("site", "rule", "reason", "expires")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -50,6 +48,30 @@ class Waiver(Frozen):
     rule: str
     reason: str
     expires: dt.date
+
+    @field_validator("site", "rule", "reason", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("expected non-empty text")
+        return value.strip()
+
+    @field_validator("expires", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> dt.date:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        text = "" if value is None else str(value).strip()
+        if _DATE.fullmatch(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+        raise ValueError(
+            f"not a date (expected YYYY-MM-DD, got {text!r})"
+            if text
+            else "not a date (expected YYYY-MM-DD, got nothing)"
+        )
 
     def active(self, today: dt.date) -> bool:
         """Whether the waiver still holds on `today`."""
@@ -71,124 +93,27 @@ class WaiverMatch:
         return f"waived until {self.waiver.expires.isoformat()}: {self.waiver.reason}"
 
 
-class _Constructor(RoundTripConstructor):
-    """Leaves timestamps as text, so a bad date is reported with its line instead of crashing."""
+class WaiversFile(Frozen):
+    waivers: tuple[Waiver, ...] = ()
 
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+    @field_validator("waivers", mode="before")
+    @classmethod
+    def _empty(cls, value: Any) -> Any:
+        return () if value is None else value  # `waivers:` with nothing under it
 
 
 def load_waivers(path: str | os.PathLike[str]) -> list[Waiver]:
     """The waivers in the YAML file at `path`; raises `WaiverError` on any problem."""
-    name = os.fspath(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise WaiverError(f"{name}: cannot read: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise WaiverError(f"{name}: not UTF-8 text: {exc.reason}") from exc
-    return parse_waivers(text, name)
-
-
-def parse_waivers(text: str, name: str = "waivers.yaml") -> list[Waiver]:
-    """The waivers in YAML `text`; `name` is the file name used in error messages."""
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    try:
-        data = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise WaiverError(f"{name}:{line}: {problem}") from exc
-    if data is None:
-        return []
-    if not isinstance(data, dict) or "waivers" not in data:
-        raise WaiverError(f"{name}:1: expected a top-level 'waivers:' list")
-    unknown = [key for key in data if key != "waivers"]
-    if unknown:
-        raise WaiverError(
-            f"{name}:{_key_line(data, unknown[0])}: {unknown[0]}: unknown key "
-            "(the file has one key, 'waivers')"
-        )
-    items = data["waivers"]
-    if items is None:
-        return []
-    if not isinstance(items, list):
-        raise WaiverError(f"{name}:{_value_line(data, 'waivers')}: waivers: expected a list")
-
-    waivers: list[Waiver] = []
-    first: dict[tuple[str, str], int] = {}
-    for i, item in enumerate(items):
-        waiver = _waiver(name, items, i, item)
-        key = (waiver.site, waiver.rule)
-        if key in first:
-            raise WaiverError(
-                f"{name}:{_item_line(items, i)}: waivers[{i}]: duplicate of waivers[{first[key]}] "
-                f"(site {waiver.site}, rule {waiver.rule})"
-            )
-        first[key] = i
-        waivers.append(waiver)
-    return waivers
-
-
-def _waiver(name: str, items: Any, i: int, item: Any) -> Waiver:
-    where = f"{name}:{_item_line(items, i)}: waivers[{i}]"
-    if not isinstance(item, dict):
-        raise WaiverError(f"{where}: expected a mapping with keys {', '.join(_FIELDS)}")
-    for key in item:
-        if key not in _FIELDS:
-            raise WaiverError(
-                f"{name}:{_key_line(item, key, i, items)}: waivers[{i}].{key}: unknown field "
-                f"(expected {', '.join(_FIELDS)})"
-            )
-    for key in _FIELDS:
-        if key not in item:
-            raise WaiverError(f"{where}.{key}: missing")
-    values: dict[str, Any] = {}
-    for key in _FIELDS:
-        value = item[key]
-        # The key's line, not the value's: an empty value has none, and a block scalar starts below.
-        at = f"{name}:{_key_line(item, key, i, items)}: waivers[{i}].{key}"
-        if key == "expires":
-            values[key] = _date(value, at)
-        elif not isinstance(value, str) or not value.strip():
-            raise WaiverError(f"{at}: expected non-empty text")
-        else:
-            values[key] = value.strip()
-    return Waiver(**values)
-
-
-def _date(value: Any, at: str) -> dt.date:
-    text = str(value).strip() if value is not None else ""
-    if _DATE.fullmatch(text):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-    got = repr(text) if text else "nothing"
-    raise WaiverError(f"{at}: not a date (expected YYYY-MM-DD, got {got})")
-
-
-def _item_line(items: Any, i: int) -> int:
-    try:
-        return int(items.lc.item(i)[0]) + 1
-    except (AttributeError, KeyError, IndexError, TypeError):
-        return 1
-
-
-def _key_line(mapping: Any, key: str, i: int | None = None, items: Any = None) -> int:
-    try:
-        return int(mapping.lc.key(key)[0]) + 1
-    except (AttributeError, KeyError, IndexError, TypeError):
-        return _item_line(items, i) if i is not None else 1
-
-
-def _value_line(mapping: Any, key: str) -> int:
-    try:
-        return int(mapping.lc.value(key)[0]) + 1
-    except (AttributeError, KeyError, IndexError, TypeError):
-        return _key_line(mapping, key)
+        doc = YamlDocument(Path(path))
+        if doc.data is None:
+            return []
+        doc.mapping("waivers")
+        waivers: tuple[Waiver, ...] = doc.validate(WaiversFile, doc.data).waivers
+        reject_duplicates(doc, "waivers", [f"{w.site} / {w.rule}" for w in waivers], field="")
+    except ConfigError as exc:
+        raise WaiverError(str(exc)) from None
+    return list(waivers)
 
 
 def find_waiver(waivers: Iterable[Waiver], site: str, rule: str) -> Waiver | None:
