@@ -113,11 +113,20 @@ class SiteContext:
                 f"not fetched: the budget of {self._max_pages} pages per site is spent",
             )
         self._pages_left -= 1
-        return await self._fetcher.fetch(url, family)
+        return self._dated(await self._fetcher.fetch(url, family))
 
     async def _hop(self, url: str, family: Family) -> Outcome:
         """A step towards the home page: public by the plan's definition, so no robots.txt."""
-        return await self._once(("page", url, family), lambda: self._fetcher.fetch(url, family))
+
+        async def fetch() -> Outcome:
+            return self._dated(await self._fetcher.fetch(url, family))
+
+        return await self._once(("page", url, family), fetch)
+
+    def _dated(self, outcome: Outcome) -> Outcome:
+        if isinstance(outcome, Page):
+            outcome.today = self.as_of  # before anything parses it: short dates need the year
+        return outcome
 
     async def probe(self, url: str, family: Family) -> Outcome:
         """Status only (HEAD, falling back to GET where HEAD is refused); no body kept."""

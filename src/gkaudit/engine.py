@@ -79,7 +79,7 @@ class Engine:
             timeout=self.settings.dns_timeout,
             lifetime=self.settings.dns_timeout * 2.5,
         )
-        fetcher = Fetcher(resolver, self.settings.fetch, today=self.settings.as_of)
+        fetcher = Fetcher(resolver, self.settings.fetch)
         robots = Robots(fetcher, self.settings.fetch.user_agent)
         try:
 

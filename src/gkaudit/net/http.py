@@ -97,7 +97,8 @@ class Page:
     redirects: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
     attempts: int = 1
-    #: "Today" of the scan: the year of short dates like `[11-20]` is inferred relative to it.
+    #: "Today" of the scan, set by the SiteContext that fetched the page: the year of short
+    #: dates like `[11-20]` is inferred relative to it.
     today: dt.date | None = None
     _document: Document | None = field(default=None, repr=False)
 
@@ -228,16 +229,9 @@ class FetchSettings:
 class Fetcher:
     """One HTTP client per address family for the whole run; every fetch goes through here."""
 
-    def __init__(
-        self,
-        resolver: Resolver,
-        settings: FetchSettings | None = None,
-        *,
-        today: dt.date | None = None,
-    ) -> None:
+    def __init__(self, resolver: Resolver, settings: FetchSettings | None = None) -> None:
         self.settings = settings = settings or FetchSettings()
         self.resolver = resolver
-        self.today = today
         self.politeness = Politeness(settings.concurrency, settings.per_host, settings.interval)
         context: ssl.SSLContext | bool = (
             ssl.create_default_context() if settings.verify_tls else False
@@ -384,7 +378,6 @@ class Fetcher:
                             body=bytes(body),
                             address=address,
                             elapsed_ms=(time.perf_counter() - started) * 1000,
-                            today=self.today,
                         )
             except DnsLookupFailed as exc:
                 return FetchFailure(

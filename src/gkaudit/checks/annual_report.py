@@ -1,0 +1,236 @@
+"""The annual disclosure report for the last due year is published in the 年报 section.
+
+Plan clause (二十六) has every body report its openness work, this plan's included, in its
+政府信息公开工作年度报告. 条例 第四十九条 sets the deadlines: 县级以上人民政府部门
+publish the previous year's report by 31 January; the 本级政府 report (city, district) is
+published by 31 March. On the deadline day itself a report is not late yet.
+
+What it looks for: the 年报 section: the `sites.yaml` hint `annual_report_url`; else the
+政府信息公开年报 section of the 政府信息公开 platform, found as `gkaudit explain
+disclosure-catalogue` describes (the hint `disclosure_url`, a link 政府信息公开/信息公开 from the
+home page, or through 政务公开); else a link naming the section itself found from the home page.
+In that page (and its title) the titles of reports are matched against `pattern`, normalized
+(full-width digits and whitespace folded); its first group is the year the report covers. The
+year in the title counts, not the publication date: a 2024 report published in 2026 is still
+the 2024 report.
+
+Params:
+- `pattern`: regular expression for a report title; group 1 is the year (default
+  `(\\d{4})年.*政府信息公开.*报告`, which also matches 2025年度…政府信息公开工作报告).
+- `deadlines`: per site kind, the MM-DD by which the previous year's report is due (default
+  city and district 03-31, department 01-31).
+- `section`: names accepted for the 年报 section (default 政府信息公开年报, 信息公开年报,
+  政府信息公开工作年度报告, ...).
+- `keywords`, `detour`: how the platform is found (as for `disclosure-catalogue`).
+- `hint`: the `sites.yaml` hint giving the section's URL (default `annual_report_url`).
+
+Passes when the report for the last due year (relative to `--as-of`) is listed.
+
+Fails when it is not (the message says which year was due, by when, and the newest year
+found), or when the 年报 section is not found or does not load.
+
+Inconclusive (`error`) when the home page cannot be fetched (and no hint is given), or the
+section refused gkaudit (HTTP 401, 403, 429) or could not be reached from here.
+
+Evidence: where the section was found and its fetch, and the link of the report found for
+the due year (or of the newest report). Metrics: `due_year`, `newest_year`, `reports`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, field_validator
+
+from gkaudit import discovery
+from gkaudit.context import SiteContext
+from gkaudit.html import Link
+from gkaudit.model import Evidence, Hints, HtmlEvidence, NoteEvidence, SiteKind, Verdict
+from gkaudit.plugins import CheckParams, check
+from gkaudit.text import normalize
+
+SECTION = discovery.ANNUAL_REPORT_SECTION
+
+
+def _month_day(text: str) -> str:
+    try:
+        # a common year: a deadline on 02-29 would not exist three years out of four
+        dt.date(2001, *(int(part) for part in text.split("-")))
+    except (TypeError, ValueError):
+        raise ValueError(f"{text!r} is not a MM-DD date") from None
+    return text
+
+
+MonthDay = Annotated[str, AfterValidator(_month_day)]
+
+
+class Params(CheckParams):
+    """How a report title reads, when reports are due, and where the 年报 section is."""
+
+    pattern: str = Field(
+        r"(\d{4})年.*政府信息公开.*报告",
+        description="regular expression of a report title; group 1 is the year",
+    )
+    # keyed by the kind's name, so plans and `gkaudit explain` show {'city': '03-31', ...}
+    deadlines: dict[str, MonthDay] = Field(
+        default_factory=lambda: {
+            kind.value: f"{month:02d}-{day:02d}"
+            for kind, (month, day) in discovery.DEFAULT_DEADLINES.items()
+        },
+        description="per site kind, MM-DD by which the previous year's report is due",
+    )
+    section: tuple[str, ...] = Field(
+        discovery.DEFAULT_SECTIONS[SECTION],
+        min_length=1,
+        description="names accepted for the 年报 section",
+    )
+    keywords: tuple[str, ...] = Field(
+        discovery.DEFAULT_PLATFORM_KEYWORDS, min_length=1, description="texts naming the platform"
+    )
+    detour: tuple[str, ...] = Field(
+        discovery.DEFAULT_PLATFORM_DETOUR, description="pages the platform may be reached through"
+    )
+    hint: str | None = Field(
+        "annual_report_url", description="the sites.yaml hint giving the 年报 section's URL"
+    )
+
+    @field_validator("pattern")
+    @classmethod
+    def _one_group(cls, pattern: str) -> str:
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        if compiled.groups < 1:
+            raise ValueError("the pattern needs a group for the year, e.g. (\\d{4})")
+        return pattern
+
+    @field_validator("deadlines")
+    @classmethod
+    def _every_kind(cls, deadlines: dict[str, str]) -> dict[str, str]:
+        kinds = [kind.value for kind in SiteKind]
+        unknown = [kind for kind in deadlines if kind not in kinds]
+        if unknown:
+            raise ValueError(f"unknown site kind {', '.join(unknown)} (kinds: {', '.join(kinds)})")
+        missing = [kind for kind in kinds if kind not in deadlines]
+        if missing:
+            raise ValueError(f"no deadline for {', '.join(missing)}")
+        return deadlines
+
+    @field_validator("section", "keywords", "detour")
+    @classmethod
+    def _not_blank(cls, words: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not normalize(w) for w in words):
+            raise ValueError("may not contain a blank text")
+        return words
+
+    @field_validator("hint")
+    @classmethod
+    def _known_hint(cls, hint: str | None) -> str | None:
+        if hint is not None and hint not in Hints.model_fields:
+            known = ", ".join(Hints.model_fields)
+            raise ValueError(f"unknown hint {hint!r} (sites.yaml hints: {known})")
+        return hint
+
+    def deadline_table(self) -> dict[SiteKind, tuple[int, int]]:
+        table = {}
+        for kind, text in self.deadlines.items():
+            month, day = text.split("-")
+            table[SiteKind(kind)] = (int(month), int(day))
+        return table
+
+
+@check("annual-report", params=Params)
+async def run(site: SiteContext, params: Params) -> Verdict:
+    located = await _section(site, params)
+    if isinstance(located, Verdict):
+        return located
+    section, evidence = located
+    page = section.page
+    if page is None:
+        assert section.outcome is not None
+        assert section.link is not None
+        evidence.append(section.outcome.evidence())
+        message = (
+            f"the {SECTION} section at {section.link.url} does not load: "
+            f"{discovery.describe(section.outcome)}"
+        )
+        if discovery.inconclusive(section.outcome):
+            return Verdict.inconclusive(message, evidence)
+        return Verdict.failed(message, evidence)
+    evidence.append(page.evidence())
+    doc = page.document()
+    title = Link(url=page.final_url, text=doc.title, label="", date=None)
+    years = discovery.report_years([*doc.links, title], re.compile(params.pattern), site.as_of)
+
+    deadlines = params.deadline_table()
+    kind = site.site.kind
+    due = discovery.due_year(kind, site.as_of, deadlines)
+    by = discovery.deadline_of(due, kind, deadlines)
+    newest = max(years, default=None)
+    metrics = {"due_year": due, "newest_year": newest, "reports": len(years)}
+    at = f"the {SECTION} section at {page.final_url}"
+    report = years.get(due)
+    if report is not None:
+        evidence.append(HtmlEvidence(url=page.final_url, text=report.text, href=report.url))
+        upcoming = discovery.deadline_of(due + 1, kind, deadlines)
+        later = "" if newest is not None and newest > due else f"; {due + 1} is due by {upcoming}"
+        return Verdict.passed(
+            f"{at} lists the {due} report (due by {by}): {report.text}{later}",
+            evidence,
+            **metrics,
+        )
+    if newest is not None:
+        latest = years[newest]
+        evidence.append(HtmlEvidence(url=page.final_url, text=latest.text, href=latest.url))
+        found = f"the newest listed is {newest}"
+    else:
+        evidence.append(NoteEvidence(text=f"no title matches {params.pattern}"))
+        found = "no report is listed"
+    return Verdict.failed(
+        f"{at} does not list the {due} report, due by {by} for a {kind.value} "
+        f"(条例 第四十九条); {found}",
+        evidence,
+        **metrics,
+    )
+
+
+async def _section(
+    site: SiteContext, params: Params
+) -> tuple[discovery.Section, list[Evidence]] | Verdict:
+    """The 年报 section (loaded or not) and how it was found, or the verdict when it was not."""
+    hint = site.hint(params.hint) if params.hint else None
+    if hint:
+        link = Link(url=hint, text=f"({params.hint})", label="", date=None)
+        note = NoteEvidence(text=f"URL given as a hint in sites.yaml: {hint}")
+        return await discovery.load_section(site, SECTION, [link]), [note]
+    names = (SECTION, *params.section)
+    search = await discovery.find_platform(
+        site,
+        keywords=params.keywords,
+        detour=params.detour,
+        # the platform is recognised by all its sections, as `disclosure-catalogue` does
+        sections={**discovery.DEFAULT_SECTIONS, SECTION: names},
+        hint=site.hint("disclosure_url"),
+    )
+    if search.home is not None:
+        return discovery.home_verdict(search.home, f"the {SECTION} section")
+    evidence: list[Evidence] = []
+    if search.candidate is not None and search.outcome is not None:
+        evidence += [search.candidate.evidence(), search.outcome.evidence()]
+    links = list(search.sections.get(SECTION, ()))
+    if not links:
+        # the platform is the catalogue rule's business; the report may be linked elsewhere
+        def not_section(text: str) -> bool:
+            return discovery.section_rank(text, names) is None
+
+        found = await discovery.find_links(site, names, reject=not_section)
+        links = [candidate.link for candidate in found]
+        evidence += [candidate.evidence() for candidate in found[:1]]
+    if not links:
+        where = "on the 政府信息公开 platform" if search.page is not None else "from the home page"
+        evidence.append(NoteEvidence(text=f"searched for: {', '.join(names)}"))
+        return Verdict.failed(f"no {SECTION} section found {where}", evidence)
+    return await discovery.load_section(site, SECTION, links), evidence

@@ -1,0 +1,177 @@
+"""The 政府信息公开 platform exists and links its four standard sections, each loading.
+
+Plan clauses (十九) and (二十一): build the 政府信息公开 platform to the national norm and run
+the disclosure system through it. 国办公开办函〔2019〕61号 makes every agency publish its
+法定主动公开内容 on one platform, the portal's 政府信息公开 column, under one name and one
+structure: 政府信息公开指南, 政府信息公开制度, 法定主动公开内容, 政府信息公开年报 (条例
+第二十条, 第二十四条, 第四十九条).
+
+What it looks for: the platform from the home page: the `sites.yaml` hint `disclosure_url`;
+else the best link whose text (normalized: full-width to half-width, whitespace removed, image
+`alt` included) contains one of `keywords`, on the home page or the pages it links to (two
+levels, within the portal's registered domain; the name itself over a longer text, navigation
+over body links); else through a page linked as one of `detour` (政务公开), which either links the
+platform or is the platform itself. A link that names a section (政府信息公开指南) is not taken
+for the platform. Among the candidates, the first that links all sections wins, else the one
+linking the most.
+
+Then, on the platform page, a link for each of `sections`. A section's name may carry a short
+prefix or suffix without digits, and each section accepts several names: 信息公开指南,
+政府信息公开制度文件, 信息公开年报 ("2025年政府信息公开年报" names a report, not the section). Each
+section must load: 2xx HTML, after redirects and a meta refresh.
+
+Params:
+- `keywords`: texts naming the platform (default 政府信息公开, 信息公开).
+- `detour`: texts naming the page the platform may hide under (default 政务公开).
+- `sections`: standard name -> other accepted names; the standard name is always accepted.
+- `hint`: the `sites.yaml` hint giving the platform's URL (default `disclosure_url`).
+
+Passes when the platform is found and links every section, each loading.
+
+Fails when no platform is found, when its page does not load, or when any section is missing
+or broken: the message lists every one of them.
+
+Inconclusive (`error`) when the home page cannot be fetched, or the platform or a section
+refused gkaudit (HTTP 401, 403, 429) or could not be reached from here (and nothing else is
+wrong).
+
+Evidence: where the platform was found and its fetch; for each section, the link naming it,
+or a note that none does, and the fetch of each broken one. Metrics: `sections`,
+`sections_found`, `sections_loading`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from pydantic import Field, field_validator
+
+from gkaudit import discovery
+from gkaudit.context import SiteContext
+from gkaudit.model import Evidence, Hints, HtmlEvidence, NoteEvidence, Verdict
+from gkaudit.plugins import CheckParams, check
+from gkaudit.text import normalize
+
+WHAT = "the 政府信息公开 platform"
+
+
+class Params(CheckParams):
+    """Names of the platform, of the page it may hide under, and of its sections."""
+
+    keywords: tuple[str, ...] = Field(
+        discovery.DEFAULT_PLATFORM_KEYWORDS, min_length=1, description="texts naming the platform"
+    )
+    detour: tuple[str, ...] = Field(
+        discovery.DEFAULT_PLATFORM_DETOUR, description="pages the platform may be reached through"
+    )
+    sections: dict[str, tuple[str, ...]] = Field(
+        default_factory=lambda: dict(discovery.DEFAULT_SECTIONS),
+        min_length=1,
+        description="standard section name -> other accepted names",
+    )
+    hint: str | None = Field(
+        "disclosure_url", description="the sites.yaml hint giving the platform's URL"
+    )
+
+    @field_validator("keywords", "detour")
+    @classmethod
+    def _not_blank(cls, words: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not normalize(w) for w in words):
+            raise ValueError("may not contain a blank text")
+        return words
+
+    @field_validator("sections")
+    @classmethod
+    def _named(cls, sections: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        if any(not normalize(n) for name, names in sections.items() for n in (name, *names)):
+            raise ValueError("a section name may not be blank")
+        return sections
+
+    @field_validator("hint")
+    @classmethod
+    def _known_hint(cls, hint: str | None) -> str | None:
+        if hint is not None and hint not in Hints.model_fields:
+            known = ", ".join(Hints.model_fields)
+            raise ValueError(f"unknown hint {hint!r} (sites.yaml hints: {known})")
+        return hint
+
+    def accepted(self) -> dict[str, tuple[str, ...]]:
+        """Every accepted name per section, the standard one first."""
+        return {name: (name, *names) for name, names in self.sections.items()}
+
+
+@check("disclosure-catalogue", params=Params)
+async def run(site: SiteContext, params: Params) -> Verdict:
+    search = await discovery.find_platform(
+        site,
+        keywords=params.keywords,
+        detour=params.detour,
+        sections=params.accepted(),
+        hint=site.hint(params.hint) if params.hint else None,
+    )
+    if search.home is not None:
+        return discovery.home_verdict(search.home, WHAT)
+    if search.candidate is None or search.outcome is None:
+        places = "/".join(params.keywords)
+        detour = f", nor through {'/'.join(params.detour)}" if params.detour else ""
+        return Verdict.failed(
+            f"no link {places} on the home page or the pages it links to{detour}",
+            [NoteEvidence(text=f"searched for: {', '.join(params.keywords + params.detour)}")],
+        )
+    evidence: list[Evidence] = [search.candidate.evidence(), search.outcome.evidence()]
+    where = _where(search)
+    platform = search.page
+    if platform is None:
+        message = f"{WHAT} ({where}) at {search.candidate.link.url} does not load: "
+        message += discovery.describe(search.outcome)
+        if discovery.inconclusive(search.outcome):
+            return Verdict.inconclusive(message, evidence)
+        return Verdict.failed(message, evidence)
+
+    sections = await asyncio.gather(
+        *(discovery.load_section(site, name, links) for name, links in search.sections.items())
+    )
+    problems: list[str] = []
+    ours = 0  # sections that failed in a way that may be our fault
+    for section in sections:
+        if section.link is None:
+            problems.append(f"{section.name} missing")
+            evidence.append(HtmlEvidence(url=platform.final_url, text=f"{section.name}: no link"))
+            continue
+        evidence.append(
+            HtmlEvidence(
+                url=platform.final_url,
+                text=f"{section.name}: “{section.link.text}”",
+                href=section.link.url,
+            )
+        )
+        if not section.ok and section.outcome is not None:
+            evidence.append(section.outcome.evidence())
+            problems.append(
+                f"{section.name} ({section.link.url}) {discovery.describe(section.outcome)}"
+            )
+            ours += discovery.inconclusive(section.outcome)
+    found = sum(1 for s in sections if s.link is not None)
+    metrics = {
+        "sections": len(sections),
+        "sections_found": found,
+        "sections_loading": sum(1 for s in sections if s.ok),
+    }
+    at = f"{WHAT} ({where}) at {platform.final_url}"
+    if problems:
+        message = f"{at}: {'; '.join(problems)}"
+        if ours == len(problems):
+            return Verdict.inconclusive(message, evidence, **metrics)
+        return Verdict.failed(message, evidence, **metrics)
+    return Verdict.passed(
+        f"{at} links all {len(sections)} sections, each loading", evidence, **metrics
+    )
+
+
+def _where(search: discovery.PlatformSearch) -> str:
+    candidate = search.candidate
+    if candidate is None or candidate.via_hint:
+        return "hinted in sites.yaml"
+    if search.via == "link":
+        return f"“{candidate.link.text}”"
+    return f"through {search.via}, “{candidate.link.text}”"

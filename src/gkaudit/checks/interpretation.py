@@ -1,0 +1,172 @@
+"""Policy interpretations link to the document they interpret.
+
+Plan clause (十二) asks for interpretations of rules and normative documents published together
+with them, and richer forms (图表图解); 国办发〔2016〕80号 and Liaoning's 政策文件解读工作规范
+(辽政办〔2022〕43号) require document and interpretation to be prepared and published in step,
+and inspectors check that each interpretation links back to its original ("原文", "政策文件").
+A reader who lands on an interpretation must be able to open the text it explains.
+
+What it looks for: the 政策解读 column, found from the home page like any required column (see
+`gkaudit explain column`: a link whose normalized text contains one of `keywords`, the best
+match first; the `sites.yaml` hint `interpretation_url` wins), which must be a column: a list
+page with at least 3 item links, not a single article. Then its newest `sample` items (by
+date, else in list order) are opened, and each counts as linked when its page has a body link
+labelled with one of `labels`, in the link's text ("政策原文") or in the short label just before
+it ("原文：<a>关于印发…的通知</a>"). Site chrome does not count (a 政策文件 item in the navigation
+links every page to the policy list), nor links that recur, same URL and text, on most of the
+sampled pages (the article template's own sidebar).
+
+Params:
+- `keywords`: texts naming the column (default 政策解读).
+- `sample`: how many of the newest interpretations are opened (default 10).
+- `min_linked`: share of them that must link their document (default 0.8).
+- `labels`: what a link to the document is called (default 原文, 政策文件, 相关文件, 文件全文,
+  政策原文).
+- `hint`: the `sites.yaml` hint that gives the column's URL (default `interpretation_url`).
+
+Passes when the column is found, is a column, and at least `min_linked` of the sampled
+interpretations link their document.
+
+Fails when the share is lower (an interpretation whose page does not load counts as unlinked),
+when no link names the column, or when the page is broken or not a column.
+
+Inconclusive (`error`) when the home page cannot be fetched, or the column or every sampled
+page refused gkaudit or could not be reached from here.
+
+Evidence: where the column was found, then each sampled interpretation without a link (or
+whose page does not load). Metrics: `linked_share`, `sampled`, `linked`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from pydantic import Field, field_validator
+
+from gkaudit import discovery
+from gkaudit.context import SiteContext
+from gkaudit.html import Document, Link
+from gkaudit.model import Evidence, Hints, HtmlEvidence, Verdict
+from gkaudit.net.http import Outcome
+from gkaudit.plugins import CheckParams, check
+from gkaudit.text import contains_any, normalize
+
+Key = tuple[str, str]  # (URL, normalized text): how chrome links are told apart
+
+
+class Params(CheckParams):
+    """Where the interpretations are, how many to open, and what a link to the document says."""
+
+    keywords: tuple[str, ...] = Field(
+        ("政策解读",), min_length=1, description="texts naming the column"
+    )
+    sample: int = Field(10, ge=1, description="newest interpretations opened")
+    min_linked: float = Field(0.8, ge=0.0, le=1.0, description="share that must link the document")
+    labels: tuple[str, ...] = Field(
+        ("原文", "政策文件", "相关文件", "文件全文", "政策原文"),
+        min_length=1,
+        description="what a link to the interpreted document is called (text or label)",
+    )
+    hint: str | None = Field(
+        "interpretation_url", description="the sites.yaml hint giving the column's URL"
+    )
+
+    @field_validator("keywords", "labels")
+    @classmethod
+    def _not_blank(cls, words: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not normalize(w) for w in words):
+            raise ValueError("may not contain a blank text")
+        return words
+
+    @field_validator("hint")
+    @classmethod
+    def _known_hint(cls, hint: str | None) -> str | None:
+        if hint is not None and hint not in Hints.model_fields:
+            known = ", ".join(Hints.model_fields)
+            raise ValueError(f"unknown hint {hint!r} (sites.yaml hints: {known})")
+        return hint
+
+
+def newest_first(items: Iterable[Link]) -> list[Link]:
+    """Dated items newest first, then the undated ones in list order."""
+    items = list(items)
+    dated = [i for i in items if i.date is not None]
+    dated.sort(key=lambda i: i.date or dt.date.min, reverse=True)  # sort is stable: ties keep order
+    return dated + [i for i in items if i.date is None]
+
+
+def template_links(docs: Sequence[Document]) -> frozenset[Key]:
+    """Links (URL, normalized text) on at least TEMPLATE_SHARE of `docs`: the item template's
+    chrome. Empty for fewer than TEMPLATE_MIN_PAGES pages, where a shared template cannot be
+    told from two interpretations of one document."""
+    if len(docs) < discovery.TEMPLATE_MIN_PAGES:
+        return frozenset()
+    counts: Counter[Key] = Counter()
+    for doc in docs:
+        counts.update({(link.url, normalize(link.text)) for link in doc.links})
+    needed = math.ceil(discovery.TEMPLATE_SHARE * len(docs))
+    return frozenset(key for key, n in counts.items() if n >= needed)
+
+
+def document_link(doc: Document, labels: Sequence[str], chrome: frozenset[Key]) -> Link | None:
+    """The first body link of `doc` labelled with one of `labels`, in its text or its label."""
+    for link in doc.links:
+        if link.url == doc.url or (link.url, normalize(link.text)) in chrome:
+            continue
+        if contains_any(link.text, labels) or contains_any(link.label, labels):
+            return link
+    return None
+
+
+@check("interpretation", params=Params)
+async def run(site: SiteContext, params: Params) -> Verdict:
+    hint = site.hint(params.hint) if params.hint else None
+    search = await discovery.locate_column(site, params.keywords, hint=hint)
+    if search.found is None:
+        return search.failure()
+    _, listing = search.found
+    sample = newest_first(listing.items)[: params.sample]
+    outcomes: list[Outcome] = await asyncio.gather(
+        *(discovery.open_page(site, item.url) for item in sample)
+    )
+    docs = {
+        item.url: outcome.document()
+        for item, outcome in zip(sample, outcomes, strict=True)
+        if discovery.loads(outcome)
+    }
+    chrome = (await site.chrome()) | template_links(list(docs.values()))
+    evidence: list[Evidence] = search.evidence()
+    unreachable = 0
+    linked = 0
+    names = "/".join(params.labels)
+    for item, outcome in zip(sample, outcomes, strict=True):
+        doc = docs.get(item.url)
+        if doc is None:
+            unreachable += discovery.inconclusive(outcome)
+            why = f"does not load: {discovery.describe(outcome)}"
+        elif document_link(doc, params.labels, chrome) is not None:
+            linked += 1
+            continue
+        else:
+            why = f"no link labelled {names}"
+        evidence.append(HtmlEvidence(url=item.url, text=f"{item.text}: {why}"))
+    sampled = len(sample)
+    if unreachable == sampled:
+        return Verdict.inconclusive(
+            f"none of the {sampled} sampled interpretations at {listing.url} could be opened",
+            evidence,
+            sampled=sampled,
+        )
+    share = linked / sampled
+    metrics = {"linked_share": round(share, 3), "sampled": sampled, "linked": linked}
+    summary = (
+        f"{linked} of the {sampled} newest interpretations at {listing.url} ({share:.0%}) link "
+        f"to the document they interpret"
+    )
+    if share >= params.min_linked:
+        return Verdict.passed(summary, evidence, **metrics)
+    return Verdict.failed(f"{summary}; at least {params.min_linked:.0%} must", evidence, **metrics)

@@ -1,0 +1,181 @@
+"""A small fleet of the fixture portals under tests/fixtures/portals, over real loopback sockets.
+
+The demo's DNS server answers for every host (A 127.0.0.1, AAAA ::1) and NXDOMAIN for other
+names in the fleet's zones; the demo's virtual-host HTTP server serves each host's files by
+path (`dir/index.html` answers `/dir/` too), with per-host `routes` that replace or add
+responses: a variant of a page, a redirect, a 404. One fixture directory can so serve several
+hosts of one registered domain (`www.dlzs.gov.cn`, `stale.dlzs.gov.cn`...), each a portal with
+one thing changed.
+
+    with Fleet(PORTALS) as fleet:
+        async with fleet.scan("www.dlzs.gov.cn", as_of=...) as site: ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from gkaudit.context import SiteContext
+from gkaudit.demo.dns import DnsServer
+from gkaudit.demo.http import HttpServer, Response, VirtualHost
+from gkaudit.domains import registered_domain
+from gkaudit.model import Hints, Site, SiteKind
+from gkaudit.net.dns import Resolver
+from gkaudit.net.http import Fetcher, FetchSettings
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "portals"
+HTML_SUFFIXES = (".html", ".shtml", ".htm")
+
+
+def fixture(path: str) -> bytes:
+    """The bytes of a fixture file, `path` relative to tests/fixtures/portals."""
+    return (FIXTURES / path).read_bytes()
+
+
+def page(path: str, *, status: int = 200, charset: str | None = None) -> Response:
+    """A fixture file as an HTML response; without `charset` the page's own meta decides."""
+    content_type = "text/html" if charset is None else f"text/html; charset={charset}"
+    return Response(status=status, body=fixture(path), content_type=content_type)
+
+
+def status(code: int) -> Response:
+    return Response(status=code, body=f"<html><body>HTTP {code}</body></html>".encode())
+
+
+def redirect(location: str, code: int = 301) -> Response:
+    return Response.redirect(location, code)
+
+
+@dataclass(frozen=True)
+class Portal:
+    """One host: the fixture directory it serves, and responses that replace or add paths."""
+
+    host: str
+    directory: str | None  # under tests/fixtures/portals; None: only `routes`
+    routes: Mapping[str, Response] = field(default_factory=dict)
+
+    def pages(self) -> dict[str, Response]:
+        pages: dict[str, Response] = {}
+        if self.directory is not None:
+            root = FIXTURES / self.directory
+            for file in sorted(root.rglob("*")):
+                if not file.is_file() or file.suffix not in HTML_SUFFIXES:
+                    continue
+                relative = file.relative_to(root).as_posix()
+                response = page(f"{self.directory}/{relative}")
+                pages["/" + relative] = response
+                if file.stem == "index" and file.suffix == ".html":
+                    folder = "/" + relative[: -len("index.html")]
+                    pages.setdefault(folder, response)
+        pages.update(self.routes)
+        return pages
+
+
+class Fleet:
+    """DNS and HTTP servers for `portals`; `scan()` gives a SiteContext on one of them."""
+
+    def __init__(self, portals: Iterable[Portal]) -> None:
+        self.portals = {p.host: p for p in portals}
+        self.http = HttpServer()
+        self.dns: DnsServer | None = None
+
+    def __enter__(self) -> Fleet:
+        self.http.start()
+        self.http.hosts = {h: VirtualHost(p.pages()) for h, p in self.portals.items()}
+        records: dict[str, dict[str, list[str]]] = {}
+        for zone in sorted({registered_domain(h) for h in self.portals}):
+            records[zone] = {"NS": [f"ns1.{zone}"]}
+            records[f"ns1.{zone}"] = {"A": ["127.0.0.1"]}
+        for host in self.portals:
+            records[host] = {"A": ["127.0.0.1"], "AAAA": ["::1"]}
+        self.dns = DnsServer(records).start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.dns is not None:
+            self.dns.stop()
+        self.http.stop()
+
+    def url(self, host: str, path: str = "/") -> str:
+        return f"http://{host}:{self.http.port}{path}"
+
+    def site(
+        self,
+        host: str,
+        kind: SiteKind = SiteKind.DISTRICT,
+        path: str = "/",
+        **hints: str,
+    ) -> Site:
+        """A site on `host`; hint values are paths on that host (or absolute URLs)."""
+        urls = {k: v if v.startswith("http") else self.url(host, v) for k, v in hints.items()}
+        return Site(
+            id=host.split(".")[0],
+            name=host,
+            url=self.url(host, path),
+            kind=kind,
+            hints=Hints(**urls),
+        )
+
+    @asynccontextmanager
+    async def scan(
+        self,
+        host: str,
+        *,
+        as_of: dt.date,
+        kind: SiteKind = SiteKind.DISTRICT,
+        **hints: str,
+    ) -> AsyncIterator[SiteContext]:
+        """A SiteContext for `host` with a real fetcher and resolver pointed at the fleet."""
+        assert self.dns is not None, "use the fleet in a with block"
+        fetcher = Fetcher(
+            Resolver([self.dns.address], timeout=1.0, lifetime=2.0),
+            FetchSettings(timeout=2, retries=0, interval=0),
+        )
+        context = SiteContext(self.site(host, kind, **hints), fetcher, as_of)
+        try:
+            yield context
+        finally:
+            context.close()
+            await fetcher.aclose()
+
+
+#: The fixture portals and their variants, each showing one verdict.
+PORTALS = (
+    # 中山区: UTF-8, nav items in nested spans with &nbsp;, /zqsk answers 301 -> /zqsk/
+    Portal("www.dlzs.gov.cn", "dlzs", {"/zqsk": redirect("/zqsk/")}),
+    Portal("stale.dlzs.gov.cn", "dlzs", {"/zqsk": page("dlzs/zqsk/stale.html")}),
+    Portal("undated.dlzs.gov.cn", "dlzs", {"/zqsk": page("dlzs/zqsk/undated.html")}),
+    Portal("article.dlzs.gov.cn", "dlzs", {"/zqsk": page("dlzs/zqsk/article.html")}),
+    Portal("broken.dlzs.gov.cn", "dlzs", {"/zqsk": status(404), "/zcjd/": status(500)}),
+    Portal("refusing.dlzs.gov.cn", "dlzs", {"/zqsk": status(403), "/zfxxgk/": status(403)}),
+    Portal("lowinterp.dlzs.gov.cn", "dlzs", {"/zcjd/": page("dlzs/zcjd/low.html")}),
+    Portal("fewinterp.dlzs.gov.cn", "dlzs", {"/zcjd/": page("dlzs/zcjd/few.html")}),
+    Portal(
+        "partial.dlzs.gov.cn",
+        "dlzs",
+        {"/zfxxgk/": page("dlzs/zfxxgk/partial.html"), "/zfxxgk/xxgkzd/": status(404)},
+    ),
+    Portal(
+        "oldreport.dlzs.gov.cn", "dlzs", {"/zfxxgk/xxgknb/": page("dlzs/zfxxgk/xxgknb/old.html")}
+    ),
+    Portal("down.dlzs.gov.cn", None, {"/": status(503)}),
+    Portal("bare.dlzs.gov.cn", None, {"/": page("dlzs/zjzs/index.html")}),  # links lead to 404
+    # 西岗区: GBK bytes declared gb2312, meta-refresh home, [11-20] dates, image link with alt
+    Portal("www.dlxg.gov.cn", "dlxg", {"/hqsk": redirect("/hqsk/index.shtml")}),
+    # 甘井子区: frameset home; 助企纾困 only a news article; 政务公开 is the platform itself
+    Portal("www.ganjingzi.gov.cn", "ganjingzi", {"/zwgk/xxgkzd/": status(404)}),
+    # 市科技局: a department whose entries (platform, 政策解读, 科技助企) are images without alt
+    Portal("kjj.dl.gov.cn", "kjj"),
+)
+#: A name in the fleet's zones that does not exist (NXDOMAIN).
+MISSING_HOST = "gone.dlzs.gov.cn"
