@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from gkaudit import __version__
 from gkaudit.baseline import BaselineError, Comparison, compare, load_report, render_comparison
@@ -337,18 +338,32 @@ def validate(
 @app.command()
 def rules(plan: PlanOpt = None, plugins: PluginsOpt = None) -> None:
     """List the rules of the plan."""
-    try:
-        registry = Registry.load(plugins or [])
-        plan_model = load_plan(plan, registry)
-    except (ConfigError, PluginError) as exc:
-        _usage_error(str(exc))
-    out.print(f"[bold]{plan_model.title}[/] ({plan_model.document}) · {plan_model.source}")
+    _, plan_model = _plan(plan, plugins)
+    out.print(
+        Text.assemble(
+            (plan_model.title, "bold"), f" ({plan_model.document}) · {plan_model.source}"
+        ),
+        soft_wrap=True,
+    )
     for r in plan_model.rules:
         kinds = ", ".join(k.value for k in r.applies_to)
         out.print(
-            f"  [bold]{r.id}[/] {r.clause} {r.title}  [dim]check {r.check}; "
-            f"{r.severity.value}; applies to {kinds}[/]"
+            Text.assemble(
+                "  ",
+                (r.id, "bold"),
+                f" {r.clause} {r.title}  ",
+                (f"check {r.check}; {r.severity.value}; applies to {kinds}", "dim"),
+            ),
+            soft_wrap=True,
         )
+
+
+def _plan(plan: Path | None, plugins: Sequence[Path] | None) -> tuple[Registry, Plan]:
+    try:
+        registry = Registry.load(plugins or [])
+        return registry, load_plan(plan, registry)
+    except (ConfigError, PluginError) as exc:
+        _usage_error(str(exc))
 
 
 @app.command()
@@ -358,11 +373,7 @@ def explain(
     plugins: PluginsOpt = None,
 ) -> None:
     """Print what a rule checks, why, and what passes and fails."""
-    try:
-        registry = Registry.load(plugins or [])
-        plan_model = load_plan(plan, registry)
-    except (ConfigError, PluginError) as exc:
-        _usage_error(str(exc))
+    registry, plan_model = _plan(plan, plugins)
     rule = next((r for r in plan_model.rules if r.id == rule_id), None)
     check = registry.get(rule.check if rule else rule_id)
     if check is None:
