@@ -424,8 +424,11 @@ def demo(
             fetch=FetchSettings(timeout=DEMO_TIMEOUT, retries=1, interval=0.0),
         )
         out.print(
-            f"[dim]demo fleet: {len(fleet.sites)} portals on 127.0.0.1 and [::1] port "
-            f"{fleet.http_port}, DNS at {fleet.nameserver}; timeout {DEMO_TIMEOUT:g} s[/]"
+            f"demo fleet: {len(fleet.sites)} portals on 127.0.0.1 and [::1] port "
+            f"{fleet.http_port}, DNS at {fleet.nameserver}; timeout {DEMO_TIMEOUT:g} s",
+            style="dim",
+            markup=False,
+            soft_wrap=True,
         )
         report, interrupted = run_scan(
             Engine(plan_model, registry, settings), fleet.sites, progress=not no_progress

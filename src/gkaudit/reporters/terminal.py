@@ -42,54 +42,74 @@ def render(report: Report, console: Console) -> None:
     console.print(
         Text.assemble(
             (report.plan.title, "bold"), f" ({report.plan.document}) · as of {report.as_of}"
-        )
+        ),
+        soft_wrap=True,
     )
-    console.print(_matrix(report))
-    findings = [
-        (site, [r for r in site.results if r.status not in (Status.PASS, Status.SKIP)])
-        for site in report.sites
-    ]
-    for site, results in findings:
+    rules = list(report.sites[0].results) if report.sites else []
+    console.print(_matrix(report, rules))
+    _legend(console, rules)
+    for site in report.sites:
+        results = [r for r in site.results if r.status not in (Status.PASS, Status.SKIP)]
         if not results:
             continue
         console.print()
-        console.print(Text.assemble((f"{site.name} ", "bold"), (f"({site.id}) {site.url}", "dim")))
+        console.print(
+            Text.assemble((f"{site.name} ", "bold"), (f"({site.id}) {site.url}", "dim")),
+            soft_wrap=True,
+        )
         for result in sorted(results, key=lambda r: -STATUS_RANK[r.status]):
             _finding(console, result)
     console.print()
     console.print(_totals(report))
 
 
-def render_text(report: Report, width: int = 120) -> str:
+def render_text(report: Report, width: int = 100) -> str:
     """The report as plain text (for files, golden tests and pipes)."""
     buffer = io.StringIO()
     render(report, Console(file=buffer, width=width, color_system=None, no_color=True))
     return buffer.getvalue()
 
 
-def _matrix(report: Report) -> Table:
-    rules = [r.rule for r in report.sites[0].results] if report.sites else []
-    table = Table(box=box.SIMPLE_HEAD)
+def _matrix(report: Report, rules: list[Result]) -> Table:
+    """One row per site, one symbol per rule (numbered; see the legend), and the IPv6 link
+    rates at a glance. Narrow enough for an 80-column CI log."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("site", no_wrap=True)
-    for rule in rules:
-        table.add_column(rule.replace(".", "\n", 1), no_wrap=True)
+    table.add_column("name", no_wrap=True, max_width=16, overflow="ellipsis")
+    for number, _ in enumerate(rules, 1):
+        table.add_column(str(number), justify="center", no_wrap=True)
+    show_rates = any(_rates(r) for site in report.sites for r in site.results)
+    if show_rates:
+        table.add_column("IPv6 links\nL2 / L3", no_wrap=True)
     for site in report.sites:
-        cells = [Text(site.id, style="bold")] + [_cell(r) for r in site.results]
+        cells = [Text(site.id, style="bold"), Text(site.name)]
+        cells += [Text(STYLE[r.status][0], style=STYLE[r.status][1]) for r in site.results]
+        if show_rates:
+            rates = [text for r in site.results if (text := _rates(r)) is not None]
+            cells.append(rates[0] if rates else Text(""))
         table.add_row(*cells)
     return table
 
 
-def _cell(result: Result) -> Text:
-    mark, style = STYLE[result.status]
-    text = Text(f"{mark} {result.status.value}", style=style)
-    rates = [
-        f"{label} {result.metrics[key]:.0%}"
-        for key, label in (("level2_rate", "L2"), ("level3_rate", "L3"))
-        if isinstance(result.metrics.get(key), float | int)
-    ]
-    if rates:
-        text.append(" " + " ".join(rates), style="dim" if result.status is Status.PASS else style)
-    return text
+def _rates(result: Result) -> Text | None:
+    """ "97% / 88%" for a result carrying link support rates (ipv6.links), else None."""
+    rates = [result.metrics.get(key) for key in ("level2_rate", "level3_rate")]
+    if not any(isinstance(rate, float | int) for rate in rates):
+        return None
+    shown = " / ".join(f"{r:.0%}" if isinstance(r, float | int) else "-" for r in rates)
+    return Text(shown, style=STYLE[result.status][1])
+
+
+def _legend(console: Console, rules: list[Result]) -> None:
+    marks = "  ".join(f"{mark} {status.value}" for status, (mark, _) in STYLE.items())
+    console.print(Text(marks, style="dim"))
+    for number, rule in enumerate(rules, 1):
+        console.print(
+            Text.assemble(
+                (f"{number:>2} ", "dim"), (rule.rule, "bold"), f" {rule.clause} {rule.title}"
+            ),
+            soft_wrap=True,
+        )
 
 
 def _finding(console: Console, result: Result) -> None:
@@ -100,10 +120,11 @@ def _finding(console: Console, result: Result) -> None:
             (f"{mark} {result.rule}", style),
             (f" {result.clause} ", "dim"),
             result.message,
-        )
+        ),
+        soft_wrap=True,
     )
     for evidence in result.evidence[:MAX_EVIDENCE]:
-        console.print(Text("      " + describe(evidence), style="dim"), overflow="fold")
+        console.print(Text("      " + describe(evidence), style="dim"), soft_wrap=True)
     hidden = len(result.evidence) - MAX_EVIDENCE
     if hidden > 0:
         console.print(Text(f"      … and {hidden} more (see the JSON report)", style="dim"))

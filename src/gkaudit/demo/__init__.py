@@ -1,0 +1,13 @@
+"""The demo fleet: fictional portals of 港康市 behind a real DNS server and a real HTTP server.
+
+Everything listens on 127.0.0.1 and ::1 only. Between them the portals show every verdict of
+every rule of the default plan (see `gkaudit.demo.portals.EXPECTED`): broken IPv6, a CNAME to a
+CDN, a GBK page, redirects of every kind, a missing catalogue section, a stale column, sites
+that are unreachable in three different ways. `gkaudit demo` scans it; the tests use it too.
+"""
+
+from __future__ import annotations
+
+from gkaudit.demo.fleet import DemoFleet, serve_forever
+
+__all__ = ["DemoFleet", "serve_forever"]

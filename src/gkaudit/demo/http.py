@@ -1,0 +1,237 @@
+"""A virtual-host HTTP server on 127.0.0.1 and [::1] (one port), with per-family misbehaviour.
+
+Hosts are chosen by the Host header (port stripped), as a shared government-cloud server does.
+Each host has pages (path -> precomputed response; the query string is ignored) and, per address
+family, a `Behaviour`:
+
+- `SERVE`: the pages, 404 for unknown paths;
+- `RESET`: read the request, then close the connection with an RST and no response, as a broken
+  IPv6 path through a load balancer does ("AAAA present but IPv6 broken");
+- `PLACEHOLDER`: a different small page ("IPv6 测试页") at the home paths and 404 elsewhere, as
+  a portal that put a test page on its IPv6 address and forgot it;
+- `SLOW`: sleep `slow_seconds` before answering (cut short, without a response, by `stop()`).
+
+Responses are bytes ready to send, so the handler does no work per request beyond a dict lookup.
+A relative redirect target is made absolute with the Host the client sent, so it keeps the port.
+"""
+
+from __future__ import annotations
+
+import http
+import io
+import socket
+import struct
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from http.server import BaseHTTPRequestHandler
+from types import TracebackType
+from typing import cast
+from urllib.parse import urlsplit
+
+from gkaudit.demo._net import Listeners, TcpServer, bind_same_port
+from gkaudit.model import Family
+
+__all__ = ["Behaviour", "HttpServer", "Response", "VirtualHost", "placeholder_pages"]
+
+SERVER_NAME = "gkaudit-demo"
+_IDLE_SECONDS = 30.0  # an idle keep-alive connection is dropped after this
+
+
+class Behaviour(StrEnum):
+    """What a host does for requests arriving over one address family."""
+
+    SERVE = "serve"
+    RESET = "reset"
+    PLACEHOLDER = "placeholder"
+    SLOW = "slow"
+
+
+@dataclass(frozen=True)
+class Response:
+    """One precomputed HTTP response: status, body, content type, optional Location."""
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    location: str | None = None
+    _head: bytes = field(init=False, repr=False, compare=False, default=b"")
+
+    def __post_init__(self) -> None:
+        phrase = http.HTTPStatus(self.status).phrase
+        lines = [
+            f"HTTP/1.1 {self.status} {phrase}",
+            f"Server: {SERVER_NAME}",
+            f"Content-Type: {self.content_type}",
+            f"Content-Length: {len(self.body)}",
+        ]
+        object.__setattr__(self, "_head", ("\r\n".join(lines) + "\r\n").encode("latin-1"))
+
+    @classmethod
+    def html(
+        cls, text: str, *, status: int = 200, encoding: str = "utf-8", charset: str | None = "utf-8"
+    ) -> Response:
+        """An HTML page encoded with `encoding`, declared as `charset` in Content-Type (None:
+        no charset in the header, so only the page's own `<meta>` tells)."""
+        content_type = "text/html" if charset is None else f"text/html; charset={charset}"
+        return cls(status=status, body=text.encode(encoding), content_type=content_type)
+
+    @classmethod
+    def redirect(cls, location: str, status: int = 301) -> Response:
+        """A redirect; a `location` starting with "/" is sent as an absolute URL on the Host
+        the client asked for."""
+        phrase = http.HTTPStatus(status).phrase
+        body = f'<html><body><a href="{location}">{phrase}</a></body></html>'
+        return cls(status=status, body=body.encode(), location=location)
+
+    def wire(self, host_header: str, *, body: bool, close: bool) -> bytes:
+        head = self._head
+        if self.location is not None:
+            location = self.location
+            if location.startswith("/") and not location.startswith("//") and host_header:
+                location = f"http://{host_header}{location}"
+            head += f"Location: {location}\r\n".encode("latin-1")
+        if close:
+            head += b"Connection: close\r\n"
+        return head + b"\r\n" + (self.body if body else b"")
+
+
+NOT_FOUND = Response.html(
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>404 页面不存在</title></head>'
+    "<body><h1>404</h1><p>您访问的页面不存在或已被删除。</p></body></html>",
+    status=404,
+)
+
+
+def placeholder_pages() -> dict[str, Response]:
+    """The IPv6 test page some portals serve on their AAAA address instead of the site."""
+    page = Response.html(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>IPv6 测试页</title></head>'
+        "<body><h1>IPv6 测试页</h1><p>本页面用于IPv6访问测试。</p></body></html>"
+    )
+    return {"/": page, "/index.html": page}
+
+
+@dataclass(frozen=True)
+class VirtualHost:
+    """One host name's pages and its behaviour over each address family."""
+
+    pages: Mapping[str, Response]
+    ipv4: Behaviour = Behaviour.SERVE
+    ipv6: Behaviour = Behaviour.SERVE
+    placeholder: Mapping[str, Response] = field(default_factory=placeholder_pages)
+
+    def behaviour(self, family: Family) -> Behaviour:
+        return self.ipv6 if family is Family.IPV6 else self.ipv4
+
+
+class HttpServer:
+    """The virtual-host server; `hosts` may be replaced while it runs (it is read per request)."""
+
+    def __init__(
+        self, hosts: Mapping[str, VirtualHost] | None = None, *, slow_seconds: float = 30.0
+    ) -> None:
+        self.hosts: Mapping[str, VirtualHost] = {k.lower(): v for k, v in (hosts or {}).items()}
+        self.slow_seconds = slow_seconds
+        self.stopping = threading.Event()
+        self._listeners: Listeners | None = None
+        self._port = 0
+
+    def start(self) -> HttpServer:
+        """Listen on 127.0.0.1 and ::1 on one free port; returns self."""
+        if self._listeners is not None:
+            return self
+        self.stopping.clear()
+        servers = bind_same_port(
+            [
+                lambda port: TcpServer(socket.AF_INET, port, _Handler, self),
+                lambda port: TcpServer(socket.AF_INET6, port, _Handler, self),
+            ]
+        )
+        self._port = int(servers[0].socket.getsockname()[1])
+        self._listeners = Listeners(servers, "demo-http")
+        self._listeners.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop at once: slow responses are abandoned, open connections cut."""
+        self.stopping.set()
+        if self._listeners is not None:
+            self._listeners.stop()
+            self._listeners = None
+
+    def __enter__(self) -> HttpServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if not self._port:
+            raise RuntimeError("the HTTP server is not started")
+        return self._port
+
+
+def host_name(host_header: str) -> str:
+    """The host of a Host header: port and final dot removed, lower case."""
+    host = host_header.strip().lower()
+    if host.startswith("["):  # an IPv6 literal: never one of our virtual hosts
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0].rstrip(".") if ":" in host else host.rstrip(".")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the scanner's connection pool expects
+    timeout = _IDLE_SECONDS
+
+    def do_GET(self) -> None:
+        self._respond(body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(body=False)
+
+    def _respond(self, *, body: bool) -> None:
+        listener = cast(TcpServer, self.server)
+        owner: HttpServer = listener.owner
+        host_header = self.headers.get("Host", "")
+        vhost = owner.hosts.get(host_name(host_header))
+        if vhost is None:
+            self._send(NOT_FOUND, host_header, body=body)
+            return
+        family = Family.IPV6 if listener.address_family == socket.AF_INET6 else Family.IPV4
+        behaviour = vhost.behaviour(family)
+        if behaviour is Behaviour.RESET:
+            self._reset()
+            return
+        if behaviour is Behaviour.SLOW and owner.stopping.wait(owner.slow_seconds):
+            self._reset()  # the fleet is stopping: no answer, and no thread left behind
+            return
+        pages = vhost.placeholder if behaviour is Behaviour.PLACEHOLDER else vhost.pages
+        path = urlsplit(self.path).path or "/"
+        self._send(pages.get(path, NOT_FOUND), host_header, body=body)
+
+    def _send(self, response: Response, host_header: str, *, body: bool) -> None:
+        self.wfile.write(response.wire(host_header, body=body, close=self.close_connection))
+
+    def _reset(self) -> None:
+        # SO_LINGER 0 makes close() send RST, not FIN; the file objects hold references to the
+        # socket, so they are closed first for the close to happen now
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.rfile.close()
+        self.wfile.close()
+        self.connection.close()
+        self.wfile = io.BytesIO()  # the base class flushes it after this method returns
+
+    def version_string(self) -> str:
+        return SERVER_NAME
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # a demo server stays quiet: the scan report is the output that matters
