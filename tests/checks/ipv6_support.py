@@ -11,7 +11,6 @@ import datetime as dt
 import errno
 import html
 import os
-import socket
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,9 +22,8 @@ import pytest
 from httpcore2._backends.auto import AutoBackend
 
 from gkaudit.context import SiteContext
-from gkaudit.demo._net import Listeners, TcpServer, bind_same_port, reserve_port
 from gkaudit.demo.dns import DnsServer
-from gkaudit.demo.http import HttpServer, _Handler
+from gkaudit.demo.http import HttpServer
 from gkaudit.model import Family, Site, SiteKind
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
@@ -80,30 +78,6 @@ class Fleet:
 
     def url(self, host: str, path: str = "/") -> str:
         return f"http://{host}:{self.http.port}{path}"
-
-
-class Ipv4OnlyHttpServer(HttpServer):
-    """The demo server on 127.0.0.1 only; the same port on ::1 is held without listening, so
-    every IPv6 connect is refused (a portal whose AAAA address has no web server)."""
-
-    _held: list[socket.socket]
-
-    def start(self) -> HttpServer:
-        port, held = reserve_port()
-        held[0].close()  # give the IPv4 side back, to listen on it
-        self._held = held[1:]
-        servers = bind_same_port(
-            [lambda p: TcpServer(socket.AF_INET, p, _Handler, self)], port=port
-        )
-        self._port = port
-        self._listeners = Listeners(servers, "ipv4-only-http")
-        self._listeners.start()
-        return self
-
-    def stop(self) -> None:
-        super().stop()
-        for sock in self._held:
-            sock.close()
 
 
 @asynccontextmanager

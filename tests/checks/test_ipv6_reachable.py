@@ -14,7 +14,6 @@ from tests.checks.ipv6_support import (
     DUAL,
     IPV4_ONLY,
     Fleet,
-    Ipv4OnlyHttpServer,
     merge,
     no_ipv6_route,
     page,
@@ -146,7 +145,7 @@ async def test_reset_over_ipv6_fails(fleet: Fleet) -> None:
 
 
 async def test_refused_over_ipv6_fails(fleet: Fleet) -> None:
-    with Ipv4OnlyHttpServer({"www.refused.gov.cn": portal()}) as http:
+    with HttpServer({"www.refused.gov.cn": portal()}, listen_ipv6=False) as http:
         verdict = await check(fleet, "www.refused.gov.cn", port=http.port)
     assert verdict.status is Status.FAIL
     assert verdict.message == "over IPv6: connect: refused (IPv4: HTTP 200)"

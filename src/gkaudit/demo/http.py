@@ -30,7 +30,7 @@ from types import TracebackType
 from typing import cast
 from urllib.parse import urlsplit
 
-from gkaudit.demo._net import Listeners, TcpServer, bind_same_port
+from gkaudit.demo._net import Listeners, TcpServer, bind_same_port, reserve_port
 from gkaudit.model import Family
 
 __all__ = ["Behaviour", "HttpServer", "Response", "VirtualHost", "placeholder_pages"]
@@ -130,12 +130,20 @@ class HttpServer:
     """The virtual-host server; `hosts` may be replaced while it runs (it is read per request)."""
 
     def __init__(
-        self, hosts: Mapping[str, VirtualHost] | None = None, *, slow_seconds: float = 30.0
+        self,
+        hosts: Mapping[str, VirtualHost] | None = None,
+        *,
+        slow_seconds: float = 30.0,
+        listen_ipv6: bool = True,
     ) -> None:
         self.hosts: Mapping[str, VirtualHost] = {k.lower(): v for k, v in (hosts or {}).items()}
         self.slow_seconds = slow_seconds
+        #: False: the port on ::1 is held without listening, so every IPv6 connect is refused
+        #: (a portal whose AAAA address runs no web server).
+        self.listen_ipv6 = listen_ipv6
         self.stopping = threading.Event()
         self._listeners: Listeners | None = None
+        self._held: list[socket.socket] = []
         self._port = 0
 
     def start(self) -> HttpServer:
@@ -143,12 +151,20 @@ class HttpServer:
         if self._listeners is not None:
             return self
         self.stopping.clear()
-        servers = bind_same_port(
-            [
-                lambda port: TcpServer(socket.AF_INET, port, _Handler, self),
-                lambda port: TcpServer(socket.AF_INET6, port, _Handler, self),
-            ]
-        )
+        if self.listen_ipv6:
+            servers = bind_same_port(
+                [
+                    lambda port: TcpServer(socket.AF_INET, port, _Handler, self),
+                    lambda port: TcpServer(socket.AF_INET6, port, _Handler, self),
+                ]
+            )
+        else:
+            port, held = reserve_port()
+            held[0].close()  # give the IPv4 side back to listen on; ::1 stays held
+            self._held = held[1:]
+            servers = bind_same_port(
+                [lambda p: TcpServer(socket.AF_INET, p, _Handler, self)], port=port
+            )
         self._port = int(servers[0].socket.getsockname()[1])
         self._listeners = Listeners(servers, "demo-http")
         self._listeners.start()
@@ -160,6 +176,9 @@ class HttpServer:
         if self._listeners is not None:
             self._listeners.stop()
             self._listeners = None
+        for sock in self._held:
+            sock.close()
+        self._held = []
 
     def __enter__(self) -> HttpServer:
         return self.start()
