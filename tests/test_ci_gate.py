@@ -1,0 +1,127 @@
+"""The CI job of the README, for real: scan, a portal breaks, the gate fails naming it, then passes
+against the new baseline. Also the history of those runs and the machine-readable reports."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import io
+import json
+import sqlite3
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gkaudit.cli import main
+from gkaudit.demo import DemoFleet
+from gkaudit.demo.http import Behaviour
+
+AS_OF = dt.date(2026, 11, 29)
+RULES = ("site.reachable", "ipv6.aaaa", "ipv6.reachable")  # enough to gate; keeps the test quick
+
+
+@pytest.fixture(scope="module")
+def fleet() -> Iterator[DemoFleet]:
+    with DemoFleet(AS_OF, slow_seconds=8) as demo:
+        yield demo
+
+
+def ci_job(fleet: DemoFleet, work: Path, *extra: str) -> tuple[int, str]:
+    """The README's CI job: scan with the previous report as baseline, publish JUnit."""
+    sites = work / "sites.yaml"
+    sites.write_text(fleet.sites_yaml(), encoding="utf-8")
+    args = ["scan", str(sites), "--nameserver", fleet.nameserver, "--as-of", AS_OF.isoformat()]
+    args += ["--timeout", "2", "--retries", "0", "--no-progress", "--db", str(work / "h.sqlite3")]
+    args += ["--json", str(work / "report.json"), "--junit", str(work / "junit.xml")]
+    for rule in RULES:
+        args += ["--rule", rule]
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as info, contextlib.redirect_stdout(out):
+        main([*args, *extra])
+    assert isinstance(info.value.code, int)
+    return info.value.code, out.getvalue()
+
+
+def test_the_gate_fails_on_a_new_failure_only_and_names_it(
+    fleet: DemoFleet, tmp_path: Path
+) -> None:
+    # first run: no baseline yet; the demo's long-standing failures do not matter to the gate
+    code, _ = ci_job(fleet, tmp_path, "--fail-on", "never")
+    assert code == 0
+    (tmp_path / "report.json").rename(tmp_path / "baseline.json")
+
+    # the city portal's IPv6 breaks between two runs
+    host = "www.gkcity.gov.cn"
+    healthy = fleet.http.hosts[host]
+    fleet.http.hosts = {
+        **fleet.http.hosts,
+        host: dataclasses.replace(healthy, ipv6=Behaviour.RESET),
+    }
+    try:
+        code, out = ci_job(
+            fleet,
+            tmp_path,
+            "--baseline",
+            str(tmp_path / "baseline.json"),
+            "--fail-on",
+            "regression",
+        )
+    finally:
+        fleet.http.hosts = {**fleet.http.hosts, host: healthy}
+    assert code == 1
+    regression_lines = [
+        line for line in out.splitlines() if "gkcity" in line and "ipv6.reachable" in line
+    ]
+    assert regression_lines, out
+    assert "still failing" in out.lower()  # jinhai and the others: reported, not gated
+
+    # the next run uses that report as its baseline: nothing new fails, the job passes
+    (tmp_path / "report.json").rename(tmp_path / "baseline.json")
+    fleet.http.hosts = {
+        **fleet.http.hosts,
+        host: dataclasses.replace(healthy, ipv6=Behaviour.RESET),
+    }
+    try:
+        code, _ = ci_job(
+            fleet,
+            tmp_path,
+            "--baseline",
+            str(tmp_path / "baseline.json"),
+            "--fail-on",
+            "regression",
+        )
+    finally:
+        fleet.http.hosts = {**fleet.http.hosts, host: healthy}
+    assert code == 0
+
+    # JUnit for the CI server: one suite per site, the broken rule a failure
+    suites = {
+        s.get("name"): s for s in ET.parse(tmp_path / "junit.xml").getroot().iter("testsuite")
+    }
+    city = suites[next(name for name in suites if name and "gkcity" in name)]
+    failed = [c.get("name") for c in city.iter("testcase") if c.find("failure") is not None]
+    assert any("ipv6.reachable" in (name or "") for name in failed)
+
+    # the history kept all three runs, and knows since when the city fails
+    with sqlite3.connect(tmp_path / "h.sqlite3") as db:
+        assert db.execute("select count(*) from runs").fetchone()[0] == 3
+    history = io.StringIO()
+    with pytest.raises(SystemExit), contextlib.redirect_stdout(history):
+        main(["history", "--db", str(tmp_path / "h.sqlite3"), "--site", "gkcity", "--json"])
+    entries = {e["rule"]: e for e in json.loads(history.getvalue())}
+    assert entries["ipv6.reachable"]["status"] == "fail"
+    assert entries["ipv6.reachable"]["last_change"]["from"] == "pass"
+    assert entries["ipv6.reachable"]["since_run"] == 2  # failing since the second run
+    assert entries["site.reachable"]["status"] == "pass"
+
+
+def test_regression_gate_needs_a_baseline(fleet: DemoFleet, tmp_path: Path) -> None:
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(fleet.sites_yaml(), encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as info, contextlib.redirect_stderr(err):
+        main(["scan", str(sites), "--fail-on", "regression", "--no-db"])
+    assert info.value.code == 2
