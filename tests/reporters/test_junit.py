@@ -80,7 +80,7 @@ def test_failure_carries_message_and_evidence(report: Report, root: ET.Element) 
 def test_every_evidence_kind_reaches_the_body(root: ET.Element) -> None:
     dns = _case(root, "zhongshan", "ipv6.aaaa").find("failure")
     assert dns is not None
-    assert "DNS AAAA www.dlzs.gov.cn: nodata" in (dns.text or "")
+    assert "DNS AAAA www.dlzs.gov.cn: NODATA" in (dns.text or "")
     http = _case(root, "kjj", "site.reachable").find("error")
     assert http is not None
     assert http.get("type") == "inconclusive"

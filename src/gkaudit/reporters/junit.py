@@ -15,17 +15,13 @@ import re
 import xml.etree.ElementTree as ET
 
 from gkaudit.model import (
-    DnsEvidence,
-    Evidence,
-    HtmlEvidence,
-    HttpEvidence,
     Metric,
-    NoteEvidence,
     Report,
     Result,
     SiteReport,
     Status,
 )
+from gkaudit.reporters.evidence import describe
 
 # XML 1.0 cannot carry most control characters, even escaped; a message copied from a broken page
 # may contain them, and one such character would make the whole file unreadable.
@@ -102,42 +98,12 @@ def explain(result: Result) -> str:
     ]
     if result.evidence:
         lines.append("evidence:")
-        lines.extend(f"  - {evidence_text(item)}" for item in result.evidence)
+        lines.extend(f"  - {describe(item)}" for item in result.evidence)
     if result.metrics:
         lines.append(
             "metrics: " + ", ".join(f"{k}={_metric(v)}" for k, v in result.metrics.items())
         )
     return "\n".join(lines)
-
-
-def evidence_text(evidence: Evidence) -> str:
-    """One line that says what a piece of evidence shows."""
-    if isinstance(evidence, DnsEvidence):
-        name = " -> ".join(evidence.chain) if evidence.chain else evidence.name
-        answers = ", ".join(evidence.answers) if evidence.answers else evidence.outcome
-        return f"DNS {evidence.type} {name}: {answers}"
-    if isinstance(evidence, HttpEvidence):
-        parts = [f"HTTP {evidence.url}"]
-        if evidence.family is not None or evidence.address is not None:
-            via = " ".join(x for x in (evidence.family, evidence.address) if x)
-            parts.append(f"over {via}")
-        if evidence.redirects:
-            parts.append("redirected via " + ", ".join(evidence.redirects))
-        if evidence.error is not None:
-            parts.append(f"failed: {evidence.error}")
-        elif evidence.status is not None:
-            parts.append(f"-> {evidence.status}")
-        if evidence.final_url and evidence.final_url != evidence.url:
-            parts.append(f"at {evidence.final_url}")
-        if evidence.elapsed_ms is not None:
-            parts.append(f"({evidence.elapsed_ms:.0f} ms)")
-        return " ".join(parts)
-    if isinstance(evidence, HtmlEvidence):
-        target = f" -> {evidence.href}" if evidence.href else ""
-        return f"HTML {evidence.url}: “{evidence.text}”{target}"
-    if isinstance(evidence, NoteEvidence):
-        return evidence.text
-    raise TypeError(f"unknown evidence {evidence!r}")  # pragma: no cover - the union is closed
 
 
 def _metric(value: Metric) -> str:

@@ -12,16 +12,13 @@ import re
 
 from gkaudit.model import (
     STATUS_RANK,
-    DnsEvidence,
     Evidence,
-    HtmlEvidence,
-    HttpEvidence,
-    NoteEvidence,
     Report,
     Result,
     Status,
     Summary,
 )
+from gkaudit.reporters.evidence import describe
 
 _COLUMNS = (Status.PASS, Status.FAIL, Status.WARN, Status.ERROR, Status.SKIP)
 _SECTIONS = (
@@ -113,35 +110,8 @@ def _finding(result: Result) -> list[str]:
         f"- **{_code(result.rule)}** {_escape(result.title)} {_escape(result.clause)}: "
         f"{_escape(result.message)}"
     ]
-    lines += [f"  - {_evidence(item)}" for item in result.evidence]
+    lines += [f"  - {describe_md(item)}" for item in result.evidence]
     return lines
-
-
-def _evidence(item: Evidence) -> str:
-    if isinstance(item, DnsEvidence):
-        chain = " → ".join(_code(name) for name in item.chain) if item.chain else _code(item.name)
-        answers = ", ".join(_code(a) for a in item.answers) if item.answers else item.outcome
-        return f"DNS {item.type} {chain}: {answers}"
-    if isinstance(item, HttpEvidence):
-        parts = [f"HTTP {_code(item.url)}"]
-        if item.family is not None or item.address is not None:
-            via = " ".join(x for x in (item.family, item.address) if x)
-            parts.append(f"over {_escape(via)}")
-        if item.redirects:
-            parts.append("redirected via " + ", ".join(_code(u) for u in item.redirects))
-        if item.error is not None:
-            parts.append(f"failed: {_escape(item.error)}")
-        elif item.status is not None:
-            parts.append(f"→ {item.status}")
-        if item.final_url and item.final_url != item.url:
-            parts.append(f"at {_code(item.final_url)}")
-        return " ".join(parts)
-    if isinstance(item, HtmlEvidence):
-        target = f" → {_code(item.href)}" if item.href else ""
-        return f"HTML {_code(item.url)}: “{_escape(item.text)}”{target}"
-    if isinstance(item, NoteEvidence):
-        return _escape(item.text)
-    raise TypeError(f"unknown evidence {item!r}")  # pragma: no cover - the union is closed
 
 
 def _escape(text: str) -> str:
@@ -156,3 +126,7 @@ def _code(text: str) -> str:
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def describe_md(item: Evidence) -> str:
+    return describe(item, literal=_code, prose=_escape)

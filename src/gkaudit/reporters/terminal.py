@@ -12,17 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from gkaudit.model import (
-    STATUS_RANK,
-    DnsEvidence,
-    Evidence,
-    HtmlEvidence,
-    HttpEvidence,
-    NoteEvidence,
-    Report,
-    Result,
-    Status,
-)
+from gkaudit.model import STATUS_RANK, Report, Result, Status
+from gkaudit.reporters.evidence import describe
 
 STYLE = {
     Status.PASS: ("✔", "green"),
@@ -128,26 +119,6 @@ def _finding(console: Console, result: Result) -> None:
     hidden = len(result.evidence) - MAX_EVIDENCE
     if hidden > 0:
         console.print(Text(f"      … and {hidden} more (see the JSON report)", style="dim"))
-
-
-def describe(evidence: Evidence) -> str:
-    """One line of evidence, in the words an inspector uses."""
-    match evidence:
-        case DnsEvidence():
-            chain = f" via {' -> '.join(evidence.chain)}" if evidence.chain else ""
-            answer = ", ".join(evidence.answers) if evidence.answers else evidence.outcome.upper()
-            return f"dns  {evidence.name} {evidence.type}{chain}: {answer}"
-        case HttpEvidence():
-            family = f" over {evidence.family.value}" if evidence.family else ""
-            at = f" [{evidence.address}]" if evidence.address else ""
-            outcome = evidence.error or f"HTTP {evidence.status}"
-            hops = f" via {' -> '.join(evidence.redirects)}" if evidence.redirects else ""
-            return f"http {evidence.url}{family}{at}: {outcome}{hops}"
-        case HtmlEvidence():
-            href = f" -> {evidence.href}" if evidence.href else ""
-            return f"html {evidence.url}: {evidence.text}{href}"
-        case NoteEvidence():
-            return f"note {evidence.text}"
 
 
 def _totals(report: Report) -> Text:

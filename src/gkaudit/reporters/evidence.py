@@ -1,0 +1,46 @@
+"""One line of evidence in the words an inspector uses; every text reporter says it this way.
+
+Markdown needs URLs as code and prose escaped; it passes `literal` and `prose` to do so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gkaudit.model import DnsEvidence, Evidence, HtmlEvidence, HttpEvidence, NoteEvidence
+
+Format = Callable[[str], str]
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def describe(evidence: Evidence, *, literal: Format = _same, prose: Format = _same) -> str:
+    """`DNS AAAA www.x.gov.cn -> cdn.net: 2001:db8::1`, `HTTP http://… over ipv6 ::1 -> 200` …"""
+    match evidence:
+        case DnsEvidence():
+            names = " -> ".join(literal(n) for n in (evidence.name, *evidence.chain))
+            answers = ", ".join(literal(a) for a in evidence.answers)
+            return f"DNS {evidence.type} {names}: {answers or evidence.outcome.upper()}"
+        case HttpEvidence():
+            parts = [f"HTTP {literal(evidence.url)}"]
+            via = " ".join(x for x in (evidence.family, evidence.address) if x)
+            if via:
+                parts.append(f"over {prose(via)}")
+            if evidence.redirects:
+                parts.append("via " + " -> ".join(literal(u) for u in evidence.redirects))
+            if evidence.error is not None:
+                parts.append(f"failed: {prose(evidence.error)}")
+            elif evidence.status is not None:
+                parts.append(f"-> {evidence.status}")
+            if evidence.final_url and evidence.final_url != evidence.url and not evidence.redirects:
+                parts.append(f"at {literal(evidence.final_url)}")
+            if evidence.elapsed_ms is not None:
+                parts.append(f"({evidence.elapsed_ms:.0f} ms)")
+            return " ".join(parts)
+        case HtmlEvidence():
+            target = f" -> {literal(evidence.href)}" if evidence.href else ""
+            return f"HTML {literal(evidence.url)}: “{prose(evidence.text)}”{target}"
+        case NoteEvidence():
+            return prose(evidence.text)
