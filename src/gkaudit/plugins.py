@@ -16,11 +16,12 @@ import sys
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
-from gkaudit.model import Verdict
+from gkaudit.model import Hints, Verdict
+from gkaudit.text import normalize
 
 if TYPE_CHECKING:
     from gkaudit.context import SiteContext
@@ -33,6 +34,24 @@ class CheckParams(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+
+def _texts(words: tuple[str, ...]) -> tuple[str, ...]:
+    if any(not normalize(w) for w in words):
+        raise ValueError("may not contain a blank text")
+    return words
+
+
+def _hint_name(hint: str | None) -> str | None:
+    if hint is not None and hint not in Hints.model_fields:
+        known = ", ".join(Hints.model_fields)
+        raise ValueError(f"unknown hint {hint!r} (sites.yaml hints: {known})")
+    return hint
+
+
+#: A param that lists texts to match (keywords, labels): none may be blank once normalized.
+Texts = Annotated[tuple[str, ...], AfterValidator(_texts)]
+#: A param naming one of the sites.yaml hints (`disclosure_url` ...), or None for no hint.
+HintName = Annotated[str | None, AfterValidator(_hint_name)]
 
 P = TypeVar("P", bound=CheckParams)
 CheckFunction = Callable[["SiteContext", Any], Awaitable[Verdict]]

@@ -14,19 +14,21 @@ one thing changed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from gkaudit.context import SiteContext
 from gkaudit.demo.dns import DnsServer
 from gkaudit.demo.http import HttpServer, Response, VirtualHost
 from gkaudit.domains import registered_domain
-from gkaudit.model import Hints, Site, SiteKind
+from gkaudit.model import Hints, Site, SiteKind, Verdict
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
+from gkaudit.plugins import CheckParams
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "portals"
 HTML_SUFFIXES = (".html", ".shtml", ".htm")
@@ -147,6 +149,20 @@ class Fleet:
         finally:
             context.close()
             await fetcher.aclose()
+
+    async def verdict(
+        self,
+        run: Callable[[SiteContext, Any], Awaitable[Verdict]],
+        params: CheckParams,
+        host: str,
+        *,
+        as_of: dt.date,
+        kind: SiteKind = SiteKind.DISTRICT,
+        hints: dict[str, str] | None = None,
+    ) -> Verdict:
+        """What the check `run` concludes about `host` with `params`."""
+        async with self.scan(host, as_of=as_of, kind=kind, **(hints or {})) as site:
+            return await run(site, params)
 
 
 #: The fixture portals and their variants, each showing one verdict.

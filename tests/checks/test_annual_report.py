@@ -37,8 +37,7 @@ async def check(
     hints: dict[str, str] | None = None,
     **params: Any,
 ) -> Verdict:
-    async with fleet.scan(host, as_of=as_of, kind=kind, **(hints or {})) as site:
-        return await run(site, Params(**params))
+    return await fleet.verdict(run, Params(**params), host, as_of=as_of, kind=kind, hints=hints)
 
 
 # --- governments: by 31 March -----------------------------------------------------------------

@@ -30,8 +30,7 @@ async def check(
     kind: SiteKind = SiteKind.DISTRICT,
     **params: Any,
 ) -> Verdict:
-    async with fleet.scan(host, as_of=AS_OF, kind=kind, **(hints or {})) as site:
-        return await run(site, Params(**params))
+    return await fleet.verdict(run, Params(**params), host, as_of=AS_OF, kind=kind, hints=hints)
 
 
 # --- pass -------------------------------------------------------------------------------------

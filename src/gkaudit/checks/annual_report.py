@@ -47,9 +47,8 @@ from pydantic import AfterValidator, Field, field_validator
 from gkaudit import discovery
 from gkaudit.context import SiteContext
 from gkaudit.html import Link
-from gkaudit.model import Evidence, Hints, HtmlEvidence, NoteEvidence, SiteKind, Verdict
-from gkaudit.plugins import CheckParams, check
-from gkaudit.text import normalize
+from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence, SiteKind, Verdict
+from gkaudit.plugins import CheckParams, HintName, Texts, check
 
 SECTION = discovery.ANNUAL_REPORT_SECTION
 
@@ -81,18 +80,18 @@ class Params(CheckParams):
         },
         description="per site kind, MM-DD by which the previous year's report is due",
     )
-    section: tuple[str, ...] = Field(
+    section: Texts = Field(
         discovery.DEFAULT_SECTIONS[SECTION],
         min_length=1,
         description="names accepted for the 年报 section",
     )
-    keywords: tuple[str, ...] = Field(
+    keywords: Texts = Field(
         discovery.DEFAULT_PLATFORM_KEYWORDS, min_length=1, description="texts naming the platform"
     )
-    detour: tuple[str, ...] = Field(
+    detour: Texts = Field(
         discovery.DEFAULT_PLATFORM_DETOUR, description="pages the platform may be reached through"
     )
-    hint: str | None = Field(
+    hint: HintName = Field(
         "annual_report_url", description="the sites.yaml hint giving the 年报 section's URL"
     )
 
@@ -118,21 +117,6 @@ class Params(CheckParams):
         if missing:
             raise ValueError(f"no deadline for {', '.join(missing)}")
         return deadlines
-
-    @field_validator("section", "keywords", "detour")
-    @classmethod
-    def _not_blank(cls, words: tuple[str, ...]) -> tuple[str, ...]:
-        if any(not normalize(w) for w in words):
-            raise ValueError("may not contain a blank text")
-        return words
-
-    @field_validator("hint")
-    @classmethod
-    def _known_hint(cls, hint: str | None) -> str | None:
-        if hint is not None and hint not in Hints.model_fields:
-            known = ", ".join(Hints.model_fields)
-            raise ValueError(f"unknown hint {hint!r} (sites.yaml hints: {known})")
-        return hint
 
     def deadline_table(self) -> dict[SiteKind, tuple[int, int]]:
         table = {}

@@ -48,8 +48,8 @@ from pydantic import Field, field_validator
 
 from gkaudit import discovery
 from gkaudit.context import SiteContext
-from gkaudit.model import Evidence, Hints, HtmlEvidence, NoteEvidence, Verdict
-from gkaudit.plugins import CheckParams, check
+from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence, Verdict
+from gkaudit.plugins import CheckParams, HintName, Texts, check
 from gkaudit.text import normalize
 
 WHAT = "the 政府信息公开 platform"
@@ -58,10 +58,10 @@ WHAT = "the 政府信息公开 platform"
 class Params(CheckParams):
     """Names of the platform, of the page it may hide under, and of its sections."""
 
-    keywords: tuple[str, ...] = Field(
+    keywords: Texts = Field(
         discovery.DEFAULT_PLATFORM_KEYWORDS, min_length=1, description="texts naming the platform"
     )
-    detour: tuple[str, ...] = Field(
+    detour: Texts = Field(
         discovery.DEFAULT_PLATFORM_DETOUR, description="pages the platform may be reached through"
     )
     sections: dict[str, tuple[str, ...]] = Field(
@@ -69,16 +69,9 @@ class Params(CheckParams):
         min_length=1,
         description="standard section name -> other accepted names",
     )
-    hint: str | None = Field(
+    hint: HintName = Field(
         "disclosure_url", description="the sites.yaml hint giving the platform's URL"
     )
-
-    @field_validator("keywords", "detour")
-    @classmethod
-    def _not_blank(cls, words: tuple[str, ...]) -> tuple[str, ...]:
-        if any(not normalize(w) for w in words):
-            raise ValueError("may not contain a blank text")
-        return words
 
     @field_validator("sections")
     @classmethod
@@ -86,14 +79,6 @@ class Params(CheckParams):
         if any(not normalize(n) for name, names in sections.items() for n in (name, *names)):
             raise ValueError("a section name may not be blank")
         return sections
-
-    @field_validator("hint")
-    @classmethod
-    def _known_hint(cls, hint: str | None) -> str | None:
-        if hint is not None and hint not in Hints.model_fields:
-            known = ", ".join(Hints.model_fields)
-            raise ValueError(f"unknown hint {hint!r} (sites.yaml hints: {known})")
-        return hint
 
     def accepted(self) -> dict[str, tuple[str, ...]]:
         """Every accepted name per section, the standard one first."""

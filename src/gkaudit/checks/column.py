@@ -48,41 +48,25 @@ item. Metrics: `items`, `dated`, `newest` (ISO date), `age_days`.
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from gkaudit import discovery
 from gkaudit.context import SiteContext
-from gkaudit.model import Evidence, Hints, HtmlEvidence, Metric, Verdict
-from gkaudit.plugins import CheckParams, check
-from gkaudit.text import normalize
+from gkaudit.model import Evidence, HtmlEvidence, Metric, Verdict
+from gkaudit.plugins import CheckParams, HintName, Texts, check
 
 
 class Params(CheckParams):
     """What the column is called, how fresh it must be, and where a hint may give it."""
 
-    keywords: tuple[str, ...] = Field(
+    keywords: Texts = Field(
         ("助企纾困", "惠企纾困"), min_length=1, description="texts naming the column"
     )
     max_age_days: int = Field(90, ge=1, description="newest item at most this many days old")
     min_items: int = Field(3, ge=1, description="item links a list page needs to be a column")
-    hint: str | None = Field(
+    hint: HintName = Field(
         "business_relief_url", description="the sites.yaml hint giving the column's URL"
     )
-
-    @field_validator("keywords")
-    @classmethod
-    def _not_blank(cls, keywords: tuple[str, ...]) -> tuple[str, ...]:
-        if any(not normalize(k) for k in keywords):
-            raise ValueError("a keyword may not be blank")
-        return keywords
-
-    @field_validator("hint")
-    @classmethod
-    def _known_hint(cls, hint: str | None) -> str | None:
-        if hint is not None and hint not in Hints.model_fields:
-            known = ", ".join(Hints.model_fields)
-            raise ValueError(f"unknown hint {hint!r} (sites.yaml hints: {known})")
-        return hint
 
 
 @check("column", params=Params)

@@ -45,14 +45,14 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from gkaudit import discovery
 from gkaudit.context import SiteContext
 from gkaudit.html import Document, Link
-from gkaudit.model import Evidence, Hints, HtmlEvidence, Verdict
+from gkaudit.model import Evidence, HtmlEvidence, Verdict
 from gkaudit.net.http import Outcome
-from gkaudit.plugins import CheckParams, check
+from gkaudit.plugins import CheckParams, HintName, Texts, check
 from gkaudit.text import contains_any, normalize
 
 Key = tuple[str, str]  # (URL, normalized text): how chrome links are told apart
@@ -61,34 +61,17 @@ Key = tuple[str, str]  # (URL, normalized text): how chrome links are told apart
 class Params(CheckParams):
     """Where the interpretations are, how many to open, and what a link to the document says."""
 
-    keywords: tuple[str, ...] = Field(
-        ("政策解读",), min_length=1, description="texts naming the column"
-    )
+    keywords: Texts = Field(("政策解读",), min_length=1, description="texts naming the column")
     sample: int = Field(10, ge=1, description="newest interpretations opened")
     min_linked: float = Field(0.8, ge=0.0, le=1.0, description="share that must link the document")
-    labels: tuple[str, ...] = Field(
+    labels: Texts = Field(
         ("原文", "政策文件", "相关文件", "文件全文", "政策原文"),
         min_length=1,
         description="what a link to the interpreted document is called (text or label)",
     )
-    hint: str | None = Field(
+    hint: HintName = Field(
         "interpretation_url", description="the sites.yaml hint giving the column's URL"
     )
-
-    @field_validator("keywords", "labels")
-    @classmethod
-    def _not_blank(cls, words: tuple[str, ...]) -> tuple[str, ...]:
-        if any(not normalize(w) for w in words):
-            raise ValueError("may not contain a blank text")
-        return words
-
-    @field_validator("hint")
-    @classmethod
-    def _known_hint(cls, hint: str | None) -> str | None:
-        if hint is not None and hint not in Hints.model_fields:
-            known = ", ".join(Hints.model_fields)
-            raise ValueError(f"unknown hint {hint!r} (sites.yaml hints: {known})")
-        return hint
 
 
 def newest_first(items: Iterable[Link]) -> list[Link]:
