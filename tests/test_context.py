@@ -150,12 +150,22 @@ def test_internal_links_share_the_registered_domain(fetcher: Fetcher) -> None:
 
 
 @respx.mock
-async def test_chrome_and_body_links(fetcher: Fetcher) -> None:
+async def test_chrome_is_what_recurs_on_the_reference_pages(fetcher: Fetcher) -> None:
     items = "".join(f'<li><a href="/art/{i}.html">文章{i}</a></li>' for i in range(4))
     respx.get(BASE + "/").mock(return_value=html("首页", '<a href="/news/">新闻</a>'))
     respx.get(BASE + "/col/0/").mock(return_value=html("栏目", items))
+    chrome = await context(fetcher).chrome()
+    assert chrome == {(f"{BASE}/col/{i}/", f"栏目{i}") for i in range(5)}  # the nav bar
+
+
+@respx.mock
+async def test_open_follows_a_column_refresh_once_and_keeps_the_url(fetcher: Fetcher) -> None:
+    stub = respx.get(BASE + "/zwgk/").mock(
+        httpx2.Response(200, html='<meta http-equiv="refresh" content="0;url=index.shtml">')
+    )
+    respx.get(BASE + "/zwgk/index.shtml").mock(return_value=html("政务公开"))
     site = context(fetcher)
-    column = await site.page(BASE + "/col/0/")
-    assert isinstance(column, Page)
-    body = [link.text for link in await site.body_links(column)]
-    assert body == [f"文章{i}" for i in range(4)]  # the nav bar recurs: it is chrome
+    pages = await asyncio.gather(site.open(BASE + "/zwgk/"), site.open(BASE + "/zwgk/"))
+    assert pages[0] is pages[1] and stub.call_count == 1
+    assert isinstance(pages[0], Page) and pages[0].document().title == "政务公开"
+    assert pages[0].url == BASE + "/zwgk/" and pages[0].redirects == (BASE + "/zwgk/index.shtml",)

@@ -285,13 +285,13 @@ async def test_second_level_pages_are_searched_when_the_home_page_has_no_name(
     assert found[0].link.url.endswith("/zwgk/zfxxgk/index.shtml")
 
 
-async def test_open_page_follows_a_redirect_and_a_frameset(fleet: Fleet) -> None:
+async def test_site_open_follows_a_redirect_and_a_frameset(fleet: Fleet) -> None:
     async with fleet.scan("www.dlxg.gov.cn", as_of=AS_OF) as site:
-        column = await discovery.open_page(site, fleet.url("www.dlxg.gov.cn", "/hqsk"))
+        column = await site.open(fleet.url("www.dlxg.gov.cn", "/hqsk"))
         assert isinstance(column, Page)
         assert column.final_url.endswith("/hqsk/index.shtml")
     async with fleet.scan("www.ganjingzi.gov.cn", as_of=AS_OF) as site:
-        home = await discovery.open_page(site, fleet.url("www.ganjingzi.gov.cn"))
+        home = await site.open(fleet.url("www.ganjingzi.gov.cn"))
         assert isinstance(home, Page)
         assert home.final_url.endswith("/main.html")  # the frame with the most links
 

@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest

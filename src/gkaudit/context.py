@@ -10,12 +10,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from gkaudit.domains import host_of, registered_domain, within
-from gkaudit.html import Link
 from gkaudit.model import Family, Site
 from gkaudit.net.dns import DnsAnswer
 from gkaudit.net.http import FailureKind, Fetcher, FetchFailure, Outcome, Page
@@ -26,22 +25,10 @@ from gkaudit.text import normalize
 MAX_HOPS = 10
 #: A page with fewer links than this is a redirect stub or a frameset shell, not a home page.
 STUB_LINKS = 3
-#: How many navigation pages discovery opens when the home page does not name a column.
-MAX_NAV_PAGES = 24
 #: Pages (GETs with a body) one site may cost, whatever the rules ask for.
 MAX_PAGES = 400
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """A link found by discovery, and where it was found."""
-
-    link: Link
-    on: str  # the URL of the page that carries the link
-    depth: int  # 1 = on the home page, 2 = on a page the home page links to
-    via_hint: bool = False
 
 
 class SiteContext:
@@ -141,36 +128,40 @@ class SiteContext:
         return await self._once(("probe", url, family), run)
 
     async def home(self, family: Family = Family.IPV4) -> Outcome:
-        """The home page as a browser shows it: after HTTP redirects, meta refresh, a script
-        redirect on a stub page, and into the main frame of a frameset (at most 10 hops).
+        """The home page as a browser shows it (see `open`), public by the plan's definition so
+        robots.txt does not apply. Its `url` is the site's URL and `redirects` lists every hop."""
+        return await self._once(
+            ("home", family), lambda: self._follow(self.site.url, family, self._hop)
+        )
 
-        The result's `url` is the site's URL and its `redirects` list every hop.
-        """
-        return await self._once(("home", family), lambda: self._follow(self.site.url, family))
+    async def open(self, url: str, family: Family = Family.IPV4) -> Outcome:
+        """`url` as a browser shows it: after HTTP redirects, a meta refresh, a script redirect
+        on a stub page, and into the main frame of a frameset (at most 10 hops in all)."""
+        return await self._once(("open", url, family), lambda: self._follow(url, family, self.page))
 
-    async def _follow(self, url: str, family: Family) -> Outcome:
+    async def _follow(
+        self, url: str, family: Family, fetch: Callable[[str, Family], Awaitable[Outcome]]
+    ) -> Outcome:
+        start, seen = url, {url}
         hops: list[str] = []
-        seen = {url}
         for _ in range(MAX_HOPS):
-            outcome = await self._hop(url, family)
+            outcome = await fetch(url, family)
             hops.extend(outcome.redirects)
             if isinstance(outcome, FetchFailure):
-                return replace(outcome, url=self.site.url, redirects=tuple(hops))
-            target = await self._next_hop(outcome, family)
-            if target is None or target in seen:
-                return replace(outcome, url=self.site.url, redirects=tuple(hops))
+                return replace(outcome, url=start, redirects=tuple(hops))
+            target = await self._next_hop(outcome, family, fetch)
+            if target is None or target in seen or target == outcome.final_url:
+                return replace(outcome, url=start, redirects=tuple(hops))
             seen.add(target)
             hops.append(target)
             url = target
         return FetchFailure(
-            self.site.url,
-            family,
-            FailureKind.REDIRECTS,
-            f"more than {MAX_HOPS} redirects",
-            tuple(hops),
+            start, family, FailureKind.REDIRECTS, f"more than {MAX_HOPS} redirects", tuple(hops)
         )
 
-    async def _next_hop(self, page: Page, family: Family) -> str | None:
+    async def _next_hop(
+        self, page: Page, family: Family, fetch: Callable[[str, Family], Awaitable[Outcome]]
+    ) -> str | None:
         if not (page.ok and page.is_html):
             return None
         doc = page.document()
@@ -181,12 +172,17 @@ class SiteContext:
         if doc.script_redirect:
             return doc.script_redirect
         if doc.frames:
-            return await self._main_frame(doc.frames, family)
+            return await self._main_frame(doc.frames, family, fetch)
         return None
 
-    async def _main_frame(self, frames: Sequence[str], family: Family) -> str:
+    async def _main_frame(
+        self,
+        frames: Sequence[str],
+        family: Family,
+        fetch: Callable[[str, Family], Awaitable[Outcome]],
+    ) -> str:
         """The frame with the most links: the content, not the banner or the menu strip."""
-        pages = await asyncio.gather(*(self._hop(f, family) for f in frames[:6]))
+        pages = await asyncio.gather(*(fetch(f, family) for f in frames[:6]))
         weights = [
             len(p.document().links) if isinstance(p, Page) and p.ok and p.is_html else -1
             for p in pages
@@ -237,94 +233,3 @@ class SiteContext:
             return frozenset(key for key, n in counts.items() if n >= needed)
 
         return await self._once(("chrome",), compute)
-
-    async def body_links(self, page: Page) -> list[Link]:
-        """The links of `page` that are not site chrome (navigation, header, footer)."""
-        chrome = await self.chrome()
-        return [
-            link for link in page.document().links if (link.url, normalize(link.text)) not in chrome
-        ]
-
-    async def nav_links(self) -> list[Link]:
-        """The home page's chrome links that stay within the portal: its navigation."""
-        home = await self.home()
-        if not isinstance(home, Page) or not home.ok:
-            return []
-        chrome = await self.chrome()
-        return _unique(
-            link
-            for link in home.document().links
-            if self.is_internal(link.url) and (link.url, normalize(link.text)) in chrome
-        )
-
-    async def find_link(
-        self,
-        keywords: Sequence[str],
-        *,
-        hint: str | None = None,
-        depth: int = 2,
-        start: Page | None = None,
-    ) -> Found | None:
-        """The best link whose text contains one of `keywords`, from `start` (the home page by
-        default) and, with depth 2, the pages its navigation links to. A hint URL wins.
-
-        Best = exact name over a longer text containing it, navigation over body links,
-        shallower over deeper, earlier over later.
-        """
-        if hint:
-            return Found(
-                Link(url=hint, text="(hint)", label="", date=None),
-                on="sites.yaml",
-                depth=0,
-                via_hint=True,
-            )
-        wanted = [normalize(k) for k in keywords]
-        root = start or await self.home()
-        if not isinstance(root, Page) or not (root.ok and root.is_html):
-            return None
-        chrome = await self.chrome()
-        best = _best_match(root.document().links, wanted, chrome, root.final_url, depth=1)
-        if best is not None or depth < 2:
-            return best
-        nav = [link for link in root.document().links if self.is_internal(link.url)]
-        nav_pages = await asyncio.gather(
-            *(self.html(link.url) for link in _unique(nav)[:MAX_NAV_PAGES])
-        )
-        for page in nav_pages:
-            if page is None:
-                continue
-            best = _best_match(page.document().links, wanted, chrome, page.final_url, depth=2)
-            if best is not None:
-                return best
-        return None
-
-
-def _unique(links: Iterable[Link]) -> list[Link]:
-    seen: set[str] = set()
-    out = []
-    for link in links:
-        if link.url not in seen:
-            seen.add(link.url)
-            out.append(link)
-    return out
-
-
-def _best_match(
-    links: Sequence[Link],
-    wanted: Sequence[str],
-    chrome: frozenset[tuple[str, str]],
-    on: str,
-    depth: int,
-) -> Found | None:
-    ranked: list[tuple[tuple[int, int, int], Found]] = []
-    for position, link in enumerate(links):
-        text = normalize(link.text)
-        if not text:
-            continue
-        for keyword in wanted:
-            if keyword in text:
-                exact = 0 if text == keyword else 1
-                nav = 0 if (link.url, text) in chrome else 1
-                ranked.append(((exact, nav, position), Found(link, on=on, depth=depth)))
-                break
-    return min(ranked, key=lambda r: r[0])[1] if ranked else None

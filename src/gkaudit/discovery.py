@@ -25,8 +25,7 @@ from typing import TypeGuard
 from gkaudit.context import SiteContext
 from gkaudit.html import Document, Link
 from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence, SiteKind, Verdict
-from gkaudit.net.dns import Outcome as DnsOutcome
-from gkaudit.net.http import FailureKind, FetchFailure, Outcome, Page
+from gkaudit.net.http import FetchFailure, Outcome, Page, inconclusive
 from gkaudit.text import normalize
 
 __all__ = [
@@ -55,7 +54,6 @@ __all__ = [
     "loads",
     "locate_column",
     "newest_date",
-    "open_page",
     "own_prose",
     "read_listing",
     "reads_as_article",
@@ -73,10 +71,6 @@ NAME_SLACK = 4
 MAX_CANDIDATES = 4
 #: Pages of the second level opened when the home page has no exact navigation link.
 MAX_NAV_PAGES = 24
-#: Meta refreshes, stub script redirects and frames followed from a column's URL.
-MAX_HOPS = 5
-#: Fewer links than this make a page a redirect stub or a frameset shell (as in `context`).
-STUB_LINKS = 3
 #: Shortest item title: shorter texts are menu entries ("政策文件") or buttons ("[原文]").
 ITEM_MIN_CHARS = 5
 #: With this many dated links a list is a dated list and its undated links are not items.
@@ -122,8 +116,6 @@ DEFAULT_DEADLINES: Mapping[SiteKind, tuple[int, int]] = {
     SiteKind.DEPARTMENT: (1, 31),
 }
 
-#: Statuses that say the portal turned *us* away, not that the page is broken (as `reachable`).
-REFUSED_US = frozenset({401, 403, 429})
 _FILE_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|zip|rar|7z|jpe?g|png|gif|bmp|mp4|mp3)$", re.I)
 # Pagination, buttons and article neighbours: never items of a list.
 _FUNCTIONAL_RE = re.compile(
@@ -146,18 +138,6 @@ _CMS_META_RE = re.compile(
 def loads(outcome: Outcome | None) -> TypeGuard[Page]:
     """A 2xx HTML page."""
     return isinstance(outcome, Page) and outcome.ok and outcome.is_html
-
-
-def inconclusive(outcome: Outcome) -> bool:
-    """The cause may be ours, not the portal's: no route, our DNS did not answer, or the
-    portal refused gkaudit itself (a firewall blocking unknown clients is no proof that
-    people cannot open the page)."""
-    if isinstance(outcome, FetchFailure):
-        return outcome.kind is FailureKind.NO_ROUTE or (
-            outcome.dns is not None
-            and outcome.dns.outcome in (DnsOutcome.TIMEOUT, DnsOutcome.ERROR)
-        )
-    return outcome.status in REFUSED_US
 
 
 def describe(outcome: Outcome) -> str:
@@ -190,39 +170,6 @@ def home_verdict(home: Outcome, looking_for: str) -> Verdict:
 
 
 # --- pages -------------------------------------------------------------------------------------
-
-
-async def open_page(site: SiteContext, url: str) -> Outcome:
-    """`url` as a browser shows it: HTTP redirects (the fetcher's), then a meta refresh, and on
-    a stub page a script redirect or the frame with the most links; at most MAX_HOPS hops.
-
-    Column URLs like `/zwgk/` often answer with a refresh to `/zwgk/index.shtml`.
-    """
-    outcome = await site.page(url)
-    seen = {url}
-    for _ in range(MAX_HOPS):
-        if not loads(outcome):
-            break
-        target = await _next_hop(site, outcome.document())
-        if target is None or target in seen or target == outcome.final_url:
-            break
-        seen.add(target)
-        outcome = await site.page(target)
-    return outcome
-
-
-async def _next_hop(site: SiteContext, doc: Document) -> str | None:
-    if doc.refresh:
-        return doc.refresh
-    if len(doc.links) >= STUB_LINKS:
-        return None
-    if doc.script_redirect:
-        return doc.script_redirect
-    if doc.frames:
-        pages = await asyncio.gather(*(site.page(f) for f in doc.frames[:6]))
-        weights = [len(p.document().links) if loads(p) else -1 for p in pages]
-        return doc.frames[weights.index(max(weights))]
-    return None
 
 
 # --- columns -----------------------------------------------------------------------------------
@@ -354,7 +301,7 @@ async def read_listing(
     site: SiteContext, url: str, *, min_items: int, found_on: Page | None = None
 ) -> Listing:
     """Open `url` and read it as a column (see `list_items` and `reads_as_article`)."""
-    outcome = await open_page(site, url)
+    outcome = await site.open(url)
     if not loads(outcome):
         return Listing(url, outcome, min_items)
     doc = outcome.document()
@@ -490,7 +437,7 @@ async def find_links(
     exact_nav = bool(found) and found[0].name == 0 and found[0].place == 0
     if depth >= 2 and not exact_nav:
         targets = _crawl_targets(site, root_doc, chrome)
-        pages = await asyncio.gather(*(open_page(site, url) for url in targets))
+        pages = await asyncio.gather(*(site.open(url) for url in targets))
         offset = len(root_doc.links)
         for page in pages:
             if loads(page):
@@ -644,7 +591,7 @@ async def load_section(site: SiteContext, name: str, links: Sequence[Link]) -> S
         return Section(name)
     first: Section | None = None
     for link in links[:3]:
-        section = Section(name, link, await open_page(site, link.url))
+        section = Section(name, link, await site.open(link.url))
         if section.ok:
             return section
         first = first or section
@@ -677,7 +624,7 @@ async def _platform_at(
     via: str,
     sections: Mapping[str, Sequence[str]],
 ) -> PlatformSearch:
-    outcome = await open_page(site, candidate.link.url)
+    outcome = await site.open(candidate.link.url)
     if not loads(outcome):
         return PlatformSearch(candidate=candidate, outcome=outcome, via=via)
     chrome = await site.chrome()
@@ -719,7 +666,7 @@ async def find_platform(
             return chooser.best
     via = detour[0] if detour else "detour"
     for hub in (await find_links(site, detour, reject=is_section))[:2]:
-        hub_page = await open_page(site, hub.link.url)
+        hub_page = await site.open(hub.link.url)
         if not loads(hub_page):
             continue
         inner = await find_links(site, keywords, start=hub_page, depth=1, reject=is_section)

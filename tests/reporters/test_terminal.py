@@ -35,7 +35,7 @@ def test_golden(report: Report) -> None:
 
 def test_findings_carry_their_evidence_and_passes_stay_quiet(report: Report) -> None:
     text = terminal.render_text(report, width=80)
-    for site, result in report.results():
+    for _, result in report.results():
         line = f"{result.rule} {result.clause} {result.message}"
         assert (line in text) == (result.status.value in ("fail", "warn", "error")), line
     assert "DNS AAAA www.dlzs.gov.cn: NODATA" in text

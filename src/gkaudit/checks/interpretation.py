@@ -113,9 +113,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         return search.failure()
     _, listing = search.found
     sample = newest_first(listing.items)[: params.sample]
-    outcomes: list[Outcome] = await asyncio.gather(
-        *(discovery.open_page(site, item.url) for item in sample)
-    )
+    outcomes: list[Outcome] = await asyncio.gather(*(site.open(item.url) for item in sample))
     docs = {
         item.url: outcome.document()
         for item, outcome in zip(sample, outcomes, strict=True)

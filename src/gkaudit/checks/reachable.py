@@ -27,16 +27,12 @@ from __future__ import annotations
 from gkaudit.context import SiteContext
 from gkaudit.model import Evidence, Family, Verdict
 from gkaudit.net.dns import Outcome
-from gkaudit.net.http import FailureKind, FetchFailure, Page
+from gkaudit.net.http import REFUSED_US, FetchFailure, Page, inconclusive
 from gkaudit.plugins import CheckParams, check
 
 
 class Params(CheckParams):
     """No params: the timeout and retries are the scan's (`--timeout`)."""
-
-
-#: Statuses that say the portal turned *us* away, not that it is down.
-REFUSED_US = frozenset({401, 403, 429})
 
 
 @check("reachable", params=Params)
@@ -87,9 +83,6 @@ def _failure(failure: FetchFailure) -> Verdict:
         evidence.append(failure.dns.evidence())
     tries = f" (after {failure.attempts} attempts)" if failure.attempts > 1 else ""
     message = f"{failure.message}{tries}"
-    inconclusive = failure.kind is FailureKind.NO_ROUTE or (
-        failure.dns is not None and failure.dns.outcome in (Outcome.TIMEOUT, Outcome.ERROR)
-    )
-    if inconclusive:
+    if inconclusive(failure):
         return Verdict.inconclusive(message, evidence)
     return Verdict.failed(message, evidence)

@@ -31,6 +31,7 @@ from httpcore2._backends.auto import AutoBackend
 from gkaudit import __version__
 from gkaudit.model import Family, HttpEvidence
 from gkaudit.net.dns import DnsAnswer, Resolver, ip_literal
+from gkaudit.net.dns import Outcome as DnsOutcome
 
 if TYPE_CHECKING:
     from gkaudit.html import Document
@@ -40,6 +41,8 @@ DEFAULT_USER_AGENT = (
 )
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: Statuses that say the portal turned *us* away (a firewall, a rate limit), not that it is down.
+REFUSED_US = frozenset({401, 403, 429})
 
 
 class FailureKind(StrEnum):
@@ -141,6 +144,19 @@ class Page:
 
 
 Outcome = Page | FetchFailure
+
+
+def inconclusive(outcome: Outcome) -> bool:
+    """The cause may be ours rather than the portal's: this machine has no route to the address,
+    our DNS server did not answer, or the portal refused gkaudit itself (a firewall that blocks
+    unknown clients is no proof that people cannot open the page). Such outcomes make `error`
+    verdicts, never `fail`."""
+    if isinstance(outcome, FetchFailure):
+        return outcome.kind is FailureKind.NO_ROUTE or (
+            outcome.dns is not None
+            and outcome.dns.outcome in (DnsOutcome.TIMEOUT, DnsOutcome.ERROR)
+        )
+    return outcome.status in REFUSED_US
 
 
 class DnsLookupFailed(Exception):
