@@ -207,7 +207,7 @@ def scan(
         terminal.render(report, out)
         if comparison is not None:
             out.print()
-            out.print(render_comparison(comparison), markup=False, highlight=False)
+            out.print(render_comparison(comparison), markup=False, highlight=False, soft_wrap=True)
     for path, render in (
         (json_path, json_reporter.render),
         (junit_path, junit.render),
@@ -453,7 +453,7 @@ def diff(
 ) -> None:
     """Regressions, fixes, still failing and newly inconclusive between two reports."""
     comparison = _compare(_baseline(old), _baseline(new), _waivers(waivers_path))
-    out.print(render_comparison(comparison), markup=False, highlight=False)
+    out.print(render_comparison(comparison), markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_FINDINGS if comparison.failed else EXIT_OK)
 
 
