@@ -58,6 +58,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         kind = home.content_type or "no content type"
         return Verdict.failed(f"the home page is not HTML ({kind})", evidence)
     via = f" after {hops} redirect{'s' if hops > 1 else ''}" if hops else ""
+    via += f" ({home.attempts} attempts)" if home.attempts > 1 else ""
     family = "" if home.family is Family.IPV4 else " over IPv6 (the host has no A record)"
     return Verdict.passed(
         f"HTTP {home.status} in {home.elapsed_ms:.0f} ms{via}{family}",
@@ -81,7 +82,7 @@ def _failure(failure: FetchFailure) -> Verdict:
     evidence: list[Evidence] = [failure.evidence()]
     if failure.dns is not None:
         evidence.append(failure.dns.evidence())
-    tries = f" (after {failure.attempts} attempts)" if failure.attempts > 1 else ""
+    tries = f" ({failure.attempts} attempts)" if failure.attempts > 1 else ""
     message = f"{failure.message}{tries}"
     if inconclusive(failure):
         return Verdict.inconclusive(message, evidence)

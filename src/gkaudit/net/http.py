@@ -441,7 +441,8 @@ def classify(exc: BaseException) -> tuple[FailureKind, str]:
         text = str(exc)
         if "without sending" in text or "disconnected" in text.lower():
             return FailureKind.RESET, "connection closed without a response"
-        return FailureKind.PROTOCOL, f"malformed HTTP: {text}"
+        # h11 quotes the offending bytes as a bytearray repr: keep only its own words
+        return FailureKind.PROTOCOL, f"malformed HTTP: {text.split(':', 1)[0]}"
     if isinstance(exc, httpx2.ReadError | httpx2.WriteError):
         return FailureKind.RESET, "connection reset"
     if isinstance(exc, httpx2.UnsupportedProtocol | httpx2.InvalidURL):
