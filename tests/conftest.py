@@ -32,8 +32,8 @@ def _loopback(host: object) -> bool:
     if host is None:
         return True
     text = host.decode() if isinstance(host, bytes) else str(host)
-    if text in ("", "localhost"):
-        return True
+    if text == "":
+        return True  # binding to "any": no lookup, no traffic
     try:
         return ipaddress.ip_address(text.split("%", 1)[0]).is_loopback
     except ValueError:
@@ -46,9 +46,16 @@ def _guard(event: str, args: tuple[Any, ...]) -> None:
         if isinstance(address, tuple) and address and not _loopback(address[0]):
             _violations.append(f"{event} {address!r}")
             raise PermissionError(f"test guard: {event} to non-loopback {address!r}")
-    elif event == "socket.getaddrinfo" and not _loopback(args[0]):
+    elif event in _LOOKUPS and not _loopback(args[0]):
         _violations.append(f"{event} {args[0]!r}")
         raise PermissionError(f"test guard: name lookup of {args[0]!r} (system resolver)")
+    elif event == "socket.getnameinfo" and not _loopback(args[0][0] if args[0] else None):
+        _violations.append(f"{event} {args[0]!r}")
+        raise PermissionError(f"test guard: reverse lookup of {args[0]!r} (system resolver)")
+
+
+#: Audit events that ask the machine's resolver about a name or an address.
+_LOOKUPS = frozenset({"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr"})
 
 
 sys.addaudithook(_guard)

@@ -105,3 +105,85 @@ def test_internal_error_exits_3(
     code, _, err = run(capsys, "rules")
     assert code == EXIT_INTERNAL
     assert "internal error: RuntimeError: kaput" in err and "Traceback" not in err
+
+
+def test_explain_prints_plan_text_literally(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "title: t\ndocument: d\nrules:\n"
+        "  - {id: r1, title: '首页[/x] [bold]可访问', clause: '(十九)', check: reachable}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "explain", "r1", "--plan", str(plan))
+    assert code == 0 and "首页[/x] [bold]可访问" in out
+
+
+def test_a_baseline_of_another_plan_is_refused_before_scanning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(SITES, encoding="utf-8")
+    fixture = Path(__file__).parent / "fixtures" / "reports" / "report.json"
+    other = tmp_path / "other.json"
+    other.write_text(
+        fixture.read_text(encoding="utf-8").replace("大政公开办〔2022〕1号", "某市〔2030〕9号"),
+        encoding="utf-8",
+    )
+    code, _, err = run(
+        capsys,
+        "scan",
+        str(sites),
+        "--baseline",
+        str(other),
+        "--fail-on",
+        "regression",
+        "--nameserver",
+        "127.0.0.1:9",
+        "--no-db",
+        "--no-progress",
+    )
+    assert code == EXIT_CONFIG and "a report of another plan (某市〔2030〕9号)" in err
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "statuses", "waived", "expected"),
+    [
+        ("fail", {"pass", "warn", "error"}, False, 0),
+        ("fail", {"fail"}, False, 1),
+        ("fail", {"fail"}, True, 0),  # waived until tomorrow
+        ("warn", {"warn"}, False, 1),
+        ("warn", {"error"}, False, 0),
+        ("error", {"error"}, False, 1),
+        ("never", {"fail"}, False, 0),
+    ],
+)
+def test_exit_code_by_fail_on(
+    fail_on: str, statuses: set[str], waived: bool, expected: int
+) -> None:
+    import datetime as dt
+
+    from gkaudit.cli import FailOn, exit_code
+    from gkaudit.model import Report, Status
+    from gkaudit.waivers import Waiver
+
+    fixture = Path(__file__).parent / "fixtures" / "reports" / "report.json"
+    base = Report.from_json(fixture.read_text(encoding="utf-8"))
+    site = base.sites[0]
+    results = tuple(
+        r.model_copy(update={"status": Status(s)})
+        for r, s in zip(site.results, sorted(statuses), strict=False)
+    )
+    report = base.model_copy(update={"sites": (site.model_copy(update={"results": results}),)})
+    waivers = (
+        [
+            Waiver(
+                site=site.id, rule=r.rule, reason="整改中", expires=report.as_of + dt.timedelta(1)
+            )
+            for r in results
+        ]
+        if waived
+        else []
+    )
+    assert exit_code(report, FailOn(fail_on), waivers) == expected

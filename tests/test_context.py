@@ -153,7 +153,7 @@ def test_internal_links_share_the_registered_domain(fetcher: Fetcher) -> None:
 async def test_chrome_is_what_recurs_on_the_reference_pages(fetcher: Fetcher) -> None:
     items = "".join(f'<li><a href="/art/{i}.html">文章{i}</a></li>' for i in range(4))
     respx.get(BASE + "/").mock(return_value=html("首页", '<a href="/news/">新闻</a>'))
-    respx.get(BASE + "/col/0/").mock(return_value=html("栏目", items))
+    respx.get(url__regex=BASE + r"/col/\d/").mock(return_value=html("栏目", items))
     chrome = await context(fetcher).chrome()
     assert chrome == {(f"{BASE}/col/{i}/", f"栏目{i}") for i in range(5)}  # the nav bar
 
@@ -169,3 +169,21 @@ async def test_open_follows_a_column_refresh_once_and_keeps_the_url(fetcher: Fet
     assert pages[0] is pages[1] and stub.call_count == 1
     assert isinstance(pages[0], Page) and pages[0].document().title == "政务公开"
     assert pages[0].url == BASE + "/zwgk/" and pages[0].redirects == (BASE + "/zwgk/index.shtml",)
+
+
+@respx.mock
+async def test_robots_and_budget_do_not_poison_the_home_page(fetcher: Fetcher) -> None:
+    respx.get(BASE + "/robots.txt").mock(
+        httpx2.Response(200, text="User-agent: *\nDisallow: /portal/\n")
+    )
+    respx.get(BASE + "/").mock(
+        httpx2.Response(200, html='<meta http-equiv="refresh" content="0;url=/portal/">')
+    )
+    portal = respx.get(BASE + "/portal/").mock(return_value=html("首页"))
+    site = context(fetcher, robots=Robots(fetcher, "gkaudit/1.0"), max_pages=1)
+    crawled = await site.page(BASE + "/portal/")  # a check asks first: robots says no
+    assert isinstance(crawled, FetchFailure) and crawled.kind is FailureKind.ROBOTS
+    home = await site.home()  # the home page is public by definition, whatever robots says
+    assert isinstance(home, Page) and home.final_url == BASE + "/portal/" and portal.call_count == 1
+    respx.get(BASE + "/other").mock(return_value=html("其他"))
+    assert isinstance(await site.page(BASE + "/other"), Page)  # the budget of 1 was untouched

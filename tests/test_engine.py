@@ -108,3 +108,23 @@ def test_report_metadata_and_summary() -> None:
     assert report.started_at <= report.finished_at
     assert report.summary.count(Status.PASS) == 2 and not report.incomplete
     assert report.sites[0].results[0].metrics == {"metric": 1}
+
+
+async def own_timeout(site: SiteContext, params: Params) -> Verdict:
+    """A check whose own `asyncio.timeout` escapes: a bug in the check, not the site's budget."""
+    async with asyncio.timeout(0.01):
+        await asyncio.sleep(1)
+    raise AssertionError("unreachable")
+
+
+def test_a_checks_own_timeout_is_an_internal_error_not_the_budget() -> None:
+    registry = Registry([Check("own-timeout", Params, own_timeout, "manual", __name__)])
+    plan = Plan(
+        title="计划",
+        document="文号",
+        rules=(Rule(id="a", title="a", clause="(一)", check="own-timeout"),),
+    )
+    settings = ScanSettings(as_of=dt.date(2026, 11, 29), nameservers=("127.0.0.1:9",))
+    report = asyncio.run(Engine(plan, registry, settings).run(SITES[:1]))
+    message = report.sites[0].results[0].message
+    assert message == "internal error in check 'own-timeout': TimeoutError: "

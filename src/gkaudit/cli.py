@@ -84,13 +84,21 @@ def _load(
     site_ids: Sequence[str] = (),
     rule_ids: Sequence[str] = (),
 ) -> tuple[tuple[Site, ...], Plan, Registry]:
+    registry, plan = _plan(plan_path, plugins)
     try:
-        registry = Registry.load(plugins)
-        plan = select_rules(load_plan(plan_path, registry), rule_ids)
         sites = select_sites(load_sites(sites_path), site_ids)
+        return sites, select_rules(plan, rule_ids), registry
+    except ConfigError as exc:
+        _usage_error(str(exc))
+
+
+def _plan(plan: Path | None, plugins: Sequence[Path] | None) -> tuple[Registry, Plan]:
+    """The checks and the plan, or exit 2 naming what is wrong with them."""
+    try:
+        registry = Registry.load(plugins or [])
+        return registry, load_plan(plan, registry)
     except (ConfigError, PluginError) as exc:
         _usage_error(str(exc))
-    return sites, plan, registry
 
 
 def _as_of(value: str | None) -> dt.date:
@@ -185,6 +193,11 @@ def scan(
         _usage_error("--fail-on regression needs --baseline REPORT.json")
     waivers = _waivers(waivers_path)
     old = _baseline(baseline) if baseline is not None else None
+    if old is not None and old.plan.document != plan_model.document:
+        _usage_error(
+            f"--baseline {baseline}: a report of another plan ({old.plan.document}), "
+            f"not {plan_model.document}"
+        )
     settings = ScanSettings(
         as_of=_as_of(as_of),
         nameservers=_check_nameservers(nameserver or []),
@@ -358,14 +371,6 @@ def rules(plan: PlanOpt = None, plugins: PluginsOpt = None) -> None:
         )
 
 
-def _plan(plan: Path | None, plugins: Sequence[Path] | None) -> tuple[Registry, Plan]:
-    try:
-        registry = Registry.load(plugins or [])
-        return registry, load_plan(plan, registry)
-    except (ConfigError, PluginError) as exc:
-        _usage_error(str(exc))
-
-
 @app.command()
 def explain(
     rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. ipv6.aaaa, or a check name.")],
@@ -381,18 +386,21 @@ def explain(
         _usage_error(f"unknown rule {rule_id!r} (rules of this plan: {known})")
     if rule is not None:
         kinds = ", ".join(k.value for k in rule.applies_to)
-        out.print(f"[bold]{rule.id}[/] {rule.clause} {rule.title}")
-        out.print(f"check: {check.name} · severity: {rule.severity.value} · applies to: {kinds}")
+        out.print(Text.assemble((rule.id, "bold"), f" {rule.clause} {rule.title}"), soft_wrap=True)
+        out.print(
+            f"check: {check.name} · severity: {rule.severity.value} · applies to: {kinds}",
+            markup=False,
+        )
     params = check.params.model_validate(rule.params if rule else {})
     out.print()
     out.print(Markdown(check.manual))
     fields = params.model_dump()
     if fields:
         out.print()
-        out.print("[bold]Params[/] (in effect for this rule):")
+        out.print(Text("Params (in effect for this rule):", style="bold"))
         for name, value in fields.items():
             description = check.params.model_fields[name].description or ""
-            out.print(f"  {name} = {value!r}  [dim]{description}[/]")
+            out.print(Text.assemble(f"  {name} = {value!r}  ", (description, "dim")))
 
 
 @app.command()
@@ -415,8 +423,7 @@ def demo(
     if serve:
         serve_forever(today)
         return
-    registry = Registry.load()
-    plan_model = load_plan(None, registry)
+    registry, plan_model = _plan(None, None)
     with DemoFleet(today, slow_seconds=DEMO_TIMEOUT * 4) as fleet:
         settings = ScanSettings(
             as_of=today,

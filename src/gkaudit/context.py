@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from gkaudit.domains import host_of, registered_domain, within
+from gkaudit.html import is_file_url
 from gkaudit.model import Family, Site
 from gkaudit.net.dns import DnsAnswer
 from gkaudit.net.http import FailureKind, Fetcher, FetchFailure, Outcome, Page
@@ -25,6 +26,8 @@ from gkaudit.text import normalize
 MAX_HOPS = 10
 #: A page with fewer links than this is a redirect stub or a frameset shell, not a home page.
 STUB_LINKS = 3
+#: Internal links of the home page tried, together, as the page site chrome is measured on.
+REFERENCE_CANDIDATES = 3
 #: Pages (GETs with a body) one site may cost, whatever the rules ask for.
 MAX_PAGES = 400
 
@@ -87,28 +90,33 @@ class SiteContext:
     async def page(self, url: str, family: Family = Family.IPV4) -> Outcome:
         """The response at `url` after HTTP redirects, fetched over `family` once per run,
         if robots.txt allows it and the site's page budget is not spent."""
-        return await self._once(("page", url, family), lambda: self._crawl(url, family))
-
-    async def _crawl(self, url: str, family: Family) -> Outcome:
         if url != self.site.url and self._robots and not await self._robots.allowed(url):
             return FetchFailure(url, family, FailureKind.ROBOTS, "disallowed by robots.txt")
-        if self._pages_left <= 0:
-            return FetchFailure(
-                url,
-                family,
-                FailureKind.BUDGET,
-                f"not fetched: the budget of {self._max_pages} pages per site is spent",
-            )
-        self._pages_left -= 1
-        return self._dated(await self._fetcher.fetch(url, family))
+        return await self._fetch(url, family, counted=True)
 
     async def _hop(self, url: str, family: Family) -> Outcome:
-        """A step towards the home page: public by the plan's definition, so no robots.txt."""
+        """A step towards the home page: public by the plan's definition (no robots.txt) and
+        not charged to the page budget."""
+        return await self._fetch(url, family, counted=False)
+
+    async def _fetch(self, url: str, family: Family, *, counted: bool) -> Outcome:
+        # One memo for both paths; robots.txt and the budget are decided outside it, so that
+        # neither can poison what the other path gets for the same URL.
+        key = ("page", url, family)
+        if counted and key not in self._tasks:
+            if self._pages_left <= 0:
+                return FetchFailure(
+                    url,
+                    family,
+                    FailureKind.BUDGET,
+                    f"not fetched: the budget of {self._max_pages} pages per site is spent",
+                )
+            self._pages_left -= 1
 
         async def fetch() -> Outcome:
             return self._dated(await self._fetcher.fetch(url, family))
 
-        return await self._once(("page", url, family), fetch)
+        return await self._once(key, fetch)
 
     def _dated(self, outcome: Outcome) -> Outcome:
         if isinstance(outcome, Page):
@@ -162,7 +170,7 @@ class SiteContext:
     async def _next_hop(
         self, page: Page, family: Family, fetch: Callable[[str, Family], Awaitable[Outcome]]
     ) -> str | None:
-        if not (page.ok and page.is_html):
+        if not page.loads:
             return None
         doc = page.document()
         if doc.refresh:
@@ -184,8 +192,7 @@ class SiteContext:
         """The frame with the most links: the content, not the banner or the menu strip."""
         pages = await asyncio.gather(*(fetch(f, family) for f in frames[:6]))
         weights = [
-            len(p.document().links) if isinstance(p, Page) and p.ok and p.is_html else -1
-            for p in pages
+            len(p.document().links) if isinstance(p, Page) and p.loads else -1 for p in pages
         ]
         return frames[weights.index(max(weights))]
 
@@ -199,25 +206,29 @@ class SiteContext:
     async def html(self, url: str, family: Family = Family.IPV4) -> Page | None:
         """The page at `url` if it loads as 2xx HTML, else None."""
         outcome = await self.page(url, family)
-        if isinstance(outcome, Page) and outcome.ok and outcome.is_html:
+        if isinstance(outcome, Page) and outcome.loads:
             return outcome
         return None
 
     async def _reference_pages(self) -> list[Page]:
-        """The home page and one other page of the site: what site chrome is measured against."""
+        """The home page and one other page of the site: what site chrome is measured against.
+        The first few candidates are fetched together, so one dead link cannot stall the site."""
 
         async def pick() -> list[Page]:
             home = await self.home()
-            if not isinstance(home, Page) or not (home.ok and home.is_html):
+            if not isinstance(home, Page) or not home.loads:
                 return []
-            refs = [home]
-            for link in home.document().links:
-                if link.url != home.final_url and self.is_internal(link.url):
-                    other = await self.html(link.url)
-                    if other is not None and other.final_url != home.final_url:
-                        refs.append(other)
-                        break
-            return refs
+            candidates = dict.fromkeys(
+                link.url
+                for link in home.document().links
+                if link.url != home.final_url
+                and self.is_internal(link.url)
+                and not is_file_url(link.url)
+            )
+            tried = list(candidates)[:REFERENCE_CANDIDATES]
+            others = await asyncio.gather(*(self.html(url) for url in tried))
+            other = next((p for p in others if p and p.final_url != home.final_url), None)
+            return [home] if other is None else [home, other]
 
         return await self._once(("refs",), pick)
 

@@ -137,18 +137,26 @@ class Engine:
                 message=f"does not apply to {context.site.kind.value} portals",
             )
         else:
+            budget = asyncio.timeout_at(deadline)
             try:
-                async with asyncio.timeout_at(deadline):
+                async with budget:
                     verdict = await bound.check.run(context, bound.params)
-            except TimeoutError:
-                verdict = Verdict.inconclusive(
-                    f"the site's time budget of {self.settings.site_budget:g} s ran out"
-                )
+            except TimeoutError as exc:
+                if not budget.expired():  # the check's own timeout escaped: a bug in the check
+                    verdict = _internal_error(bound, exc)
+                else:
+                    verdict = Verdict.inconclusive(
+                        f"the site's time budget of {self.settings.site_budget:g} s ran out"
+                    )
             except Exception as exc:
-                verdict = Verdict.inconclusive(
-                    f"internal error in check {bound.check.name!r}: {type(exc).__name__}: {exc}"
-                )
+                verdict = _internal_error(bound, exc)
         return stamp(rule, verdict)
+
+
+def _internal_error(bound: _Bound, exc: Exception) -> Verdict:
+    return Verdict.inconclusive(
+        f"internal error in check {bound.check.name!r}: {type(exc).__name__}: {exc}"
+    )
 
 
 def stamp(rule: Rule, verdict: Verdict) -> Result:

@@ -293,13 +293,28 @@ def _has_host(url: str) -> bool:
     rest = url[url.index("//") + 2 :]
     if not rest or rest[0] in "/?#":
         return False
-    netloc = rest.split("/", 1)[0]
+    netloc = rest.split("/", 1)[0].split("?", 1)[0]
+    if not netloc.isprintable() or " " in netloc:
+        return False  # a control character or space in a host: no browser would go there
     if ":" in netloc or "[" in netloc:
         try:
             _ = urlsplit(url).port  # raises on a bad port or IPv6 literal
         except ValueError:
             return False
     return True
+
+
+#: What a link to a document (not a page) ends with: attachments, images, media, assets.
+FILE_SUFFIXES = (
+    ".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ppt", ".pptx", ".txt", ".xml",
+    ".zip", ".rar", ".7z", ".gz", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".svg", ".webp",
+    ".mp3", ".mp4", ".avi", ".flv", ".wmv", ".swf", ".apk", ".exe", ".css", ".js",
+)  # fmt: skip
+
+
+def is_file_url(url: str) -> bool:
+    """The URL names a document (an attachment, an image) rather than a page."""
+    return urlsplit(url).path.lower().endswith(FILE_SUFFIXES)
 
 
 # --------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ class Status(StrEnum):
     SKIP = "skip"  # the rule does not apply to this site's kind
 
 
-#: Worst first; used to order findings and to compare against `--fail-on`.
+#: Worst first: the order findings are listed in (a failure before an inconclusive result).
 STATUS_RANK: dict[Status, int] = {
     Status.FAIL: 4,
     Status.ERROR: 3,

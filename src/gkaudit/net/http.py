@@ -31,7 +31,6 @@ from httpcore2._backends.auto import AutoBackend
 from gkaudit import __version__
 from gkaudit.model import Family, HttpEvidence
 from gkaudit.net.dns import DnsAnswer, Resolver, ip_literal
-from gkaudit.net.dns import Outcome as DnsOutcome
 
 if TYPE_CHECKING:
     from gkaudit.html import Document
@@ -62,6 +61,8 @@ class FailureKind(StrEnum):
 
 
 TRANSIENT_FAILURES = frozenset({FailureKind.TIMEOUT, FailureKind.RESET})
+#: Failures that say nothing about the portal: our route, our robots.txt choice, our budget.
+OURS = frozenset({FailureKind.NO_ROUTE, FailureKind.ROBOTS, FailureKind.BUDGET})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,11 @@ class Page:
         return 200 <= self.status < 300
 
     @property
+    def loads(self) -> bool:
+        """2xx HTML: a page a person can read."""
+        return self.ok and self.is_html
+
+    @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "")
 
@@ -147,15 +153,13 @@ Outcome = Page | FetchFailure
 
 
 def inconclusive(outcome: Outcome) -> bool:
-    """The cause may be ours rather than the portal's: this machine has no route to the address,
-    our DNS server did not answer, or the portal refused gkaudit itself (a firewall that blocks
-    unknown clients is no proof that people cannot open the page). Such outcomes make `error`
-    verdicts, never `fail`."""
+    """The cause may be ours rather than the portal's, so the verdict is `error`, never `fail`:
+    this machine has no route to the address; our DNS server did not answer definitely
+    (timeout, SERVFAIL); gkaudit chose not to fetch (robots.txt, the page budget); or the
+    portal refused gkaudit itself (a firewall that blocks unknown clients is no proof that
+    people cannot open the page)."""
     if isinstance(outcome, FetchFailure):
-        return outcome.kind is FailureKind.NO_ROUTE or (
-            outcome.dns is not None
-            and outcome.dns.outcome in (DnsOutcome.TIMEOUT, DnsOutcome.ERROR)
-        )
+        return outcome.kind in OURS or (outcome.dns is not None and not outcome.dns.definite)
     return outcome.status in REFUSED_US
 
 
@@ -408,7 +412,8 @@ class Fetcher:
                 return FetchFailure(
                     url, family, FailureKind.TIMEOUT, f"{phase} timeout after {timeout:g} s"
                 )
-            except httpx2.HTTPError as exc:
+            except (httpx2.HTTPError, httpx2.InvalidURL) as exc:
+                # InvalidURL is no HTTPError: a link with a control character in its host
                 kind, message = classify(exc)
                 return FetchFailure(url, family, kind, message)
 
