@@ -103,6 +103,9 @@ def _message(report: dict[str, Any], site_id: str, rule: str) -> str:
 def test_the_report_follows_the_schema(full_scan: tuple[int, dict[str, Any], str]) -> None:
     code, report, _ = full_scan
     assert report["schema"] == "gkaudit.report/1"
+    assert set(report) == {  # exactly DESIGN.md's keys ("incomplete" only when interrupted)
+        "schema", "tool", "plan", "as_of", "started_at", "finished_at", "sites", "summary"
+    }
     assert report["tool"]["name"] == "gkaudit"
     assert report["plan"]["document"] == "大政公开办〔2022〕1号"
     assert report["as_of"] == AS_OF.isoformat()

@@ -305,7 +305,8 @@ class Report(Frozen):
     sites: tuple[SiteReport, ...]
     summary: Summary
     #: True when the run was interrupted: the sites listed are complete, the others are missing.
-    incomplete: bool = False
+    #: Written only when true, so a complete report is exactly the documented schema.
+    incomplete: bool = Field(False, exclude_if=lambda incomplete: not incomplete)
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
