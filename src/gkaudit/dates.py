@@ -70,7 +70,7 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
 def parse_dates(
     text: str,
     *,
-    context_year: int | None = None,
+    context_year: int | Callable[[], int | None] | None = None,
     today: dt.date | None = None,
 ) -> list[dt.date]:
     """Return every valid date written in ``text``, in order of appearance (repeats kept).
@@ -82,20 +82,14 @@ def parse_dates(
     showing ``[12-30]``) or not exist (``[02-29]``). Impossible dates (``2026-02-30``) and
     digits that are part of a longer run of digits are skipped. Full-width digits and
     separators are accepted.
+
+    ``context_year`` may be a function, called only once a short date is seen: finding the
+    year can cost more than the parse (gkaudit.html looks for it in the link's URL, then in
+    the whole page), and most texts hold no short date.
     """
-    if context_year is None:
-        return _parse(text, None, today)
-    return _parse(text, lambda: context_year, today)
-
-
-def _parse(
-    text: str, context_year: Callable[[], int | None] | None, today: dt.date | None
-) -> list[dt.date]:
-    """:func:`parse_dates`, with the context year asked for only once a short date is seen.
-
-    Finding the year can cost more than the parse (gkaudit.html looks for it in the link's
-    URL, then in the whole page), and most texts hold no short date.
-    """
+    if isinstance(context_year, int):
+        known = context_year
+        context_year = lambda: known  # noqa: E731
     if not text.isascii() and _FULL_WIDTH_RE.search(text) is not None:
         text = text.translate(_FULL_WIDTH)
     found: list[dt.date] = []

@@ -25,7 +25,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from w3lib.encoding import html_to_unicode, resolve_encoding
 from w3lib.url import safe_url_string
 
-from gkaudit.dates import _parse as _parse_dates
 from gkaudit.dates import parse_dates
 
 __all__ = ["Document", "Link", "decode", "parse", "parse_text"]
@@ -543,12 +542,12 @@ class _ItemDates:
             # nested inside the <a>).
             outside = item_text.replace(own_text, " ", 1) if own_text else item_text
             if len(outside) > 3:
-                found = _parse_dates(outside, year, today)
+                found = parse_dates(outside, context_year=year, today=today)
                 if found:
                     return found[0]
         if own_text is None:
             own_text = node.text(separator=" ")
-        inside = _parse_dates(own_text, year, today)
+        inside = parse_dates(own_text, context_year=year, today=today)
         return inside[-1] if inside else None
 
 
