@@ -34,6 +34,7 @@ def ci_job(fleet: DemoFleet, work: Path, *extra: str) -> tuple[int, str]:
     sites = work / "sites.yaml"
     sites.write_text(fleet.sites_yaml(), encoding="utf-8")
     args = ["scan", str(sites), "--nameserver", fleet.nameserver, "--as-of", AS_OF.isoformat()]
+    args += ["--ns-port", str(fleet.dns.port)]
     args += ["--timeout", "2", "--retries", "0", "--no-progress", "--db", str(work / "h.sqlite3")]
     args += ["--json", str(work / "report.json"), "--junit", str(work / "junit.xml")]
     for rule in RULES:

@@ -241,6 +241,22 @@ def test_report_years_read_full_width_digits_and_drop_future_years() -> None:
     assert list(report_years(links, pattern, AS_OF)) == [2025]
 
 
+def test_report_years_skip_matches_without_a_year() -> None:
+    # an optional year group takes no part in the match of an undated title
+    pattern = re.compile(r"(\d{4})?年.*报告")
+    links = [link("年度工作报告"), link("2024年政府信息公开工作年度报告"), link("半年报告")]
+    years = report_years(links, pattern, AS_OF)
+    assert list(years) == [2024]
+    assert years[2024].text == "2024年政府信息公开工作年度报告"
+
+
+def test_report_years_skip_an_empty_year_group() -> None:
+    pattern = re.compile(r"(\d*)年度报告")
+    assert report_years([link("年度报告"), link("2023年度报告")], pattern, AS_OF) == {
+        2023: link("2023年度报告")
+    }
+
+
 @pytest.mark.parametrize(
     ("kind", "as_of", "due"),
     [
@@ -325,3 +341,28 @@ async def test_the_platform_from_a_hint(fleet: Fleet) -> None:
         search = await discovery.find_platform(site, hint=site.hint("disclosure_url"))
     assert search.via == "hint"
     assert search.found == 4
+
+
+async def test_a_platform_page_that_refused_us_is_listed_as_unread(fleet: Fleet) -> None:
+    async with fleet.scan("refusing.dlzs.gov.cn", as_of=AS_OF) as site:
+        search = await discovery.find_platform(site)
+    assert search.page is None and not search.recognised
+    assert [(c.link.url, getattr(o, "status", None)) for c, o in search.unread] == [
+        (fleet.url("refusing.dlzs.gov.cn", "/zfxxgk/"), 403)
+    ]
+
+
+async def test_a_refused_detour_is_unread_behind_a_page_without_sections(fleet: Fleet) -> None:
+    async with fleet.scan("throttledgk.dlzs.gov.cn", as_of=AS_OF) as site:
+        search = await discovery.find_platform(site)
+    # the best page opened loads but links no section: it is not recognised as the platform
+    assert search.page is not None and search.found == 0 and not search.recognised
+    assert [c.link.url for c, _ in search.unread] == [
+        fleet.url("throttledgk.dlzs.gov.cn", "/zwgk/")
+    ]
+
+
+async def test_a_platform_that_loads_has_nothing_unread(fleet: Fleet) -> None:
+    async with fleet.scan("www.dlzs.gov.cn", as_of=AS_OF) as site:
+        search = await discovery.find_platform(site)
+    assert search.recognised and search.unread == ()

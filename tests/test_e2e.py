@@ -36,6 +36,8 @@ def scan(fleet: DemoFleet, tmp_path: Path, *args: str) -> tuple[int, dict[str, A
         str(sites),
         "--nameserver",
         fleet.nameserver,
+        "--ns-port",
+        str(fleet.dns.port),
         "--as-of",
         AS_OF.isoformat(),
         "--timeout",
@@ -104,7 +106,14 @@ def test_the_report_follows_the_schema(full_scan: tuple[int, dict[str, Any], str
     code, report, _ = full_scan
     assert report["schema"] == "gkaudit.report/1"
     assert set(report) == {  # exactly DESIGN.md's keys ("incomplete" only when interrupted)
-        "schema", "tool", "plan", "as_of", "started_at", "finished_at", "sites", "summary"
+        "schema",
+        "tool",
+        "plan",
+        "as_of",
+        "started_at",
+        "finished_at",
+        "sites",
+        "summary",
     }
     assert report["tool"]["name"] == "gkaudit"
     assert report["plan"]["document"] == "大政公开办〔2022〕1号"

@@ -58,6 +58,7 @@ def scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         sites = work / "sites.yaml"
         sites.write_text(fleet.sites_yaml() + extra, encoding="utf-8")
         args = ["scan", str(sites), "--nameserver", fleet.nameserver]
+        args += ["--ns-port", str(fleet.dns.port)]
         args += ["--as-of", AS_OF.isoformat(), "--timeout", "2", "--retries", "1"]
         args += ["--json", str(work / "r.json"), "--no-progress", "--no-db", "--quiet"]
         with pytest.raises(SystemExit), contextlib.redirect_stdout(io.StringIO()):

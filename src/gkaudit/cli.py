@@ -167,6 +167,12 @@ def scan(
     nameserver: Annotated[
         list[str] | None, typer.Option("--nameserver", help="DNS server IP[:PORT] (repeatable).")
     ] = None,
+    ns_port: Annotated[
+        int,
+        typer.Option(
+            "--ns-port", min=1, max=65535, help="Port of the portals' authoritative DNS servers."
+        ),
+    ] = 53,
     concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight, in all.")] = 50,
     per_host: Annotated[
         int, typer.Option("--per-host", min=1, help="Requests in flight per host.")
@@ -201,6 +207,7 @@ def scan(
     settings = ScanSettings(
         as_of=_as_of(as_of),
         nameservers=_check_nameservers(nameserver or []),
+        authoritative_port=ns_port,
         site_budget=site_budget,
         max_pages=max_pages,
         respect_robots=not ignore_robots,
@@ -428,6 +435,7 @@ def demo(
         settings = ScanSettings(
             as_of=today,
             nameservers=(fleet.nameserver,),
+            authoritative_port=fleet.dns.port,
             fetch=FetchSettings(timeout=DEMO_TIMEOUT, retries=1, interval=0.0),
         )
         out.print(

@@ -19,11 +19,11 @@ import asyncio
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeGuard
 
 from gkaudit.context import SiteContext
-from gkaudit.html import Document, Link
+from gkaudit.html import Document, Link, is_file_url
 from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence, SiteKind, Verdict
 from gkaudit.net.http import FetchFailure, Outcome, Page, inconclusive
 from gkaudit.text import normalize
@@ -116,7 +116,6 @@ DEFAULT_DEADLINES: Mapping[SiteKind, tuple[int, int]] = {
     SiteKind.DEPARTMENT: (1, 31),
 }
 
-_FILE_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|zip|rar|7z|jpe?g|png|gif|bmp|mp4|mp3)$", re.I)
 # Pagination, buttons and article neighbours: never items of a list.
 _FUNCTIONAL_RE = re.compile(
     r"""^(?:
@@ -151,10 +150,6 @@ def describe(outcome: Outcome) -> str:
     return f"HTTP {outcome.status}"
 
 
-def _evidence(outcome: Outcome) -> Evidence:
-    return outcome.evidence()
-
-
 async def home_page(site: SiteContext) -> Page | None:
     """The home page if it loads as 2xx HTML."""
     home = await site.home()
@@ -165,11 +160,8 @@ def home_verdict(home: Outcome, looking_for: str) -> Verdict:
     """`error`: without the home page nothing can be found from it (`site.reachable` says why)."""
     return Verdict.inconclusive(
         f"the home page could not be fetched ({describe(home)}): cannot look for {looking_for}",
-        [_evidence(home)],
+        [home.evidence()],
     )
-
-
-# --- pages -------------------------------------------------------------------------------------
 
 
 # --- columns -----------------------------------------------------------------------------------
@@ -403,7 +395,7 @@ def _crawl_targets(
         url = link.url
         if url in seen or link.date is not None or not site.is_internal(url):
             continue
-        if _FILE_RE.search(url.split("?", 1)[0]):
+        if is_file_url(url):
             continue
         seen.add(url)
         (nav if (url, normalize(link.text)) in chrome else other).append(url)
@@ -474,7 +466,7 @@ class ColumnSearch:
         evidence: list[Evidence] = []
         for candidate, listing in self.tried:
             evidence.append(candidate.evidence())
-            evidence.append(_evidence(listing.outcome))
+            evidence.append(listing.outcome.evidence())
         return evidence
 
     def failure(self) -> Verdict:
@@ -608,10 +600,19 @@ class PlatformSearch:
     outcome: Outcome | None = None  # the platform page
     via: str = ""  # "hint", "link" or "政务公开" (the detour)
     sections: Mapping[str, tuple[Link, ...]] = field(default_factory=dict)
+    #: pages opened in the search (platform candidates, 政务公开 pages) that could not be read
+    #: for a reason that may be ours (`inconclusive`): the platform may be behind any of them
+    unread: tuple[tuple[Candidate, Outcome], ...] = ()
 
     @property
     def page(self) -> Page | None:
         return self.outcome if loads(self.outcome) else None
+
+    @property
+    def recognised(self) -> bool:
+        """The page kept loads and links at least one standard section: it is the platform,
+        not merely the best of the pages opened."""
+        return self.page is not None and self.found > 0
 
     @property
     def found(self) -> int:
@@ -647,10 +648,13 @@ async def find_platform(
 
     Candidates are opened best first; the first that links all `sections` wins, else the one
     linking the most (the earliest on a tie). A link that names a section itself
-    (政府信息公开指南) is not a candidate for the platform.
+    (政府信息公开指南) is not a candidate for the platform. Pages of the search that refused
+    gkaudit or could not be reached from here are listed in `unread`.
     """
     if hint:
-        return await _platform_at(site, Candidate.hint(hint, "disclosure_url"), "hint", sections)
+        chooser = _Best(len(sections))
+        await chooser.consider(site, Candidate.hint(hint, "disclosure_url"), "hint", sections)
+        return chooser.result()
     home = await site.home()
     if not loads(home):
         return PlatformSearch(home=home)
@@ -663,20 +667,21 @@ async def find_platform(
     chooser = _Best(len(sections))
     for candidate in (await find_links(site, keywords, reject=is_section))[:MAX_CANDIDATES]:
         if await chooser.consider(site, candidate, "link", sections):
-            return chooser.best
+            return chooser.result()
     via = detour[0] if detour else "detour"
     for hub in (await find_links(site, detour, reject=is_section))[:2]:
         hub_page = await site.open(hub.link.url)
         if not loads(hub_page):
+            chooser.note(hub, hub_page)
             continue
         inner = await find_links(site, keywords, start=hub_page, depth=1, reject=is_section)
         for candidate in inner[:2]:
             if await chooser.consider(site, candidate, via, sections):
-                return chooser.best
+                return chooser.result()
         # the 政务公开 page is the platform itself only if it links sections
         if await chooser.consider(site, hub, via, sections, need_sections=True):
-            return chooser.best
-    return chooser.best
+            return chooser.result()
+    return chooser.result()
 
 
 class _Best:
@@ -687,6 +692,15 @@ class _Best:
         self.wanted = wanted
         self.best = PlatformSearch()
         self._opened: set[str] = set()
+        self._unread: dict[str, tuple[Candidate, Outcome]] = {}
+
+    def note(self, candidate: Candidate, outcome: Outcome) -> None:
+        """Remember a page that could not be read for a reason that may be ours."""
+        if not loads(outcome) and inconclusive(outcome):
+            self._unread.setdefault(candidate.link.url, (candidate, outcome))
+
+    def result(self) -> PlatformSearch:
+        return replace(self.best, unread=tuple(self._unread.values()))
 
     async def consider(
         self,
@@ -702,6 +716,8 @@ class _Best:
             return False
         self._opened.add(candidate.link.url)
         result = await _platform_at(site, candidate, via, sections)
+        if result.outcome is not None:
+            self.note(candidate, result.outcome)
         if need_sections and not result.found:
             return False
         if self.best.candidate is None or result.found > self.best.found:
@@ -716,15 +732,22 @@ def report_years(
     links: Iterable[Link], pattern: re.Pattern[str], as_of: dt.date
 ) -> dict[int, Link]:
     """Year -> the first link whose normalized text matches `pattern` (group 1 is the year of
-    the report, whatever the publication date); years after `as_of` are typos and dropped."""
+    the report, whatever the publication date); years after `as_of` are typos and dropped, and
+    so are matches where group 1 is empty or not a number (an optional group, `(\\d{4})?`)."""
     years: dict[int, Link] = {}
     for link in links:
         match = pattern.search(normalize(link.text))
         if match is None:
             continue
         try:
-            year = int(match.group(1))
-        except (IndexError, ValueError):
+            group = match.group(1)
+        except IndexError:  # no group: `Params` of the check rejects such a pattern
+            continue
+        if group is None:  # an optional group that took no part in the match: no year
+            continue
+        try:
+            year = int(group)
+        except ValueError:
             continue
         if 1990 <= year <= as_of.year:
             years.setdefault(year, link)

@@ -41,6 +41,8 @@ class ScanSettings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     nameservers: tuple[str, ...] = ()
     dns_timeout: float = 2.0
+    #: Where the portals' authoritative name servers listen (53, but for the demo fleet).
+    authoritative_port: int = 53
     #: Wall-clock seconds one site may take for all its rules; what is unfinished then is `error`.
     site_budget: float = 600.0
     #: Pages one site may cost; further pages are not fetched (the rules needing them: `error`).
@@ -78,6 +80,7 @@ class Engine:
             self.settings.nameservers,
             timeout=self.settings.dns_timeout,
             lifetime=self.settings.dns_timeout * 2.5,
+            authoritative_port=self.settings.authoritative_port,
         )
         fetcher = Fetcher(resolver, self.settings.fetch)
         robots = Robots(fetcher, self.settings.fetch.user_agent)

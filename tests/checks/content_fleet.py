@@ -174,7 +174,24 @@ PORTALS = (
     Portal("article.dlzs.gov.cn", "dlzs", {"/zqsk": page("dlzs/zqsk/article.html")}),
     Portal("broken.dlzs.gov.cn", "dlzs", {"/zqsk": status(404), "/zcjd/": status(500)}),
     Portal("refusing.dlzs.gov.cn", "dlzs", {"/zqsk": status(403), "/zfxxgk/": status(403)}),
+    # the link 政府信息公开 leads to a page without sections; the 政务公开 page answers 429
+    Portal(
+        "throttledgk.dlzs.gov.cn",
+        "dlzs",
+        {"/zfxxgk/": page("dlzs/zjzs/index.html"), "/zwgk/": status(429)},
+    ),
     Portal("lowinterp.dlzs.gov.cn", "dlzs", {"/zcjd/": page("dlzs/zcjd/low.html")}),
+    # of the three newest interpretations (all linked), two answer 429 (a per-host rate
+    # limit) and one is gone (404)
+    Portal(
+        "throttled.dlzs.gov.cn",
+        "dlzs",
+        {
+            "/zcjd/202611/t20261125_4004.html": status(429),
+            "/zcjd/202611/t20261114_4005.html": status(429),
+            "/zcjd/202611/t20261103_4006.html": status(404),
+        },
+    ),
     Portal("fewinterp.dlzs.gov.cn", "dlzs", {"/zcjd/": page("dlzs/zcjd/few.html")}),
     Portal(
         "partial.dlzs.gov.cn",

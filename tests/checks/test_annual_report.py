@@ -120,6 +120,13 @@ async def test_a_title_pattern_from_params(fleet: Fleet) -> None:
     assert verdict.message.endswith("no report is listed")
 
 
+async def test_a_pattern_whose_year_group_is_optional(fleet: Fleet) -> None:
+    pattern = r"(\d{4})?年.*政府信息公开.*报告"
+    verdict = await check(fleet, "www.dlzs.gov.cn", AFTER_MARCH, pattern=pattern)
+    assert verdict.status is Status.PASS, verdict.message
+    assert verdict.metrics["newest_year"] == 2025
+
+
 # --- fail: no section -------------------------------------------------------------------------
 
 
@@ -158,6 +165,41 @@ async def test_an_unreachable_home_page_is_inconclusive(fleet: Fleet) -> None:
     verdict = await check(fleet, MISSING_HOST, AFTER_MARCH)
     assert verdict.status is Status.ERROR
     assert "cannot look for the 政府信息公开年报 section" in verdict.message
+
+
+async def test_a_platform_refusing_gkaudit_is_inconclusive(fleet: Fleet) -> None:
+    # /zfxxgk/ answers 403: the section may well be there, and disclosure-catalogue says error
+    verdict = await check(fleet, "refusing.dlzs.gov.cn", AFTER_MARCH)
+    assert verdict.status is Status.ERROR, verdict.message
+    url = fleet.url("refusing.dlzs.gov.cn", "/zfxxgk/")
+    assert verdict.message == (
+        f"the 政府信息公开 platform (“政府信息公开”) at {url} could not be read: HTTP 403; "
+        "cannot look for the 政府信息公开年报 section on it"
+    )
+    assert [e.kind for e in verdict.evidence] == ["html", "http"]
+
+
+async def test_a_platform_behind_a_page_that_refused_us_is_inconclusive(fleet: Fleet) -> None:
+    # the page linked 政府信息公开 loads but links no section; 政务公开 answers 429
+    verdict = await check(fleet, "throttledgk.dlzs.gov.cn", AFTER_MARCH)
+    assert verdict.status is Status.ERROR, verdict.message
+    url = fleet.url("throttledgk.dlzs.gov.cn", "/zwgk/")
+    assert verdict.message.startswith(f"the 政府信息公开 platform (“政务 公开”) at {url} ")
+    assert "could not be read: HTTP 429;" in verdict.message
+
+
+async def test_a_refusing_hinted_platform_is_inconclusive(fleet: Fleet) -> None:
+    hints = {"disclosure_url": "/zfxxgk/"}
+    verdict = await check(fleet, "refusing.dlzs.gov.cn", AFTER_MARCH, hints=hints)
+    assert verdict.status is Status.ERROR, verdict.message
+    assert verdict.message.startswith("the 政府信息公开 platform (hinted in sites.yaml) at ")
+
+
+async def test_a_refusing_section_is_inconclusive(fleet: Fleet) -> None:
+    hints = {"annual_report_url": "/zfxxgk/"}
+    verdict = await check(fleet, "refusing.dlzs.gov.cn", AFTER_MARCH, hints=hints)
+    assert verdict.status is Status.ERROR, verdict.message
+    assert verdict.message.endswith("does not load: HTTP 403")
 
 
 async def test_a_hint_needs_no_home_page(fleet: Fleet) -> None:

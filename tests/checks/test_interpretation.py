@@ -112,7 +112,7 @@ def test_newest_first_then_undated_in_list_order() -> None:
 async def test_nine_of_the_ten_newest_link_their_document(fleet: Fleet) -> None:
     verdict = await check(fleet, "www.dlzs.gov.cn")
     assert verdict.status is Status.PASS, verdict.message
-    assert verdict.metrics == {"linked_share": 0.9, "sampled": 10, "linked": 9}
+    assert verdict.metrics == {"linked_share": 0.9, "sampled": 10, "linked": 9, "unreadable": 0}
     # the three old items pinned to the top of the list are not among the newest ten
     assert unlinked(verdict) == [
         "图解：进一步做好稳就业工作: no link labelled 原文/政策文件/相关文件/文件全文/政策原文"
@@ -122,7 +122,12 @@ async def test_nine_of_the_ten_newest_link_their_document(fleet: Fleet) -> None:
 async def test_a_larger_sample_reaches_the_old_unlinked_items(fleet: Fleet) -> None:
     verdict = await check(fleet, "www.dlzs.gov.cn", sample=13)
     assert verdict.status is Status.FAIL
-    assert verdict.metrics == {"linked_share": 0.692, "sampled": 13, "linked": 9}
+    assert verdict.metrics == {
+        "linked_share": 0.692,
+        "sampled": 13,
+        "linked": 9,
+        "unreadable": 0,
+    }
     assert "9 of the 13 newest interpretations" in verdict.message
     assert "at least 80% must" in verdict.message
     assert len(unlinked(verdict)) == 4
@@ -131,16 +136,59 @@ async def test_a_larger_sample_reaches_the_old_unlinked_items(fleet: Fleet) -> N
 async def test_mostly_unlinked_interpretations_fail(fleet: Fleet) -> None:
     verdict = await check(fleet, "lowinterp.dlzs.gov.cn")
     assert verdict.status is Status.FAIL
-    assert verdict.metrics == {"linked_share": 0.333, "sampled": 6, "linked": 2}
+    assert verdict.metrics == {
+        "linked_share": 0.333,
+        "sampled": 6,
+        "linked": 2,
+        "unreadable": 0,
+    }
 
 
 async def test_gbk_portal_with_two_of_five_linked(fleet: Fleet) -> None:
     verdict = await check(fleet, "www.dlxg.gov.cn")
     assert verdict.status is Status.FAIL
-    assert verdict.metrics == {"linked_share": 0.4, "sampled": 5, "linked": 2}
+    assert verdict.metrics == {"linked_share": 0.4, "sampled": 5, "linked": 2, "unreadable": 0}
     assert any("图解：西岗区2026年民生实事项目" in text for text in unlinked(verdict))
     lenient = await check(fleet, "www.dlxg.gov.cn", min_linked=0.4)
     assert lenient.status is Status.PASS
+
+
+# three of the ten newest cannot be read: two answer 429 (may be ours), one 404 (the portal's)
+THROTTLED = {"linked_share": 0.6, "sampled": 10, "linked": 6, "unreadable": 2}
+
+
+async def test_pages_that_refused_us_leave_the_share_undecided(fleet: Fleet) -> None:
+    # 6 of 10 linked: 60% without the two 429s, 80% if both link theirs
+    verdict = await check(fleet, "throttled.dlzs.gov.cn")
+    assert verdict.status is Status.ERROR, verdict.message
+    assert verdict.metrics == THROTTLED
+    assert verdict.message.endswith(
+        "(60%) link to the document they interpret; whether at least 80% do depends on "
+        "the 2 that could not be opened"
+    )
+    assert sorted(text.rsplit(": ", 1)[1] for text in unlinked(verdict)) == [
+        "HTTP 404",
+        "HTTP 429",
+        "HTTP 429",
+        "no link labelled 原文/政策文件/相关文件/文件全文/政策原文",
+    ]
+
+
+async def test_too_few_linked_even_counting_the_unreadable_fails(fleet: Fleet) -> None:
+    # at most 8 of 10: the 404 counts as unlinked, only the 429s might link
+    verdict = await check(fleet, "throttled.dlzs.gov.cn", min_linked=0.85)
+    assert verdict.status is Status.FAIL, verdict.message
+    assert verdict.metrics == THROTTLED
+    assert verdict.message.endswith(
+        "at least 85% must, which they would not even if the 2 that could not be opened did"
+    )
+
+
+async def test_enough_linked_without_the_unreadable_passes(fleet: Fleet) -> None:
+    verdict = await check(fleet, "throttled.dlzs.gov.cn", min_linked=0.6)
+    assert verdict.status is Status.PASS, verdict.message
+    assert verdict.metrics == THROTTLED
+    assert verdict.message.endswith("(2 could not be opened)")
 
 
 async def test_a_hinted_column_passes(fleet: Fleet) -> None:

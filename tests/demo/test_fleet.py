@@ -228,11 +228,14 @@ def test_serve_forever_prints_the_scan_command_and_cleans_up() -> None:
     while "Serving until Ctrl-C" not in out.getvalue() and time.monotonic() < deadline:
         time.sleep(0.05)
     text = out.getvalue()
-    command = re.search(r"gkaudit scan (\S+) --nameserver (127\.0\.0\.1:\d+) --as-of (\S+)", text)
+    command = re.search(
+        r"gkaudit scan (\S+) --nameserver (127\.0\.0\.1:(\d+)) --ns-port (\d+) --as-of (\S+)", text
+    )
     assert command is not None, text
     sites_file = Path(command[1])
     assert sites_file.read_text(encoding="utf-8").startswith("# gkaudit demo fleet")
-    assert command[3] == AS_OF.isoformat()
+    assert command[5] == AS_OF.isoformat()
+    assert command[3] == command[4]  # the fleet's zones are served by its own DNS server
     assert "jtj" in text and "NXDOMAIN" in text  # the portal table
     stop.set()
     thread.join(5)

@@ -39,7 +39,9 @@ def server() -> Iterator[DnsServer]:
 
 @pytest.fixture
 def resolver(server: DnsServer) -> Resolver:
-    return Resolver([f"127.0.0.1:{server.port}"], timeout=0.5, lifetime=1.0)
+    return Resolver(
+        [f"127.0.0.1:{server.port}"], timeout=0.5, lifetime=1.0, authoritative_port=server.port
+    )
 
 
 async def test_addresses_per_family(resolver: Resolver) -> None:

@@ -30,7 +30,9 @@ Fails when it is not (the message says which year was due, by when, and the newe
 found), or when the 年报 section is not found or does not load.
 
 Inconclusive (`error`) when the home page cannot be fetched (and no hint is given), or the
-section refused gkaudit (HTTP 401, 403, 429) or could not be reached from here.
+section refused gkaudit (HTTP 401, 403, 429) or could not be reached from here, or the section
+is not found and the platform (or a 政务公开 page it may be behind) refused gkaudit or could
+not be reached from here.
 
 Evidence: where the section was found and its fetch, and the link of the report found for
 the due year (or of the newest report). Metrics: `due_year`, `newest_year`, `reports`.
@@ -213,8 +215,27 @@ async def _section(
         found = await discovery.find_links(site, names, reject=not_section)
         links = [candidate.link for candidate in found]
         evidence += [candidate.evidence() for candidate in found[:1]]
+    if not links and not search.recognised and search.unread:
+        # the platform may be the page we could not read: not a finding about the portal
+        return _unread_platform(search, evidence)
     if not links:
         where = "on the 政府信息公开 platform" if search.page is not None else "from the home page"
         evidence.append(NoteEvidence(text=f"searched for: {', '.join(names)}"))
         return Verdict.failed(f"no {SECTION} section found {where}", evidence)
     return await discovery.load_section(site, SECTION, links), evidence
+
+
+def _unread_platform(search: discovery.PlatformSearch, evidence: list[Evidence]) -> Verdict:
+    """`error`: the section was not found, and the platform may be a page that refused gkaudit
+    or could not be reached from here."""
+    candidate, outcome = search.unread[0]
+    if candidate is not search.candidate:
+        evidence += [candidate.evidence(), outcome.evidence()]
+    where = "hinted in sites.yaml" if candidate.via_hint else f"“{candidate.link.text}”"
+    others = len(search.unread) - 1
+    more = f" (and {others} other page{'' if others == 1 else 's'} of the search)" if others else ""
+    return Verdict.inconclusive(
+        f"the 政府信息公开 platform ({where}) at {candidate.link.url} could not be read: "
+        f"{discovery.describe(outcome)}{more}; cannot look for the {SECTION} section on it",
+        evidence,
+    )

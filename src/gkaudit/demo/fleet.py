@@ -156,7 +156,8 @@ class DemoFleet:
                 "",
                 "Scan it:",
                 f"  gkaudit scan {sites_file} --nameserver {self.nameserver} "
-                f"--as-of {self.as_of.isoformat()} --timeout {SCAN_TIMEOUT}",
+                f"--ns-port {self.dns.port} --as-of {self.as_of.isoformat()} "
+                f"--timeout {SCAN_TIMEOUT}",
             ]
         return "\n".join(lines)
 

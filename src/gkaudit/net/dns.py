@@ -114,7 +114,12 @@ class Resolver:
     """Memoized async DNS for one run."""
 
     def __init__(
-        self, nameservers: Sequence[str] = (), *, timeout: float = 2.0, lifetime: float = 5.0
+        self,
+        nameservers: Sequence[str] = (),
+        *,
+        timeout: float = 2.0,
+        lifetime: float = 5.0,
+        authoritative_port: int = 53,
     ) -> None:
         servers = [parse_nameserver(s) for s in nameservers]
         if servers:
@@ -127,9 +132,9 @@ class Resolver:
         self._resolver.timeout = timeout
         self._resolver.lifetime = lifetime
         self.timeout = timeout
-        #: Port that direct queries to a zone's name servers use: 53, or that of `--nameserver`
-        #: (the demo fleet and tests serve every zone on one loopback port).
-        self.server_port = servers[0][1] if servers else 53
+        #: Port that direct queries to a zone's authoritative servers use: 53 on the internet;
+        #: the demo fleet and the tests serve every zone on one loopback port of their own.
+        self.authoritative_port = authoritative_port
         self._memo: dict[tuple[str, str], asyncio.Task[DnsAnswer]] = {}
 
     async def resolve(self, name: str, rdtype: str) -> DnsAnswer:
@@ -160,7 +165,7 @@ class Resolver:
         query = dns.message.make_query(name, rdtype)
         try:
             response, _ = await dns.asyncquery.udp_with_fallback(
-                query, address, timeout=self.timeout, port=self.server_port
+                query, address, timeout=self.timeout, port=self.authoritative_port
             )
         except dns.exception.Timeout:
             return DnsAnswer(name, rdtype, Outcome.TIMEOUT, detail=f"server {address}")
