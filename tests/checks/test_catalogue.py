@@ -161,3 +161,11 @@ def test_default_sections_are_the_four_standard_ones() -> None:
 def test_params_reject_what_cannot_work(bad: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         Params(**bad)
+
+
+async def test_a_platform_hidden_behind_a_refusing_page_is_inconclusive(fleet: Fleet) -> None:
+    # the 政府信息公开 link loads a page with no sections; the real platform is behind a page
+    # that answered 429: no finding about the portal, whatever the page kept says
+    verdict = await check(fleet, "throttledgk.dlzs.gov.cn")
+    assert verdict.status is Status.ERROR, verdict.message
+    assert "could not be read: HTTP 429" in verdict.message

@@ -96,6 +96,9 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     )
     if search.home is not None:
         return discovery.home_verdict(search.home, WHAT)
+    if not search.recognised and search.unread:
+        # the platform may be a page that refused gkaudit: no finding about the portal
+        return _unread_platform(search)
     if search.candidate is None or search.outcome is None:
         places = "/".join(params.keywords)
         detour = f", nor through {'/'.join(params.detour)}" if params.detour else ""
@@ -150,6 +153,16 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         return Verdict.failed(message, evidence, **metrics)
     return Verdict.passed(
         f"{at} links all {len(sections)} sections, each loading", evidence, **metrics
+    )
+
+
+def _unread_platform(search: discovery.PlatformSearch) -> Verdict:
+    candidate, outcome = search.unread[0]
+    where = "hinted in sites.yaml" if candidate.via_hint else f"“{candidate.link.text}”"
+    return Verdict.inconclusive(
+        f"{WHAT} may be the page {where} at {candidate.link.url}, which could not be read: "
+        f"{discovery.describe(outcome)}",
+        [candidate.evidence(), outcome.evidence()],
     )
 
 
