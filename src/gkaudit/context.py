@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
 from gkaudit.domains import host_of, registered_domain, within
-from gkaudit.html import is_file_url
+from gkaudit.html import LinkKey, is_file_url, recurring_links
 from gkaudit.model import Family, Site
 from gkaudit.net.dns import DnsAnswer
 from gkaudit.net.http import FailureKind, Fetcher, FetchFailure, Outcome, Page
 from gkaudit.net.robots import Robots
-from gkaudit.text import normalize
 
 #: HTTP redirects, meta refreshes, script redirects and frames followed to reach the home page.
 MAX_HOPS = 10
@@ -232,15 +230,11 @@ class SiteContext:
 
         return await self._once(("refs",), pick)
 
-    async def chrome(self) -> frozenset[tuple[str, str]]:
-        """Site chrome: (URL, normalized text) of links that recur on the reference pages."""
+    async def chrome(self) -> frozenset[LinkKey]:
+        """Site chrome: the links (by `Link.key`) that recur on the reference pages."""
 
-        async def compute() -> frozenset[tuple[str, str]]:
+        async def compute() -> frozenset[LinkKey]:
             refs = await self._reference_pages()
-            counts: Counter[tuple[str, str]] = Counter()
-            for ref in refs:
-                counts.update({(link.url, normalize(link.text)) for link in ref.document().links})
-            needed = min(2, len(refs))
-            return frozenset(key for key, n in counts.items() if n >= needed)
+            return recurring_links((ref.document() for ref in refs), needed=min(2, len(refs)))
 
         return await self._once(("chrome",), compute)

@@ -300,7 +300,7 @@ async def read_listing(
     chrome = await site.chrome()
     shared: frozenset[tuple[str, str]] = frozenset()
     if found_on is not None and found_on.final_url != outcome.final_url:
-        shared = frozenset((link.url, normalize(link.text)) for link in found_on.document().links)
+        shared = frozenset(link.key for link in found_on.document().links)
     items = list_items(doc, chrome=chrome, shared=shared)
     home = await home_page(site)
     reference = home.document() if home is not None else None

@@ -16,7 +16,8 @@ import codecs
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -26,6 +27,7 @@ from w3lib.encoding import html_to_unicode, resolve_encoding
 from w3lib.url import safe_url_string
 
 from gkaudit.dates import parse_dates
+from gkaudit.text import normalize
 
 __all__ = ["Document", "Link", "decode", "parse", "parse_text"]
 
@@ -48,6 +50,23 @@ class Link:
     date: dt.date | None
     """The date shown with the link in its list item (the nearest enclosing
     ``li``/``tr``/``dd``/``p``/``div``… that leads to no other URL), or ``None``."""
+
+    @property
+    def key(self) -> LinkKey:
+        """(URL, normalized text): the same link on two pages, as site chrome is told."""
+        return (self.url, normalize(self.text))
+
+
+#: (URL, normalized text) of a link.
+LinkKey = tuple[str, str]
+
+
+def recurring_links(docs: Iterable[Document], needed: int) -> frozenset[LinkKey]:
+    """The links (by `Link.key`) found on at least `needed` of `docs`."""
+    counts: Counter[LinkKey] = Counter()
+    for doc in docs:
+        counts.update({link.key for link in doc.links})
+    return frozenset(key for key, n in counts.items() if n >= needed)
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,20 +46,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from pydantic import Field
 
 from gkaudit import discovery
 from gkaudit.context import SiteContext
-from gkaudit.html import Document, Link
+from gkaudit.html import Document, Link, LinkKey, recurring_links
 from gkaudit.model import Evidence, HtmlEvidence, Verdict
 from gkaudit.net.http import Outcome
 from gkaudit.plugins import CheckParams, HintName, Texts, check
-from gkaudit.text import contains_any, normalize
-
-Key = tuple[str, str]  # (URL, normalized text): how chrome links are told apart
+from gkaudit.text import contains_any
 
 
 class Params(CheckParams):
@@ -86,23 +83,19 @@ def newest_first(items: Iterable[Link]) -> list[Link]:
     return dated + [i for i in items if i.date is None]
 
 
-def template_links(docs: Sequence[Document]) -> frozenset[Key]:
+def template_links(docs: Sequence[Document]) -> frozenset[LinkKey]:
     """Links (URL, normalized text) on at least TEMPLATE_SHARE of `docs`: the item template's
     chrome. Empty for fewer than TEMPLATE_MIN_PAGES pages, where a shared template cannot be
     told from two interpretations of one document."""
     if len(docs) < discovery.TEMPLATE_MIN_PAGES:
         return frozenset()
-    counts: Counter[Key] = Counter()
-    for doc in docs:
-        counts.update({(link.url, normalize(link.text)) for link in doc.links})
-    needed = math.ceil(discovery.TEMPLATE_SHARE * len(docs))
-    return frozenset(key for key, n in counts.items() if n >= needed)
+    return recurring_links(docs, needed=math.ceil(discovery.TEMPLATE_SHARE * len(docs)))
 
 
-def document_link(doc: Document, labels: Sequence[str], chrome: frozenset[Key]) -> Link | None:
+def document_link(doc: Document, labels: Sequence[str], chrome: frozenset[LinkKey]) -> Link | None:
     """The first body link of `doc` labelled with one of `labels`, in its text or its label."""
     for link in doc.links:
-        if link.url == doc.url or (link.url, normalize(link.text)) in chrome:
+        if link.url == doc.url or link.key in chrome:
             continue
         if contains_any(link.text, labels) or contains_any(link.label, labels):
             return link
