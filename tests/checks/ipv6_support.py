@@ -91,7 +91,12 @@ async def site_context(
     max_pages: int = 400,
 ) -> AsyncIterator[SiteContext]:
     """A `SiteContext` for the portal at `url`, resolving through `dns` only."""
-    resolver = Resolver([dns.address], timeout=dns_timeout, lifetime=dns_timeout * 2)
+    resolver = Resolver(
+        [dns.address],
+        timeout=dns_timeout,
+        lifetime=dns_timeout * 2,
+        authoritative_port=dns.port,  # every zone's name servers answer on this loopback port
+    )
     fetcher = Fetcher(resolver, FetchSettings(timeout=http_timeout, retries=0, interval=0))
     host = url.split("//", 1)[1].split(":", 1)[0].split("/", 1)[0]
     site = Site(id=host, name=host, url=url, kind=kind)

@@ -47,6 +47,7 @@ RECORDS = merge(
     zone("lonely.gov.cn", www=DUAL),
     zone("down.gov.cn", www=DUAL),
     zone("slowdns.gov.cn", www=DUAL, silent=DUAL),
+    zone("throttled.gov.cn", www=DUAL, svc=DUAL, v4=IPV4_ONLY),
 )
 
 
@@ -161,7 +162,34 @@ def hosts(port: int) -> dict[str, VirtualHost]:
                 **{f"/p{i}.html": html("页面") for i in range(8)},
             }
         ),
+        # 20 links: 16 fine, 2 to an IPv4-only host, and 2 to a host that turns gkaudit away
+        # over IPv6 (/a: 429, /b: 403; /a answers 429 over IPv4 too, as a rate limit would)
+        "www.throttled.gov.cn": VirtualHost(
+            pages={
+                "/": html(
+                    "限流",
+                    [
+                        *(f"/p{i}.html" for i in range(16)),
+                        url("v4.throttled.gov.cn", "/1"),
+                        url("v4.throttled.gov.cn", "/2"),
+                        url("svc.throttled.gov.cn", "/a"),
+                        url("svc.throttled.gov.cn", "/b"),
+                    ],
+                ),
+                **{f"/p{i}.html": html("页面") for i in range(16)},
+            }
+        ),
+        "v4.throttled.gov.cn": VirtualHost(pages={"/1": html("旧站"), "/2": html("旧站")}),
+        "svc.throttled.gov.cn": VirtualHost(
+            pages={"/a": refused(429), "/b": html("服务")},
+            ipv6=Behaviour.PLACEHOLDER,  # what it serves over IPv6
+            placeholder={"/a": refused(429), "/b": refused(403)},
+        ),
     }
+
+
+def refused(status: int) -> Response:
+    return Response.html(page(f"{status} 访问受限"), status=status)
 
 
 @pytest.fixture(scope="module")
@@ -216,10 +244,11 @@ async def test_links_to_an_ipv4_only_subdomain_fail_grouped_by_host(fleet: Fleet
     assert verdict.metrics["external_links"] == 3
     groups = notes(verdict)
     assert groups[:3] == [
-        "4 links to zwfw.links.gov.cn: no AAAA record (4 at level 2)",
+        "4 links to zwfw.links.gov.cn: DNS: no AAAA record for zwfw.links.gov.cn (4 at level 2)",
         "1 link to www.links.gov.cn: HTTP 404 over IPv6, HTTP 404 over IPv4 too: a broken link "
         "(1 at level 2)",
-        "1 link to www.links.gov.cn: redirect to zwfw.links.gov.cn: no AAAA record (1 at level 2)",
+        "1 link to www.links.gov.cn: redirect to zwfw.links.gov.cn: DNS: no AAAA record for "
+        "zwfw.links.gov.cn (1 at level 2)",
     ]
     # each group shows one DNS answer or fetch, not one line per link
     dns = [e for e in verdict.evidence if isinstance(e, DnsEvidence)]
@@ -251,7 +280,7 @@ async def test_pages_the_context_declines_to_fetch_are_told_apart(fleet: Fleet) 
         verdict = await run(site, Params())
     assert notes(verdict) == [
         "level-3 links taken from 1 level-2 pages (4 of 4 level-2 links opened, "
-        "3 not fetched: the budget of 1 pages per site is spent)"
+        "3 not loaded from here: the budget of 1 pages per site is spent)"
     ]
     assert verdict.metrics["level2_pages"] == 1
 
@@ -262,7 +291,9 @@ async def test_level_3_below_its_minimum_fails(fleet: Fleet) -> None:
     assert verdict.message == (
         "level 2: 100.0% (2/2 links) >= 95%; level 3: 16.7% (1/6 links) < 90%"
     )
-    assert notes(verdict)[0] == ("5 links to old.deep.gov.cn: no AAAA record (5 at level 3)")
+    assert notes(verdict)[0] == (
+        "5 links to old.deep.gov.cn: DNS: no AAAA record for old.deep.gov.cn (5 at level 3)"
+    )
 
 
 async def test_minimums_are_params(fleet: Fleet) -> None:
@@ -351,7 +382,10 @@ async def test_undecided_links_that_could_change_the_verdict_are_an_error(fleet:
     assert verdict.message.startswith(
         "level 2: 100.0% (8/10 links, 2 undecided), undecided against 95%"
     )
-    assert notes(verdict)[0] == "2 links to silent.slowdns.gov.cn: DNS timeout (2 at level 2)"
+    assert notes(verdict)[0] == (
+        "2 links to silent.slowdns.gov.cn: DNS: timeout for silent.slowdns.gov.cn "
+        "(no answer in 0.6 s) (2 at level 2)"
+    )
 
 
 async def test_undecided_links_that_cannot_change_the_verdict_do_not_matter(fleet: Fleet) -> None:
@@ -363,3 +397,56 @@ async def test_home_page_failing_over_ipv4_is_an_error(fleet: Fleet) -> None:
     verdict = await check(fleet, "www.down.gov.cn")
     assert verdict.status is Status.ERROR
     assert verdict.message.startswith("no links to measure: the home page fails over IPv4")
+
+
+@pytest.mark.parametrize(
+    ("level2_min", "status", "message"),
+    [
+        # 16 of 20 support IPv6, 2 do not, 2 undecided: 80% to 90% whatever those two do
+        (0.95, Status.FAIL, "level 2: 88.9% (16/20 links, 2 undecided) < 95%"),
+        (0.85, Status.ERROR, "level 2: 88.9% (16/20 links, 2 undecided), undecided against 85%"),
+        (0.80, Status.PASS, "level 2: 88.9% (16/20 links, 2 undecided) >= 80%"),
+    ],
+)
+async def test_links_refusing_gkaudit_are_undecided_and_the_bounds_decide(
+    fleet: Fleet,
+    monkeypatch: pytest.MonkeyPatch,
+    level2_min: float,
+    status: Status,
+    message: str,
+) -> None:
+    log = record_requests(monkeypatch)
+    verdict = await check(fleet, "www.throttled.gov.cn", Params(level2_min=level2_min))
+    assert verdict.status is status, verdict.message
+    assert verdict.message == f"{message}; level 3: no internal links (met)"
+    assert (verdict.metrics["level2_ok"], verdict.metrics["level2_undecided"]) == (16, 2)
+    assert verdict.metrics["level2_rate"] == 0.8889
+    assert notes(verdict)[:3] == [
+        "2 links to v4.throttled.gov.cn: DNS: no AAAA record for v4.throttled.gov.cn "
+        "(2 at level 2)",
+        "1 link to svc.throttled.gov.cn: HTTP 403: the portal refused gkaudit (blocked?) "
+        "(1 at level 2)",
+        "1 link to svc.throttled.gov.cn: HTTP 429: the portal refused gkaudit (blocked?) "
+        "(1 at level 2)",
+    ]
+    # a refusal is no broken link: not probed over IPv4 to tell (only opened, for level 3)
+    assert not [r for r in log if r.family is Family.IPV4 and r.method == "HEAD"]
+    # a level-2 page that refuses gkaudit over IPv4 is told apart from a broken one
+    assert notes(verdict)[-1] == (
+        "level-3 links taken from 19 level-2 pages (20 of 20 level-2 links opened, "
+        "1 not loaded from here: HTTP 429: the portal refused gkaudit (blocked?))"
+    )
+
+
+async def test_no_route_is_named_when_it_is_all_that_left_links_undecided(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    no_ipv6_route(monkeypatch)
+    # the links without AAAA are decided from here (our DNS answers over IPv4); the rest are not
+    verdict = await check(fleet, "www.throttled.gov.cn", Params(level2_min=0.85))
+    assert verdict.status is Status.ERROR
+    assert verdict.message.startswith("this scanner has no IPv6 route, no link could be probed")
+    assert (verdict.metrics["level2_ok"], verdict.metrics["level2_undecided"]) == (0, 18)
+    # ... and a level the decided links already sink still fails
+    verdict = await check(fleet, "www.throttled.gov.cn", Params(level2_min=0.95))
+    assert verdict.status is Status.FAIL

@@ -35,6 +35,10 @@ def portal(
     return VirtualHost(pages=pages, ipv6=ipv6, placeholder=placeholder)
 
 
+def refused(status: int) -> Response:
+    return Response.html(page(f"{status} 访问受限"), status=status)
+
+
 RECORDS = merge(
     zone("good.gov.cn", www=DUAL),
     zone("holder.gov.cn", www=DUAL),
@@ -48,6 +52,7 @@ RECORDS = merge(
     zone("gone.gov.cn"),
     zone("dnsfail.gov.cn", www=DUAL),
     zone("refused.gov.cn", www=DUAL),
+    zone("refusing.gov.cn", h401=DUAL, h403=DUAL, h429=DUAL, v4=DUAL, walled=DUAL),
     zone("cdn.gov.cn", www={"CNAME": ["www.cdn.gov.cn.w.kunlun-cdn.com"]}),
     zone("kunlun-cdn.com", **{"www.cdn.gov.cn.w": DUAL}),
 )
@@ -79,6 +84,20 @@ def fleet() -> Iterator[Fleet]:
             "new.moved.gov.cn": portal(),
             "www.down.gov.cn": VirtualHost(pages={"/": Response.html(HOME)}, ipv4=Behaviour.RESET),
             "www.dnsfail.gov.cn": portal(),
+            # the portal turns gkaudit away over IPv6 only, over IPv4 only, over IPv4 with a
+            # reset over IPv6
+            **{
+                f"h{status}.refusing.gov.cn": portal(
+                    Behaviour.PLACEHOLDER, placeholder={"/": refused(status)}
+                )
+                for status in (401, 403, 429)
+            },
+            "v4.refusing.gov.cn": VirtualHost(
+                pages={"/": refused(403)},
+                ipv6=Behaviour.PLACEHOLDER,
+                placeholder={"/": Response.html(HOME)},
+            ),
+            "walled.refusing.gov.cn": VirtualHost(pages={"/": refused(403)}, ipv6=Behaviour.RESET),
         }
         yield Fleet(dns, http)
 
@@ -201,3 +220,35 @@ async def test_dns_failure_is_an_error(fleet: Fleet) -> None:
     verdict = await check(fleet, "www.dnsfail.gov.cn")
     assert verdict.status is Status.ERROR
     assert "SERVFAIL for www.dnsfail.gov.cn" in verdict.message
+
+
+@pytest.mark.parametrize("status", [401, 403, 429])
+async def test_portal_refusing_gkaudit_over_ipv6_is_an_error_not_a_fail(
+    fleet: Fleet, status: int
+) -> None:
+    verdict = await check(fleet, f"h{status}.refusing.gov.cn")
+    assert verdict.status is Status.ERROR
+    assert verdict.message == (
+        f"over IPv6: HTTP {status}: the portal refused gkaudit (blocked?); IPv6 support cannot "
+        "be judged from here (IPv4: HTTP 200)"
+    )
+    assert verdict.metrics == {"status_ipv6": status, "status_ipv4": 200}
+
+
+async def test_portal_refusing_gkaudit_over_ipv4_is_an_error_naming_it(fleet: Fleet) -> None:
+    verdict = await check(fleet, "v4.refusing.gov.cn")
+    assert verdict.status is Status.ERROR
+    assert verdict.message == (
+        "over IPv4: HTTP 403: the portal refused gkaudit (blocked?), so there is nothing to "
+        "compare the IPv6 answer (HTTP 200) with"
+    )
+
+
+async def test_ipv6_failing_where_ipv4_refuses_gkaudit_is_an_error(fleet: Fleet) -> None:
+    verdict = await check(fleet, "walled.refusing.gov.cn")
+    assert verdict.status is Status.ERROR
+    assert verdict.message.startswith("over IPv6: connection")
+    assert verdict.message.endswith(
+        "but the portal refuses gkaudit over IPv4 too (HTTP 403: the portal refused gkaudit "
+        "(blocked?)), so IPv6 cannot be judged"
+    )

@@ -20,15 +20,17 @@ scheme and host in lower case and the default port dropped.
 When a level has more links than its cap, a deterministic sample is probed: the links sorted by
 the SHA-256 of their URL, first ones kept, so the same page gives the same sample on every run
 and on every machine. The level-2 pages opened for level 3 are chosen the same way, leaving out
-links to documents and images (`.pdf`, `.doc`, `.jpg`...).
+links to documents and images (`.pdf`, `.doc`, `.jpg`...: `gkaudit.html.is_file_url`).
 
 A link supports IPv6 when its host has an AAAA record (CNAME chains followed: a CDN name with
 AAAA counts) and a request over IPv6 (HEAD, then GET where HEAD is refused; every redirect hop
 over IPv6) ends with a status below 400. Each host is decided once: its AAAA record is looked up
 once, and the first link probed on it tells whether it takes IPv6 connections at all; if not
-(no AAAA, refused, reset, timeout, TLS, no route), every link to that host fails for that reason
-without being probed again. A link answering 400 or more over IPv6 is probed over IPv4 too, so
-the report can tell a broken link from an IPv6 problem (both count as failing).
+(no AAAA, refused, reset, timeout, TLS), every link to that host fails for that reason without
+being probed again (no route from this scanner: every link to it is undecided). A link answering
+400 or more over IPv6 is probed over IPv4 too, so the report can tell a broken link from an IPv6
+problem (both count as failing), except HTTP 401, 403 and 429: the portal refused gkaudit
+itself (a firewall, or a rate limit after a few hundred probes), and the link is undecided.
 
 Params:
 - `level2_min` (0.95), `level3_min` (0.90): the required support rate of each level;
@@ -41,13 +43,16 @@ Passes when each level's rate reaches its minimum. A level without internal link
 Fails when a level's rate is below its minimum even if every undecided link supported IPv6.
 
 Inconclusive (`error`) when the home page does not load over IPv4 (no links to take), or when a
-level's verdict depends on links that could not be probed from here: no IPv6 route from this
-scanner, or the DNS did not answer (timeout, SERVFAIL). If no probe got through because the
-scanner has no IPv6 route, the message says so.
+level's verdict depends on undecided links, whose probe failed in a way that may be ours
+(`gkaudit.net.http.inconclusive`): no IPv6 route from this scanner, the DNS did not answer
+(timeout, SERVFAIL), or the portal refused gkaudit (HTTP 401, 403, 429). If every undecided
+link is so because the scanner has no IPv6 route, the message says so.
 
-Evidence: the offenders grouped by host and cause, worst first ("12 links to zwfw.dl.gov.cn: no
-AAAA record"), each with one DNS answer or fetch that shows it, and how many level-2 pages gave
-the level-3 links (and why the others did not: not 2xx HTML, robots.txt, page budget). The
+Evidence: the offenders grouped by host and cause, worst first ("12 links to zwfw.dl.gov.cn: DNS:
+no AAAA record for zwfw.dl.gov.cn", the DNS answer's own words), each with one DNS answer or
+fetch that shows it, and how many level-2 pages gave
+the level-3 links (and why the others did not: not 2xx HTML over IPv4, or not loaded for a
+cause that may be ours: robots.txt, the page budget, the portal refusing gkaudit). The
 message gives each level's rate and, when a cap applied, the size of the sample. Metrics:
 `level2_rate`, `level3_rate` (0..1 over the links decided; none without links),
 `level2_links`, `level2_ok`, `level3_links`, `level3_ok` (probed links and those that support
@@ -68,9 +73,9 @@ from pydantic import Field
 
 from gkaudit.context import SiteContext
 from gkaudit.domains import host_of
+from gkaudit.html import is_file_url
 from gkaudit.model import Evidence, Family, Metric, NoteEvidence, Verdict
-from gkaudit.net.dns import DnsAnswer, Outcome
-from gkaudit.net.http import FailureKind, FetchFailure, Page
+from gkaudit.net.http import FailureKind, FetchFailure, Outcome, Page, inconclusive
 from gkaudit.plugins import CheckParams, check
 
 
@@ -93,14 +98,6 @@ HOST_FAILURES = frozenset(
         FailureKind.NO_ROUTE,
     }
 )
-#: Links to these are documents or media, not pages with links of their own.
-NOT_PAGES = (
-    ".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ppt", ".pptx", ".txt", ".xml",
-    ".zip", ".rar", ".7z", ".gz", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".svg", ".webp",
-    ".mp3", ".mp4", ".avi", ".flv", ".wmv", ".swf", ".apk", ".exe", ".css", ".js",
-)  # fmt: skip
-#: The context declined to fetch these pages (robots.txt, page budget): not the portal's fault.
-NOT_FETCHED = frozenset({FailureKind.ROBOTS, FailureKind.BUDGET})
 #: Offender groups shown as evidence; the rest are summed up in one note.
 MAX_GROUPS = 10
 NO_ROUTE_CAUSE = "not probed: this scanner has no IPv6 route"
@@ -113,7 +110,7 @@ class Probe:
 
     url: str
     host: str
-    supported: bool | None  # None: undecided, the fault may be ours (no route, DNS silent)
+    supported: bool | None  # None: undecided, the cause may be ours (`inconclusive`)
     cause: str = ""
     evidence: Evidence | None = None
 
@@ -201,7 +198,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     level2_urls, external = _split(site, (link.url for link in home.document().links), counted)
     counted |= level2_urls
     ordered2 = sample(level2_urls, len(level2_urls))
-    to_open = [u for u in ordered2 if _looks_like_page(u)][: params.max_level2_pages]
+    to_open = [u for u in ordered2 if not is_file_url(u)][: params.max_level2_pages]
 
     prober = _Prober(site)
     try:
@@ -209,8 +206,9 @@ async def run(site: SiteContext, params: Params) -> Verdict:
             prober.probe_all(ordered2[: params.max_level2]),
             asyncio.gather(*(site.page(url) for url in to_open)),
         )
-        opened = [p for p in pages if isinstance(p, Page) and p.ok and p.is_html]
-        skipped = [p for p in pages if isinstance(p, FetchFailure) and p.kind in NOT_FETCHED]
+        opened = [p for p in pages if isinstance(p, Page) and p.loads]
+        # not loaded for a cause that may be ours (robots.txt, budget, refused us): told apart
+        skipped = [p for p in pages if inconclusive(p)]
         level3_urls: set[str] = set()
         for page in opened:
             internal, outside = _split(site, (link.url for link in page.document().links), counted)
@@ -234,9 +232,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     if to_open:
         failed = len(to_open) - len(opened) - len(skipped)
         why = (f", {failed} not 2xx HTML over IPv4" if failed else "") + (
-            f", {len(skipped)} not fetched: {skipped[0].message.removeprefix('not fetched: ')}"
-            if skipped
-            else ""
+            f", {len(skipped)} not loaded from here: {_why(skipped[0])}" if skipped else ""
         )
         evidence.append(
             NoteEvidence(
@@ -249,8 +245,8 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     if False in outcomes:
         return Verdict.failed(message, evidence, **metrics)
     if None in outcomes:
-        probes = [p for level in levels for p in level.probes]
-        if probes and all(p.cause == NO_ROUTE_CAUSE for p in probes):
+        undecided = [p for level in levels for p in level.probes if p.supported is None]
+        if undecided and all(p.cause == NO_ROUTE_CAUSE for p in undecided):
             message = f"this scanner has no IPv6 route, no link could be probed ({message})"
         return Verdict.inconclusive(message, evidence, **metrics)
     return Verdict.passed(message, evidence, **metrics)
@@ -293,10 +289,6 @@ def _split(site: SiteContext, urls: Iterable[str], counted: set[str]) -> tuple[s
     return internal, external
 
 
-def _looks_like_page(url: str) -> bool:
-    return not urlsplit(url).path.lower().endswith(NOT_PAGES)
-
-
 class _Prober:
     """Probes links over IPv6, deciding each host's reachability once."""
 
@@ -327,8 +319,9 @@ class _Prober:
         """Why no link to `host` can work over IPv6, or None when links must be probed."""
         answer = await self._site.addresses(host, Family.IPV6)
         if not answer.ok:
+            # a DNS answer that is not definite (timeout, SERVFAIL) is `inconclusive`: undecided
             decided = False if answer.definite else None
-            return Probe(url, host, decided, _dns_cause(answer), answer.evidence())
+            return Probe(url, host, decided, answer.describe(), answer.evidence())
         outcome = await self._site.probe(url, Family.IPV6)
         if (
             isinstance(outcome, FetchFailure)
@@ -338,37 +331,43 @@ class _Prober:
             return await self._judge(url, host, outcome)
         return None
 
-    async def _judge(self, url: str, host: str, outcome: Page | FetchFailure) -> Probe:
+    async def _judge(self, url: str, host: str, outcome: Outcome) -> Probe:
+        if isinstance(outcome, Page) and outcome.status < 400:
+            return Probe(url, host, True)
+        if inconclusive(outcome):
+            # the cause may be ours (no route, DNS silent, the portal refused gkaudit): a rate
+            # limit after a few hundred probes must not make the portal fail
+            if isinstance(outcome, FetchFailure) and outcome.kind is FailureKind.NO_ROUTE:
+                return Probe(url, host, None, NO_ROUTE_CAUSE, outcome.evidence())
+            return Probe(url, host, None, _hop(outcome) + _why(outcome), _shown(outcome))
         if isinstance(outcome, Page):
-            if outcome.status < 400:
-                return Probe(url, host, True)
             cause = f"HTTP {outcome.status} over IPv6"
             over_v4 = await self._site.probe(url, Family.IPV4)
             if isinstance(over_v4, Page) and over_v4.status >= 400:
                 cause += f", HTTP {over_v4.status} over IPv4 too: a broken link"
             return Probe(url, host, False, cause, outcome.evidence())
-        hop = f"redirect to {host_of(outcome.redirects[-1])}: " if outcome.redirects else ""
-        if outcome.kind is FailureKind.NO_ROUTE:
-            return Probe(url, host, None, NO_ROUTE_CAUSE, outcome.evidence())
-        if outcome.kind is FailureKind.DNS and outcome.dns is not None:
-            decided = False if outcome.dns.definite else None
-            # after a redirect the fetch shows the hops; on the link's own host, the DNS answer
-            shown = outcome.evidence() if outcome.redirects else outcome.dns.evidence()
-            return Probe(url, host, decided, hop + _dns_cause(outcome.dns), shown)
-        return Probe(url, host, False, hop + outcome.message, outcome.evidence())
+        return Probe(url, host, False, _hop(outcome) + outcome.message, _shown(outcome))
 
 
-def _dns_cause(answer: DnsAnswer) -> str:
-    words = {
-        Outcome.NXDOMAIN: "the name does not exist (NXDOMAIN)",
-        Outcome.TIMEOUT: "DNS timeout",
-        Outcome.SERVFAIL: "DNS SERVFAIL",
-        Outcome.ERROR: "DNS error",
-    }
-    cause = words.get(answer.outcome, "no AAAA record")
-    if answer.chain:
-        cause += f" (CNAME {' -> '.join(answer.chain)})"
-    return cause
+def _why(outcome: Outcome) -> str:
+    """An outcome in a few words: the failure's message, or the status and what it says."""
+    if isinstance(outcome, FetchFailure):
+        return outcome.message.removeprefix("not fetched: ")
+    if inconclusive(outcome):
+        return f"HTTP {outcome.status}: the portal refused gkaudit (blocked?)"
+    return f"HTTP {outcome.status}"
+
+
+def _hop(outcome: Outcome) -> str:
+    return f"redirect to {host_of(outcome.redirects[-1])}: " if outcome.redirects else ""
+
+
+def _shown(outcome: Outcome) -> Evidence:
+    """The evidence of one probe: on the link's own host, a DNS failure shows the DNS answer;
+    after a redirect, the fetch shows the hops."""
+    if isinstance(outcome, FetchFailure) and outcome.dns is not None and not outcome.redirects:
+        return outcome.dns.evidence()
+    return outcome.evidence()
 
 
 def _offenders(levels: Sequence[Level]) -> list[Evidence]:

@@ -23,11 +23,14 @@ exist, the connection over IPv6 is refused or reset, times out or fails TLS, the
 has another status than the IPv4 one (the IPv4 one being 2xx), or the IPv6 page is a
 placeholder: another title or much less (or more) text (both titles are shown).
 
-Inconclusive (`error`) when this scanner has no IPv6 route (the connect fails with "network is
-unreachable": a scanner without IPv6 must not accuse portals), when the DNS did not answer
-(timeout, SERVFAIL), or when the home page fails or is not 2xx over IPv4 (nothing to compare
-with; `site.reachable` reports that), unless
-IPv6 fails for a definite reason of its own (no AAAA record), which fails.
+Inconclusive (`error`) whenever the cause may be ours (`gkaudit.net.http.inconclusive`): this
+scanner has no IPv6 route (the connect fails with "network is unreachable": a scanner without
+IPv6 must not accuse portals), the DNS did not answer (timeout, SERVFAIL), or the portal refused
+gkaudit itself over either family (HTTP 401, 403, 429: a firewall or a rate limit that turns
+the scanner away is no proof that people cannot open the page over IPv6). Also inconclusive
+when the home page fails or is not 2xx over IPv4 (nothing to compare with; `site.reachable`
+reports that), unless IPv6 fails for a definite reason of its own (no AAAA record), which
+fails.
 
 Evidence: both fetches (URL, family, address, status, redirect hops), the DNS answer when there
 is no AAAA, and both pages' titles. Metrics: `status_ipv4`, `status_ipv6`, `text_ipv4`,
@@ -42,8 +45,8 @@ from pydantic import Field
 
 from gkaudit.context import SiteContext
 from gkaudit.domains import host_of
-from gkaudit.model import Evidence, Family, HtmlEvidence, Verdict
-from gkaudit.net.http import FailureKind, FetchFailure, Page
+from gkaudit.model import Evidence, Family, HtmlEvidence, Metric, Verdict
+from gkaudit.net.http import FailureKind, FetchFailure, Page, inconclusive
 from gkaudit.plugins import CheckParams, check
 from gkaudit.text import normalize
 
@@ -59,6 +62,17 @@ async def run(site: SiteContext, params: Params) -> Verdict:
 
     if isinstance(v6, FetchFailure):
         return _ipv6_failed(v6, v4, evidence)
+    if inconclusive(v6):  # the portal refused gkaudit over IPv6: people may well get in
+        metrics: dict[str, Metric] = {"status_ipv6": v6.status}
+        if isinstance(v4, Page):
+            metrics["status_ipv4"] = v4.status
+        over_v4 = f"IPv4: HTTP {v4.status}" if isinstance(v4, Page) else f"IPv4: {v4.message}"
+        return Verdict.inconclusive(
+            f"over IPv6{_hop(v6)}: {_refused(v6)}; IPv6 support cannot be judged from here "
+            f"({over_v4})",
+            evidence,
+            **metrics,
+        )
     if isinstance(v4, FetchFailure):
         return Verdict.inconclusive(
             f"the home page failed over IPv4 ({v4.message}), so there is nothing to compare "
@@ -68,9 +82,13 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         )
     statuses = {"status_ipv4": v4.status, "status_ipv6": v6.status}
     if not v4.ok:
+        answer = (
+            f"over IPv4: {_refused(v4)}"
+            if inconclusive(v4)
+            else f"the home page answers HTTP {v4.status} over IPv4"
+        )
         return Verdict.inconclusive(
-            f"the home page answers HTTP {v4.status} over IPv4, so there is nothing to compare "
-            f"the IPv6 answer (HTTP {v6.status}) with",
+            f"{answer}, so there is nothing to compare the IPv6 answer (HTTP {v6.status}) with",
             evidence,
             **statuses,
         )
@@ -118,20 +136,20 @@ async def run(site: SiteContext, params: Params) -> Verdict:
 def _ipv6_failed(v6: FetchFailure, v4: Page | FetchFailure, evidence: list[Evidence]) -> Verdict:
     if v6.dns is not None:
         evidence.append(v6.dns.evidence())
-    hop = f" after the redirect to {host_of(v6.redirects[-1])}" if v6.redirects else ""
-    over_v4 = f"IPv4: HTTP {v4.status}" if isinstance(v4, Page) else f"IPv4 fails too: {v4.message}"
+    hop = _hop(v6)
     if v6.kind is FailureKind.NO_ROUTE:
         return Verdict.inconclusive(
             f"this scanner has no IPv6 route ({v6.message}); IPv6 support cannot be judged "
             "from here",
             evidence,
         )
-    if v6.kind is FailureKind.DNS:
-        if v6.dns is not None and v6.dns.definite:
-            # no AAAA is the portal's own answer, whatever IPv4 does
-            where = ", where the home page redirects" if v6.redirects else ""
-            return Verdict.failed(f"{v6.message}{where} ({over_v4})", evidence)
+    if inconclusive(v6):  # our DNS server did not answer definitely
         return Verdict.inconclusive(f"over IPv6{hop}: {v6.message}", evidence)
+    over_v4 = f"IPv4: HTTP {v4.status}" if isinstance(v4, Page) else f"IPv4 fails too: {v4.message}"
+    if v6.kind is FailureKind.DNS:
+        # no AAAA (or no such name) is the portal's own answer, whatever IPv4 does
+        where = ", where the home page redirects" if v6.redirects else ""
+        return Verdict.failed(f"{v6.message}{where} ({over_v4})", evidence)
     if isinstance(v4, FetchFailure):
         # the portal may simply be down: site.reachable reports that, this rule cannot tell
         return Verdict.inconclusive(
@@ -139,10 +157,28 @@ def _ipv6_failed(v6: FetchFailure, v4: Page | FetchFailure, evidence: list[Evide
             f"{v4.message}), so IPv6 cannot be judged",
             evidence,
         )
+    if inconclusive(v4):
+        # a firewall that turns gkaudit away over IPv4 may well drop it over IPv6 too
+        return Verdict.inconclusive(
+            f"over IPv6{hop}: {v6.message}, but the portal refuses gkaudit over IPv4 too "
+            f"({_refused(v4)}), so IPv6 cannot be judged",
+            evidence,
+            status_ipv4=v4.status,
+        )
     tries = f" (after {v6.attempts} attempts)" if v6.attempts > 1 else ""
     return Verdict.failed(
         f"over IPv6{hop}: {v6.message}{tries} ({over_v4})", evidence, status_ipv4=v4.status
     )
+
+
+def _hop(outcome: Page | FetchFailure) -> str:
+    return f" after the redirect to {host_of(outcome.redirects[-1])}" if outcome.redirects else ""
+
+
+def _refused(page: Page) -> str:
+    """An answer that turns gkaudit itself away (HTTP 401, 403, 429), as site.reachable says it."""
+    tries = f" after {page.attempts} attempts" if page.attempts > 1 else ""
+    return f"HTTP {page.status}{tries}: the portal refused gkaudit (blocked?)"
 
 
 def _content(page: Page) -> tuple[str, int]:
