@@ -128,3 +128,32 @@ def test_a_checks_own_timeout_is_an_internal_error_not_the_budget() -> None:
     report = asyncio.run(Engine(plan, registry, settings).run(SITES[:1]))
     message = report.sites[0].results[0].message
     assert message == "internal error in check 'own-timeout': TimeoutError: "
+
+
+def test_sites_in_flight_are_bounded() -> None:
+    busy = {"now": 0, "peak": 0}
+
+    async def occupied(site: SiteContext, params: Params) -> Verdict:
+        """Holds its site for a moment, counting the sites held at once."""
+        busy["now"] += 1
+        busy["peak"] = max(busy["peak"], busy["now"])
+        await asyncio.sleep(0.02)
+        busy["now"] -= 1
+        return Verdict.passed("ok")
+
+    registry = Registry([Check("occupied", Params, occupied, "manual", __name__)])
+    plan = Plan(
+        title="计划",
+        document="文号",
+        rules=(Rule(id="a", title="a", clause="(一)", check="occupied"),),
+    )
+    sites = [
+        Site(id=f"s{i}", name="站", url=f"http://s{i}.gk.gov.cn/", kind=SiteKind.DISTRICT)
+        for i in range(10)
+    ]
+    settings = ScanSettings(
+        as_of=dt.date(2026, 11, 29), nameservers=("127.0.0.1:9",), sites_in_flight=3
+    )
+    report = asyncio.run(Engine(plan, registry, settings).run(sites))
+    assert busy["peak"] == 3
+    assert [s.id for s in report.sites] == [f"s{i}" for i in range(10)]

@@ -48,6 +48,8 @@ class ScanSettings:
     #: Pages one site may cost; further pages are not fetched (the rules needing them: `error`).
     max_pages: int = MAX_PAGES
     respect_robots: bool = True
+    #: Sites scanned at once; 0: twice what the request limits keep busy (concurrency/per_host).
+    sites_in_flight: int = 0
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,14 @@ class Engine:
         robots = Robots(fetcher, self.settings.fetch.user_agent)
         try:
 
+            # A site holds its pages until its last rule is done, so memory grows with the sites
+            # in flight, not with the fleet; more than the request limits can keep busy gains
+            # nothing.
+            in_flight = asyncio.Semaphore(self.settings.sites_in_flight or self._auto_sites())
+
             async def scan(index: int, site: Site) -> None:
-                report = await self._scan_site(site, fetcher, robots)
+                async with in_flight:
+                    report = await self._scan_site(site, fetcher, robots)
                 self._finished[index] = report
                 if on_site is not None:
                     on_site(report)
@@ -96,6 +104,10 @@ class Engine:
         finally:
             await fetcher.aclose()
         return self.report()
+
+    def _auto_sites(self) -> int:
+        fetch = self.settings.fetch
+        return max(4, 2 * fetch.concurrency // fetch.per_host)
 
     def report(self, *, incomplete: bool = False) -> Report:
         """The report of every finished site, in `sites.yaml` order."""
