@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -332,8 +334,24 @@ def run_scan(engine: Engine, sites: Sequence[Site], *, progress: bool) -> tuple[
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
 
-    with bar:
+    with bar, _quiet_collector():
         return asyncio.run(main())
+
+
+@contextmanager
+def _quiet_collector() -> Iterator[None]:
+    """A scan makes millions of short-lived objects; the collector's default gen-0 threshold
+    (700) had it walk them constantly. Freezing what exists at start (modules, plan, sites) and
+    collecting less often cut the polite-audit benchmark's CPU by 13% (bench/README.md)."""
+    gc.collect()
+    gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(10_000, 10, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _write(path: Path, text: str) -> None:
