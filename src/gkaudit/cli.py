@@ -181,6 +181,14 @@ def scan(
     ] = 2,
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per request.")] = 15.0,
     retries: Annotated[int, typer.Option(min=0, help="Retries of transient failures.")] = 2,
+    sites_in_flight: Annotated[
+        int,
+        typer.Option(
+            "--sites-in-flight",
+            min=0,
+            help="Sites scanned at once (0: 2 x concurrency / per-host); memory grows with it.",
+        ),
+    ] = 0,
     site_budget: Annotated[
         float, typer.Option("--site-budget", min=1, help="Seconds one site may take in all.")
     ] = 600.0,
@@ -210,6 +218,7 @@ def scan(
         as_of=_as_of(as_of),
         nameservers=_check_nameservers(nameserver or []),
         authoritative_port=ns_port,
+        sites_in_flight=sites_in_flight,
         site_budget=site_budget,
         max_pages=max_pages,
         respect_robots=not ignore_robots,
