@@ -87,7 +87,6 @@ class Engine:
         fetcher = Fetcher(resolver, self.settings.fetch)
         robots = Robots(fetcher, self.settings.fetch.user_agent)
         try:
-
             # A site holds its pages until its last rule is done, so memory grows with the sites
             # in flight, not with the fleet; more than the request limits can keep busy gains
             # nothing.
