@@ -96,7 +96,7 @@ def test_column_items_are_its_dated_links_without_chrome_or_pagination() -> None
     assert all(i.date is not None and i.url.startswith(f"{ZS}/zqsk/20") for i in items)
     assert items[0].text == "大连市中山区助企纾困政策措施汇编"
     assert newest_date(items, AS_OF) == dt.date(2026, 11, 20)
-    assert not reads_as_article(fixture("dlzs/zqsk/index.html"), column, items, ZS_HOME)
+    assert not reads_as_article(column, items, ZS_HOME)
 
 
 def test_an_undated_list_still_lists_items() -> None:
@@ -115,8 +115,8 @@ def test_a_news_article_with_related_links_reads_as_an_article() -> None:
     article = doc("dlzs/zqsk/article.html", f"{ZS}/zqsk")
     items = list_items(article, chrome=ZS_CHROME)
     assert len(items) == 3  # the related links; 上一篇/下一篇 are not items
-    assert cms_page_kind(fixture("dlzs/zqsk/article.html")) is None  # prose decides
-    assert reads_as_article(fixture("dlzs/zqsk/article.html"), article, items, ZS_HOME)
+    assert cms_page_kind(article) is None  # prose decides
+    assert reads_as_article(article, items, ZS_HOME)
     # its own prose: the header and footer it shares with the home page do not count
     assert discovery.own_prose(article, ZS_HOME) < discovery.own_prose(article)
 
@@ -133,15 +133,16 @@ def test_a_short_list_with_a_long_footer_is_still_a_list() -> None:
     assert len(items) == 3
     assert discovery.own_prose(page) > discovery.ARTICLE_MIN_CHARS  # the footer counts
     assert discovery.own_prose(page, home) < 50  # unless the home page shows it is chrome
-    assert not reads_as_article(b"", page, items, home)
-    assert not reads_as_article(b"", page, items)  # without a home page: a higher bar
+    assert not reads_as_article(page, items, home)
+    assert not reads_as_article(page, items)  # without a home page: a higher bar
 
 
 def test_cms_metas_say_article_or_list() -> None:
-    assert cms_page_kind(fixture("ganjingzi/xwzx/202611/t20261122_9001.html")) == "article"
-    assert cms_page_kind(fixture("dlxg/hqsk/index.shtml")) == "list"
-    body = b'<html><head><meta content="x" name="ArticleTitle"></head></html>'
-    assert cms_page_kind(body) == "article"
+    article = "ganjingzi/xwzx/202611/t20261122_9001.html"
+    assert cms_page_kind(parse(fixture(article), f"http://x/{article}")) == "article"
+    assert cms_page_kind(parse(fixture("dlxg/hqsk/index.shtml"), "http://x/")) == "list"
+    body = b'<html><head><meta content="x" NAME="ArticleTitle"></head></html>'
+    assert cms_page_kind(parse(body, "http://x/")) == "article"
 
 
 def test_short_dates_get_their_year_from_as_of_on_a_page_without_full_dates() -> None:

@@ -126,9 +126,6 @@ _FUNCTIONAL_RE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _BRACKETS = "[]【】()（）<>《》〈〉「」『』:：>»«·|•◆■●▪-_ "
-_CMS_META_RE = re.compile(
-    rb"""<meta\s[^>]*?name\s*=\s*["']?(ArticleTitle|ColumnName|ColumnType)\b""", re.IGNORECASE
-)
 
 
 # --- outcomes ----------------------------------------------------------------------------------
@@ -204,13 +201,12 @@ def list_items(
     return dated if len(dated) >= DATED_LIST else items
 
 
-def cms_page_kind(body: bytes) -> str | None:
+def cms_page_kind(doc: Document) -> str | None:
     """What the page's CMS says it is: `"list"` (ColumnName/ColumnType meta), `"article"`
     (ArticleTitle meta, 网页设计规范 of 国办发〔2017〕47号), or None."""
-    names = {m.group(1).lower() for m in _CMS_META_RE.finditer(body, 0, 32768)}
-    if b"columnname" in names or b"columntype" in names:
+    if "columnname" in doc.meta_names or "columntype" in doc.meta_names:
         return "list"
-    if b"articletitle" in names:
+    if "articletitle" in doc.meta_names:
         return "article"
     return None
 
@@ -226,12 +222,12 @@ def own_prose(doc: Document, reference: Document | None = None) -> int:
 
 
 def reads_as_article(
-    body: bytes, doc: Document, items: Sequence[Link], reference: Document | None = None
+    doc: Document, items: Sequence[Link], reference: Document | None = None
 ) -> bool:
     """A single article rather than a list: the CMS meta says so; or, without such meta, the
     page is mostly prose of its own (see `own_prose`, ARTICLE_MIN_CHARS and ARTICLE_RATIO):
     related links under an article do not make it a list."""
-    kind = cms_page_kind(body)
+    kind = cms_page_kind(doc)
     if kind is not None:
         return kind == "article"
     prose = own_prose(doc, reference)
@@ -309,7 +305,7 @@ async def read_listing(
         outcome,
         min_items,
         items=tuple(items),
-        article=reads_as_article(outcome.body, doc, items, reference),
+        article=reads_as_article(doc, items, reference),
     )
 
 

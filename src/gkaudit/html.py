@@ -94,6 +94,9 @@ class Document:
     pub_date: dt.date | None
     """The CMS publication date, from ``<meta name="PubDate">`` or
     ``<meta name="firstpublishedtime">``."""
+    meta_names: frozenset[str] = frozenset()
+    """The names of the page's ``<meta name>`` tags, lower case (``articletitle``,
+    ``columnname``: what the CMS of 国办发〔2017〕47号 says the page is)."""
 
     def dates(
         self, *, context_year: int | None = None, today: dt.date | None = None
@@ -619,8 +622,11 @@ def parse_text(
 
     refresh: str | None = None
     pub_date: dt.date | None = None
+    meta_names: set[str] = set()
     for meta in tree.css("meta"):
         attrs = meta.attrs
+        if name := (attrs.get("name") or "").strip().lower():
+            meta_names.add(name)
         content = attrs.get("content")
         if not content:
             continue
@@ -717,4 +723,5 @@ def parse_text(
         refresh=refresh,
         script_redirect=script_redirect,
         pub_date=pub_date,
+        meta_names=frozenset(meta_names),
     )

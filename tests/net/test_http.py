@@ -234,3 +234,12 @@ async def test_politeness_limits_per_host_and_spaces_requests() -> None:
     assert peak == {"a": 2, "b": 2}
     gaps = [b - a for a, b in zip(sorted(starts), sorted(starts)[1:], strict=False)]
     assert min(gaps) >= 0.045  # the interval holds even with two slots free
+
+
+async def test_a_parsed_page_releases_its_body(server: FaultServer, fetcher: Fetcher) -> None:
+    page = await fetcher.fetch(server.url("/ok"))
+    assert isinstance(page, Page)
+    size = len(page.body)
+    assert page.document().title == "正常页面"
+    assert page.body == b"" and page.size == size and page.is_html  # the parsed form remains
+    assert page.document().title == "正常页面"

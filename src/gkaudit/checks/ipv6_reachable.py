@@ -186,4 +186,4 @@ def _content(page: Page) -> tuple[str, int]:
     if page.is_html:
         doc = page.document()
         return doc.title, len(normalize(doc.text))
-    return "", len(page.body)
+    return "", page.size

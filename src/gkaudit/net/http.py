@@ -105,6 +105,7 @@ class Page:
     #: dates like `[11-20]` is inferred relative to it.
     today: dt.date | None = None
     _document: Document | None = field(default=None, repr=False)
+    _size: int | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -124,17 +125,26 @@ class Page:
         kind = self.content_type.split(";", 1)[0].strip().lower()
         if kind:
             return kind in ("text/html", "application/xhtml+xml")
+        if self._document is not None:
+            return True  # parsed, so it was HTML
         head = self.body[:512].lstrip().lower()
         return head.startswith((b"<!doctype html", b"<html", b"<head", b"<frameset"))
 
+    @property
+    def size(self) -> int:
+        """Bytes of the body as received (the body itself is released once parsed)."""
+        return self._size if self._size is not None else len(self.body)
+
     def document(self) -> Document:
-        """The page decoded and parsed, once."""
+        """The page decoded and parsed, once. The raw body is released then: a site keeps
+        dozens of pages until its last rule is done, and the parsed form is all they read."""
         if self._document is None:
             from gkaudit.html import parse
 
             self._document = parse(
                 self.body, self.final_url, self.content_type or None, today=self.today
             )
+            self._size, self.body = len(self.body), b""
         return self._document
 
     def evidence(self) -> HttpEvidence:
