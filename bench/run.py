@@ -24,6 +24,7 @@ import math
 import os
 import platform
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -981,7 +982,7 @@ WORKERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     cells = [[_fmt(c) for c in row] for row in rows]
-    widths = [max(len(h), *(len(r[k]) for r in cells)) for k, h in enumerate(headers)]
+    widths = [max([len(h), *(len(r[k]) for r in cells)]) for k, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     out = [line, "  ".join("-" * w for w in widths)]
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
@@ -1344,27 +1345,50 @@ def main(argv: Sequence[str] | None = None) -> int:
             complete=not args.no_complete,
             tmp=Path(tmp),
         )
-        for name in names:
-            t0 = time.perf_counter()
-            print(f"[{name}] running...", file=sys.stderr, flush=True)
-            try:
-                results[name] = SCENARIOS[name](opts)
-            except Exception as exc:  # one failed scenario must not lose the others' figures
-                failed[name] = f"{type(exc).__name__}: {exc}"
-                print(f"[{name}] FAILED: {failed[name]}", file=sys.stderr, flush=True)
-                continue
-            print(f"[{name}] {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+        # SIGTERM ends the run like a failure: what finished is still printed and written
+        signal.signal(signal.SIGTERM, _terminated)
+        try:
+            for name in names:
+                t0 = time.perf_counter()
+                print(f"[{name}] running...", file=sys.stderr, flush=True)
+                try:
+                    results[name] = SCENARIOS[name](opts)
+                except Exception as exc:  # one failed scenario must not lose the others'
+                    failed[name] = f"{type(exc).__name__}: {exc}"
+                    print(f"[{name}] FAILED: {failed[name]}", file=sys.stderr, flush=True)
+                    continue
+                print(f"[{name}] {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+                _write_json(args.json, results)  # so far
+        except _Terminated:
+            failed["run"] = "terminated (SIGTERM)"
     results["elapsed_s"] = time.perf_counter() - started
     results["failed"] = failed
-    text, figures = report(results)
+    text, _ = report(results)
     print(text)
     for name, why in failed.items():
         print(f"\nscenario {name} FAILED: {why}")
     print(f"\n(total {results['elapsed_s']:.0f} s)")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({**figures, "results": results}, indent=1, default=str))
+    _write_json(args.json, results)
     return 1 if failed else 0
+
+
+class _Terminated(Exception):
+    pass
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _write_json(path: Path | None, results: dict[str, Any]) -> None:
+    if path is None:
+        return
+    try:
+        _, figures = report(results)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({**figures, "results": results}, indent=1, default=str))
+    except Exception as exc:  # the JSON must never cost the run
+        print(f"cannot write {path}: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
 if __name__ == "__main__":
