@@ -243,3 +243,21 @@ async def test_a_parsed_page_releases_its_body(server: FaultServer, fetcher: Fet
     assert page.document().title == "正常页面"
     assert page.body == b"" and page.size == size and page.is_html  # the parsed form remains
     assert page.document().title == "正常页面"
+
+
+async def test_the_interval_holds_when_the_global_slots_are_the_bottleneck() -> None:
+    # both global slots are busy (hosts x and y); two requests to "a" wait out their interval,
+    # then queue for the global slots, which free together: they must still start apart
+    limits = Politeness(concurrency=2, per_host=2, interval=0.05)
+    starts: list[float] = []
+
+    async def request(host: str, seconds: float) -> None:
+        async with limits.slot(host):
+            if host == "a":
+                starts.append(time.monotonic())
+            await asyncio.sleep(seconds)
+
+    busy = [asyncio.create_task(request(h, 0.2)) for h in ("x", "y")]
+    await asyncio.sleep(0.01)
+    await asyncio.gather(request("a", 0.01), request("a", 0.01), *busy)
+    assert starts[1] - starts[0] >= 0.045, starts

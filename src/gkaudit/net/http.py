@@ -232,12 +232,15 @@ class Politeness:
         # The host slot comes first, so a request waiting on a busy host holds no global slot.
         async with semaphore:
             if self._interval:
-                now = time.monotonic()
-                wait = next_at[0] - now
-                next_at[0] = max(now, next_at[0]) + self._interval
-                if wait > 0:
-                    await asyncio.sleep(wait)
+                await asyncio.sleep(max(0.0, next_at[0] - time.monotonic()))
             async with self._global:
+                if self._interval:
+                    # The interval counts from the moment a request really starts: waiting for
+                    # the global slot could otherwise release two requests to one host at once.
+                    wait = next_at[0] - time.monotonic()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    next_at[0] = time.monotonic() + self._interval
                 yield
 
 
