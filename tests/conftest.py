@@ -67,3 +67,14 @@ def _no_traffic_beyond_loopback() -> Iterator[None]:
     yield
     leaked = _violations[start:]
     assert not leaked, f"test sent traffic beyond loopback: {leaked}"
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise() -> Iterator[None]:
+    """Assertions read message fragments in English (the message ids); a test of the Chinese
+    text calls ``i18n.use("zh")`` itself, and the language is restored after every test."""
+    from gkaudit import i18n
+
+    i18n.use("en")
+    yield
+    i18n.use("en")
