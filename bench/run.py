@@ -277,18 +277,25 @@ def scenario_probe(opts: Options) -> dict[str, Any]:
         url_file.write_text("\n".join(urls) + "\n")
         clients: list[tuple[str, str | None]] = [("gkaudit", opts.src)]
         clients += [(f"gkaudit+{label}", src) for label, src in opts.compare]
-        refs = [("httpx2 (bare client)", None)]
+        # The HTTP layer's candidates (issue 15), each a bare client with the settings it would
+        # have behind `Fetcher`: httpx2 as gkaudit used it (pool = the global limit), httpx2
+        # with its pool sized to the hosts in flight, the httpx2 API over the httpx-aiohttp
+        # transport, and aiohttp itself.
+        refs = [("httpx2 (bare client)", "httpx2"), ("httpx2, pool = hosts, read", "httpx2-pool")]
         with contextlib.suppress(ImportError):
             import aiohttp  # noqa: F401
 
-            refs.append(("aiohttp (bare client)", None))
+            with contextlib.suppress(ImportError):
+                import httpx_aiohttp  # noqa: F401
+
+                refs.append(("httpx2 + httpx-aiohttp", "httpx2-aiohttp"))
+            refs.append(("aiohttp (bare client)", "aiohttp"))
         for method in ("HEAD", "GET"):
             for tool, src in clients:
                 rows.append(_probe_py(srv, "gkaudit", tool, method, url_file, len(urls), src, opts))
             if lychee:
                 rows.append(_probe_lychee(srv, lychee, method, url_file, len(urls), opts))
-            for tool, _ in refs:
-                client = "httpx2" if tool.startswith("httpx2") else "aiohttp"
+            for tool, client in refs:
                 rows.append(_probe_py(srv, client, tool, method, url_file, len(urls), None, opts))
         if opts.profile:
             for method in ("HEAD", "GET"):
@@ -763,10 +770,13 @@ def worker_probe(a: dict[str, Any]) -> dict[str, Any]:
     # imports before the clock starts: only the probing is measured
     if client == "gkaudit":
         import gkaudit.net.http  # noqa: F401
-    elif client == "httpx2":
+    if client.startswith("httpx2"):
         import httpx2  # noqa: F401
-    else:
+    if client.endswith("aiohttp"):
         import aiohttp  # noqa: F401
+    if client == "httpx2-aiohttp":
+        import httpx_aiohttp.httpx2  # noqa: F401
+    hosts = len({url.split("/", 3)[2] for url in urls})
     statuses: Counter[str] = Counter()
 
     async def drive(one: Callable[[str], Any]) -> None:
@@ -798,16 +808,32 @@ def worker_probe(a: dict[str, Any]) -> dict[str, Any]:
                 await drive(one)
             finally:
                 await fetcher.aclose()
-        elif client == "httpx2":
+        elif client.startswith("httpx2"):
             import httpx2
 
-            limits = httpx2.Limits(
-                max_connections=concurrency, max_keepalive_connections=concurrency
-            )
-            async with httpx2.AsyncClient(limits=limits, trust_env=False, timeout=15) as http:
+            # Sized to the hosts in flight, the pool need not close one host's idle connection
+            # to open another's; and httpx2 closes the connection of any response whose stream
+            # was not read to its end (a HEAD's too), so these variants read it.
+            size = concurrency if client == "httpx2" else hosts + concurrency
+            limits = httpx2.Limits(max_connections=size, max_keepalive_connections=size)
+            transport: httpx2.AsyncBaseTransport | None = None
+            if client == "httpx2-aiohttp":
+                import aiohttp
+                from httpx_aiohttp.httpx2 import AiohttpTransport
+
+                connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency)
+                transport = AiohttpTransport(
+                    client=aiohttp.ClientSession(connector=connector, trust_env=False)
+                )
+            async with httpx2.AsyncClient(
+                limits=limits, trust_env=False, timeout=15, transport=transport
+            ) as http:
 
                 async def one_httpx(url: str) -> object:
                     async with http.stream(method, url) as response:
+                        if client != "httpx2":
+                            # a response left unread closes its connection, even a HEAD's
+                            await response.aread()
                         return response.status_code
 
                 await drive(one_httpx)

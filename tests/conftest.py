@@ -11,16 +11,12 @@ import ipaddress
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpx2
+import pytest
 
-# respx patches `httpx`/`httpcore`; the alias makes those names mean httpx2/httpcore2 (must run
-# before respx is imported anywhere).
-httpx2.alias_httpx()
-
-import pytest  # noqa: E402
+from tests.support.web import FakeWeb
 
 _violations: list[str] = []
 
@@ -78,3 +74,11 @@ def _english_unless_a_test_says_otherwise() -> Iterator[None]:
     i18n.use("en")
     yield
     i18n.use("en")
+
+
+@pytest.fixture
+async def web() -> AsyncIterator[FakeWeb]:
+    """The fake web (tests/support/web.py): pages by URL on loopback, and fetchers that reach it."""
+    fake = await FakeWeb().start()
+    yield fake
+    await fake.close()

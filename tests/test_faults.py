@@ -38,7 +38,7 @@ FAULTS = {
     "/429-long": ("error", "HTTP 429: the portal refused gkaudit"),
     "/503-always": ("fail", "HTTP 503"),
     "/ua-403": ("error", "HTTP 403: the portal refused gkaudit (blocked?)"),
-    "/malformed": ("fail", "malformed HTTP: illegal status line"),
+    "/malformed": ("fail", "malformed HTTP: bad status line"),
     "/garbage": ("fail", "malformed HTTP"),
     "/invalid-utf8": ("pass", "HTTP 200"),
     "/mixed-encoding": ("pass", "HTTP 200"),

@@ -7,19 +7,19 @@ on 127.0.0.1 and ::1, the demo `HttpServer` serves their pages on both families 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import errno
 import html
 import os
+import socket
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import dns.asyncquery
-import httpcore2
 import pytest
-from httpcore2._backends.auto import AutoBackend
 
 from gkaudit.context import SiteContext
 from gkaudit.demo.dns import DnsServer
@@ -111,16 +111,15 @@ async def site_context(
 def no_ipv6_route(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make this machine a scanner without IPv6: every connect or datagram to an IPv6 address
     fails with "network is unreachable", as on a host with no IPv6 default route."""
-    connect = AutoBackend.connect_tcp
+    loop_class = asyncio.selector_events.BaseSelectorEventLoop  # the tests' loop
+    connect = loop_class.sock_connect
 
-    async def connect_tcp(self: AutoBackend, host: str, port: int, **kwargs: Any) -> Any:
-        if ":" in host:
-            try:
-                raise OSError(errno.ENETUNREACH, os.strerror(errno.ENETUNREACH))
-            except OSError as exc:
-                # what httpcore's backends raise for a failed connect
-                raise httpcore2.ConnectError(str(exc)) from exc
-        return await connect(self, host, port, **kwargs)
+    async def sock_connect(
+        self: asyncio.AbstractEventLoop, sock: socket.socket, address: Any
+    ) -> Any:
+        if sock.family == socket.AF_INET6:
+            raise OSError(errno.ENETUNREACH, os.strerror(errno.ENETUNREACH))
+        return await connect(self, sock, address)  # type: ignore[arg-type]
 
     query = dns.asyncquery.udp_with_fallback
 
@@ -129,7 +128,7 @@ def no_ipv6_route(monkeypatch: pytest.MonkeyPatch) -> None:
             raise OSError(errno.ENETUNREACH, os.strerror(errno.ENETUNREACH))
         return await query(q, where, *args, **kwargs)
 
-    monkeypatch.setattr(AutoBackend, "connect_tcp", connect_tcp)
+    monkeypatch.setattr(loop_class, "sock_connect", sock_connect)
     monkeypatch.setattr(dns.asyncquery, "udp_with_fallback", udp_with_fallback)
 
 

@@ -1,4 +1,4 @@
-"""net.http: pages and failures over real loopback sockets, and redirect bookkeeping with respx."""
+"""net.http: pages and failures over real loopback sockets (a faulty server, the fake web)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 
-import httpx2
 import pytest
-import respx
 
 from gkaudit.model import Family
 from gkaudit.net.dns import Resolver
-from gkaudit.net.http import FailureKind, Fetcher, FetchFailure, FetchSettings, Page, Politeness
+from gkaudit.net.http import FailureKind, Fetcher, FetchFailure, FetchSettings, Page
+from gkaudit.net.politeness import Politeness
 from tests.support.faultserver import FaultServer
+from tests.support.web import FakeWeb
 
 
 @pytest.fixture(scope="module")
@@ -177,39 +177,48 @@ async def test_invalid_url(fetcher: Fetcher) -> None:
     assert isinstance(outcome, FetchFailure) and outcome.kind is FailureKind.INVALID_URL
 
 
-# --- redirects, with respx ---------------------------------------------------------------------
+# --- redirects, in the fake web -----------------------------------------------------------------
 
 
-@respx.mock
-async def test_redirect_chain_is_recorded(fetcher: Fetcher) -> None:
-    respx.get("http://127.0.0.1/").mock(httpx2.Response(301, headers={"Location": "/a"}))
-    respx.get("http://127.0.0.1/a").mock(
-        httpx2.Response(302, headers={"Location": "http://127.0.0.1/b/"})
+async def test_redirect_chain_is_recorded(web: FakeWeb) -> None:
+    home, a, b = (
+        web.url("www.gk.gov.cn"),
+        web.url("www.gk.gov.cn", "/a"),
+        web.url("gk.gov.cn", "/b/"),
     )
-    respx.get("http://127.0.0.1/b/").mock(httpx2.Response(200, html="<title>b</title>"))
-    outcome = await fetcher.fetch("http://127.0.0.1/")
-    assert isinstance(outcome, Page)
-    assert outcome.url == "http://127.0.0.1/" and outcome.final_url == "http://127.0.0.1/b/"
-    assert outcome.redirects == ("http://127.0.0.1/a", "http://127.0.0.1/b/")
+    web.get(home).respond(301, headers={"Location": "/a"})
+    web.get(a).respond(302, headers={"Location": b})
+    web.get(b).respond(html="<title>b</title>")
+    outcome = await web.fetcher().fetch(home)
+    assert isinstance(outcome, Page) and outcome.status == 200
+    assert outcome.url == home and outcome.final_url == b
+    assert outcome.redirects == (a, b)
 
 
-@respx.mock
-async def test_too_many_redirects() -> None:
+async def test_too_many_redirects(web: FakeWeb) -> None:
     for i in range(5):
-        respx.get(f"http://127.0.0.1/{i}").mock(
-            httpx2.Response(302, headers={"Location": f"/{i + 1}"})
-        )
-    outcome = await fetch("http://127.0.0.1/0", max_redirects=3)
+        web.get(web.url("www.gk.gov.cn", f"/{i}")).respond(302, headers={"Location": f"/{i + 1}"})
+    outcome = await web.fetcher(max_redirects=3).fetch(web.url("www.gk.gov.cn", "/0"))
     assert isinstance(outcome, FetchFailure) and outcome.kind is FailureKind.REDIRECTS
     assert outcome.message == "more than 3 redirects"
 
 
-@respx.mock
-async def test_303_turns_a_head_into_get(fetcher: Fetcher) -> None:
-    respx.head("http://127.0.0.1/form").mock(httpx2.Response(303, headers={"Location": "/done"}))
-    done = respx.get("http://127.0.0.1/done").mock(httpx2.Response(200))
-    outcome = await fetcher.fetch("http://127.0.0.1/form", method="HEAD")
+async def test_303_turns_a_head_into_get(web: FakeWeb) -> None:
+    form = web.url("www.gk.gov.cn", "/form")
+    web.head(form).respond(303, headers={"Location": "/done"})
+    done = web.get(web.url("www.gk.gov.cn", "/done")).respond(html="done")
+    outcome = await web.fetcher().fetch(form, method="HEAD")
     assert isinstance(outcome, Page) and outcome.status == 200 and done.called
+
+
+async def test_a_host_name_connects_to_our_address_for_the_family(web: FakeWeb) -> None:
+    web.get(web.url("www.gk.gov.cn")).respond(html="<title>首页</title>")
+    fetcher = web.fetcher()
+    v4 = await fetcher.fetch(web.url("www.gk.gov.cn"), Family.IPV4)
+    v6 = await fetcher.fetch(web.url("www.gk.gov.cn"), Family.IPV6)
+    assert isinstance(v4, Page) and isinstance(v6, Page)
+    assert (v4.address, v6.address) == ("127.0.0.1", "::1")
+    assert v4.document().title == "首页"  # the Host header kept the name: the route matched
 
 
 # --- politeness --------------------------------------------------------------------------------
