@@ -561,8 +561,8 @@ def _rss_now_mb() -> float:
 DESIGN_RULES = (
     ("column.business-relief", "column", "(三)", ("city", "district")),
     ("policy.interpretation", "interpretation", "(十二)", None),
-    ("disclosure.catalogue", "disclosure-catalogue", "(十九)(二十一)", None),
-    ("disclosure.annual-report", "annual-report", "(二十六)", None),
+    ("disclosure.catalogue", "disclosure_catalogue", "(十九)(二十一)", None),
+    ("disclosure.annual-report", "annual_report", "(二十六)", None),
 )
 
 

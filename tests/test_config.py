@@ -191,6 +191,14 @@ def test_unknown_check_is_named(tmp_path: Path, registry: Registry) -> None:
     assert "plan.yaml:7: rules[0].check: unknown check 'reachble' (known: " in message
 
 
+def test_a_check_spelled_the_old_way_is_named_the_new_way(
+    tmp_path: Path, registry: Registry
+) -> None:
+    message = plan_error(tmp_path, PLAN.replace("check: reachable", "check: ipv6-aaaa"), registry)
+    assert "unknown check 'ipv6-aaaa'" in message
+    assert "spelled with underscores now: 'ipv6_aaaa'" in message
+
+
 def test_params_are_validated_by_the_check(tmp_path: Path, registry: Registry) -> None:
     text = PLAN + "    params:\n      max_age: 3\n"
     assert "plan.yaml:9: rules[0].params.max_age: unknown field" in plan_error(

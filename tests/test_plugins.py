@@ -30,7 +30,7 @@ def write_plugin(directory: Path, filename: str, source: str) -> None:
 
 def test_builtin_checks_have_manuals() -> None:
     registry = Registry.load()
-    assert {"reachable", "ipv6-aaaa"} <= set(registry.names())
+    assert {"reachable", "ipv6_aaaa"} <= set(registry.names())
     for name in registry.names():
         check = registry.get(name)
         assert check is not None and len(check.manual) > 200, name

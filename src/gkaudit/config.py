@@ -255,7 +255,7 @@ def load_plan(path: Path | None, registry: Registry) -> Plan:
                     doc.label,
                     doc.line_of(("rules", index, "check")),
                     f"rules[{index}].check",
-                    f"unknown check {rule.check!r} (known: {', '.join(registry.names())})",
+                    _unknown_check(rule.check, registry),
                 )
             )
             continue
@@ -277,3 +277,13 @@ def select_rules(plan: Plan, wanted: Sequence[str]) -> Plan:
     if unknown:
         raise ConfigError([Problem("--rule", None, "", f"unknown rule id {u!r}") for u in unknown])
     return plan.model_copy(update={"rules": tuple(r for r in plan.rules if r.id in set(wanted))})
+
+
+def _unknown_check(name: str, registry: Registry) -> str:
+    known = registry.names()
+    message = f"unknown check {name!r} (known: {', '.join(known)})"
+    spelled = name.replace("-", "_")
+    if spelled != name and spelled in known:
+        # check names were spelled with hyphens before they became the names of their folders
+        message += f"; checks are spelled with underscores now: {spelled!r}"
+    return message

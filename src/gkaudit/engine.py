@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from gkaudit import __version__
 from gkaudit.context import MAX_PAGES, SiteContext
+from gkaudit.declaration import Check, CheckParams
 from gkaudit.model import Plan as PlanModel
 from gkaudit.model import (
     PlanInfo,
@@ -32,7 +33,7 @@ from gkaudit.model import (
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
 from gkaudit.net.robots import Robots
-from gkaudit.plugins import Check, CheckParams, Registry
+from gkaudit.plugins import Registry
 
 
 @dataclass(frozen=True)

@@ -1,113 +1,88 @@
-"""Checks are the plugins: how they declare themselves and how gkaudit finds them.
+"""The registry: the checks available to one run, and where they come from.
 
-A check is a module with a docstring (its manual, printed by `gkaudit explain`), a frozen `Params`
-model and one async function decorated with `@check(name, params=Params)`. Built-in checks live in
-`gkaudit.checks`; others come from the entry-point group `gkaudit.checks` or a `--plugins DIR`.
+Built-in checks are the sorted tuple `BUILTIN` (one package each under `gkaudit.checks`); others
+come from the entry-point group `gkaudit.checks` or a `--plugins DIR`. How a check declares
+itself (`@check`, `CheckParams`) lives in `gkaudit.declaration`, below the checks; this module
+sits above them. Third-party plugins may import the declaration names from here too.
 """
 
 from __future__ import annotations
 
-import importlib
 import importlib.metadata
 import importlib.util
-import inspect
-import pkgutil
 import sys
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from types import ModuleType
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from gkaudit.checks.annual_report.check import run as annual_report
+from gkaudit.checks.column.check import run as column
+from gkaudit.checks.disclosure_catalogue.check import run as disclosure_catalogue
+from gkaudit.checks.interpretation.check import run as interpretation
+from gkaudit.checks.ipv6_aaaa.check import run as ipv6_aaaa
+from gkaudit.checks.ipv6_links.check import run as ipv6_links
+from gkaudit.checks.ipv6_nameservers.check import run as ipv6_nameservers
+from gkaudit.checks.ipv6_reachable.check import run as ipv6_reachable
+from gkaudit.checks.reachable.check import run as reachable
+from gkaudit.declaration import (
+    Check,
+    CheckParams,
+    HintName,
+    PluginError,
+    Texts,
+    check,
+    declared,
+    declared_in,
+)
 
-from gkaudit.model import Hints, Verdict
-from gkaudit.text import normalize
-
-if TYPE_CHECKING:
-    from gkaudit.context import SiteContext
+__all__ = [
+    "BUILTIN",
+    "ENTRY_POINT_GROUP",
+    "Check",
+    "CheckParams",
+    "HintName",
+    "PluginError",
+    "Registry",
+    "Texts",
+    "check",
+]
 
 ENTRY_POINT_GROUP = "gkaudit.checks"
 
 
-class CheckParams(BaseModel):
-    """Base of every check's params: frozen, and unknown keys are an error in the plan."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-def _texts(words: tuple[str, ...]) -> tuple[str, ...]:
-    if any(not normalize(w) for w in words):
-        raise ValueError("may not contain a blank text")
-    return words
+def _builtin(*functions: object) -> tuple[Check, ...]:
+    checks = tuple(declared(fn) for fn in functions)
+    if None in checks:
+        raise PluginError("a built-in check function is not declared with @check")
+    return tuple(c for c in checks if c is not None)
 
 
-def _hint_name(hint: str | None) -> str | None:
-    if hint is not None and hint not in Hints.model_fields:
-        known = ", ".join(Hints.model_fields)
-        raise ValueError(f"unknown hint {hint!r} (sites.yaml hints: {known})")
-    return hint
-
-
-#: A param that lists texts to match (keywords, labels): none may be blank once normalized.
-Texts = Annotated[tuple[str, ...], AfterValidator(_texts)]
-#: A param naming one of the sites.yaml hints (`disclosure_url` ...), or None for no hint.
-HintName = Annotated[str | None, AfterValidator(_hint_name)]
-
-P = TypeVar("P", bound=CheckParams)
-CheckFunction = Callable[["SiteContext", Any], Awaitable[Verdict]]
-Decorated = Callable[["SiteContext", P], Awaitable[Verdict]]
-
-
-@dataclass(frozen=True)
-class Check:
-    """A registered check: its name, its params model, its function and its manual."""
-
-    name: str
-    params: type[CheckParams]
-    run: CheckFunction
-    manual: str
-    module: str
-
-
-class PluginError(Exception):
-    """A check could not be loaded or declared itself wrongly."""
-
-
-_declared: dict[str, Check] = {}
-
-
-def check(
-    name: str, *, params: type[P]
-) -> Callable[
-    [Callable[[SiteContext, P], Awaitable[Verdict]]], Callable[[SiteContext, P], Awaitable[Verdict]]
-]:
-    """Declare the decorated coroutine function as the check `name`, configured by `params`."""
-
-    def register(fn: Decorated[P]) -> Decorated[P]:
-        if not inspect.iscoroutinefunction(fn):
-            raise PluginError(f"check {name!r}: {fn.__qualname__} must be an async function")
-        module = sys.modules.get(fn.__module__)
-        manual = inspect.cleandoc(module.__doc__ or "") if module else ""
-        if not manual:
-            raise PluginError(
-                f"check {name!r}: module {fn.__module__} has no docstring (its manual)"
-            )
-        existing = _declared.get(name)
-        if existing is not None and existing.module != fn.__module__:
-            raise PluginError(
-                f"check {name!r} is declared twice: in {existing.module} and {fn.__module__}"
-            )
-        _declared[name] = Check(name, params, fn, manual, fn.__module__)
-        return fn
-
-    return register
+#: The built-in checks, sorted by name (each is the folder gkaudit/checks/<name>/).
+BUILTIN: tuple[Check, ...] = _builtin(
+    annual_report,
+    column,
+    disclosure_catalogue,
+    interpretation,
+    ipv6_aaaa,
+    ipv6_links,
+    ipv6_nameservers,
+    ipv6_reachable,
+    reachable,
+)
 
 
 class Registry:
     """The checks available to one run, by name."""
 
     def __init__(self, checks: Iterable[Check]) -> None:
-        self._checks = {c.name: c for c in checks}
+        self._checks: dict[str, Check] = {}
+        for c in checks:
+            existing = self._checks.get(c.name)
+            if existing is not None and existing.module != c.module:
+                raise PluginError(
+                    f"check {c.name!r} is declared twice: in {existing.module} and {c.module}"
+                )
+            self._checks[c.name] = c
 
     def get(self, name: str) -> Check | None:
         return self._checks.get(name)
@@ -118,23 +93,25 @@ class Registry:
     @classmethod
     def load(cls, plugin_dirs: Iterable[Path] = ()) -> Registry:
         """The built-in checks, those of installed packages, and those in `plugin_dirs`."""
-        import gkaudit.checks as builtin
-
-        for info in pkgutil.iter_modules(builtin.__path__, builtin.__name__ + "."):
-            importlib.import_module(info.name)
+        checks = list(BUILTIN)
         for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
             try:
-                entry.load()
+                loaded = entry.load()
             except Exception as exc:
                 raise PluginError(f"entry point {entry.name!r} ({entry.value}): {exc}") from exc
+            found = declared_in(loaded) if isinstance(loaded, ModuleType) else [declared(loaded)]
+            if not found or None in found:
+                raise PluginError(f"entry point {entry.name!r} ({entry.value}): declares no check")
+            checks.extend(c for c in found if c is not None)
         for directory in plugin_dirs:
-            _import_directory(directory)
-        return cls(_declared.values())
+            checks.extend(_import_directory(directory))
+        return cls(checks)
 
 
-def _import_directory(directory: Path) -> None:
+def _import_directory(directory: Path) -> list[Check]:
     if not directory.is_dir():
         raise PluginError(f"{directory}: not a directory")
+    checks: list[Check] = []
     for path in sorted(directory.glob("*.py")):
         module_name = f"gkaudit_plugin_{path.stem}"
         spec = importlib.util.spec_from_file_location(module_name, path)
@@ -148,3 +125,5 @@ def _import_directory(directory: Path) -> None:
             raise
         except Exception as exc:
             raise PluginError(f"{path}: {type(exc).__name__}: {exc}") from exc
+        checks.extend(declared_in(module))
+    return checks

@@ -22,13 +22,13 @@ from types import TracebackType
 from typing import Any
 
 from gkaudit.context import SiteContext
+from gkaudit.declaration import CheckParams
 from gkaudit.demo.dns import DnsServer
 from gkaudit.demo.http import HttpServer, Response, VirtualHost
 from gkaudit.domains import registered_domain
 from gkaudit.model import Hints, Site, SiteKind, Verdict
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
-from gkaudit.plugins import CheckParams
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "portals"
 HTML_SUFFIXES = (".html", ".shtml", ".htm")

@@ -5,27 +5,20 @@ real loopback sockets."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from gkaudit.checks.annual_report import Params, run
+from gkaudit.checks.annual_report.check import Params, run
 from gkaudit.model import HtmlEvidence, SiteKind, Status, Verdict
-from tests.checks.content_fleet import MISSING_HOST, PORTALS, Fleet
+from tests.checks.content_fleet import MISSING_HOST, Fleet
 
 BEFORE_MARCH = dt.date(2026, 3, 31)  # the deadline day: the 2025 report is not late yet
 AFTER_MARCH = dt.date(2026, 4, 1)
 BEFORE_JANUARY = dt.date(2026, 1, 31)
 AFTER_JANUARY = dt.date(2026, 2, 1)
 KJJ_HINTS = {"annual_report_url": "/xxgk/xxgknb/"}
-
-
-@pytest.fixture(scope="module")
-def fleet() -> Iterator[Fleet]:
-    with Fleet(PORTALS) as running:
-        yield running
 
 
 async def check(
@@ -168,7 +161,7 @@ async def test_an_unreachable_home_page_is_inconclusive(fleet: Fleet) -> None:
 
 
 async def test_a_platform_refusing_gkaudit_is_inconclusive(fleet: Fleet) -> None:
-    # /zfxxgk/ answers 403: the section may well be there, and disclosure-catalogue says error
+    # /zfxxgk/ answers 403: the section may well be there, and disclosure_catalogue says error
     verdict = await check(fleet, "refusing.dlzs.gov.cn", AFTER_MARCH)
     assert verdict.status is Status.ERROR, verdict.message
     url = fleet.url("refusing.dlzs.gov.cn", "/zfxxgk/")

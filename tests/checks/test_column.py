@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from gkaudit.checks.column import Params, run
+from gkaudit.checks.column.check import Params, run
 from gkaudit.model import HtmlEvidence, HttpEvidence, SiteKind, Status, Verdict
-from tests.checks.content_fleet import MISSING_HOST, PORTALS, Fleet
+from tests.checks.content_fleet import MISSING_HOST, Fleet
 
 AS_OF = dt.date(2026, 11, 30)
-
-
-@pytest.fixture(scope="module")
-def fleet() -> Iterator[Fleet]:
-    with Fleet(PORTALS) as running:
-        yield running
 
 
 async def check(

@@ -4,13 +4,12 @@ plus the link rules on saved interpretation pages."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from gkaudit.checks.interpretation import (
+from gkaudit.checks.interpretation.check import (
     Params,
     document_link,
     newest_first,
@@ -20,7 +19,7 @@ from gkaudit.checks.interpretation import (
 from gkaudit.html import Document, Link, parse
 from gkaudit.model import HtmlEvidence, SiteKind, Status, Verdict
 from gkaudit.text import normalize
-from tests.checks.content_fleet import FIXTURES, MISSING_HOST, PORTALS, Fleet, fixture
+from tests.checks.content_fleet import FIXTURES, MISSING_HOST, Fleet, fixture
 
 AS_OF = dt.date(2026, 11, 30)
 ZS = "http://www.dlzs.gov.cn"
@@ -29,12 +28,6 @@ LABELS = Params().labels
 NAV = frozenset({(f"{ZS}/zcwj/", "政策文件"), (f"{ZS}/zcjd/", "政策解读")})
 # and the interpretation pages' sidebar, which the home page does not have
 SIDEBAR = frozenset({(f"{ZS}/zcwj/gfxwj/", "规范性政策文件")})
-
-
-@pytest.fixture(scope="module")
-def fleet() -> Iterator[Fleet]:
-    with Fleet(PORTALS) as running:
-        yield running
 
 
 async def check(

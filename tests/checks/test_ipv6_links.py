@@ -1,4 +1,4 @@
-"""ipv6-links: IPv6 support of internal links at level 2 and 3, over real loopback sockets."""
+"""ipv6_links: IPv6 support of internal links at level 2 and 3, over real loopback sockets."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from gkaudit.checks.ipv6_links import Params, canonical, run, sample
+from gkaudit.checks.ipv6_links.check import Params, canonical, run, sample
 from gkaudit.demo.dns import DnsFault, DnsServer, FaultKey
 from gkaudit.demo.http import Behaviour, HttpServer, Response, VirtualHost
 from gkaudit.model import DnsEvidence, Family, HttpEvidence, NoteEvidence, Status, Verdict

@@ -1,4 +1,4 @@
-"""ipv6-nameservers: the zone's name servers have AAAA and answer over IPv6, on real sockets.
+"""ipv6_nameservers: the zone's name servers have AAAA and answer over IPv6, on real sockets.
 
 Every zone is served by the one demo DNS server, on 127.0.0.1 and ::1, so a name server's AAAA
 record is ::1 and the direct query goes to [::1] on the server's port.
@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from gkaudit.checks.ipv6_nameservers import Params, run
+from gkaudit.checks.ipv6_nameservers.check import Params, run
 from gkaudit.demo.dns import DnsFault, DnsServer, FaultKey
 from gkaudit.model import DnsEvidence, NoteEvidence, Status, Verdict
 from tests.checks.ipv6_support import DUAL, IPV4_ONLY, merge, no_ipv6_route, site_context, zone

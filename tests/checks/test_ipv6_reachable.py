@@ -1,4 +1,4 @@
-"""ipv6-reachable: the home page over IPv6 against IPv4, over real loopback sockets."""
+"""ipv6_reachable: the home page over IPv6 against IPv4, over real loopback sockets."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 
 import pytest
 
-from gkaudit.checks.ipv6_reachable import Params, run
+from gkaudit.checks.ipv6_reachable.check import Params, run
 from gkaudit.demo.dns import DnsFault, DnsServer
 from gkaudit.demo.http import Behaviour, HttpServer, Response, VirtualHost
 from gkaudit.model import DnsEvidence, HtmlEvidence, HttpEvidence, Status, Verdict

@@ -19,17 +19,17 @@ Evidence: for each host, the DNS answer: the CNAME chain and the addresses.
 from __future__ import annotations
 
 from gkaudit.context import SiteContext
+from gkaudit.declaration import CheckParams, check
 from gkaudit.domains import host_of
 from gkaudit.model import Family, Verdict
 from gkaudit.net.http import Page
-from gkaudit.plugins import CheckParams, check
 
 
 class Params(CheckParams):
     """No params."""
 
 
-@check("ipv6-aaaa", params=Params)
+@check("ipv6_aaaa", params=Params)
 async def run(site: SiteContext, params: Params) -> Verdict:
     hosts = [site.site.host]
     home = await site.home()

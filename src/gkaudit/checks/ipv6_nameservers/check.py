@@ -34,16 +34,16 @@ from __future__ import annotations
 import asyncio
 
 from gkaudit.context import SiteContext
+from gkaudit.declaration import CheckParams, check
 from gkaudit.model import Evidence, Family, NoteEvidence, Verdict
 from gkaudit.net.dns import DnsAnswer, Outcome, ip_literal
-from gkaudit.plugins import CheckParams, check
 
 
 class Params(CheckParams):
     """No params: the DNS timeout is the scan's."""
 
 
-@check("ipv6-nameservers", params=Params)
+@check("ipv6_nameservers", params=Params)
 async def run(site: SiteContext, params: Params) -> Verdict:
     zone = site.domain
     if ip_literal(zone) is not None:

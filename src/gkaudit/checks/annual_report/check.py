@@ -7,7 +7,7 @@ published by 31 March. On the deadline day itself a report is not late yet.
 
 What it looks for: the 年报 section: the `sites.yaml` hint `annual_report_url`; else the
 政府信息公开年报 section of the 政府信息公开 platform, found as `gkaudit explain
-disclosure-catalogue` describes (the hint `disclosure_url`, a link 政府信息公开/信息公开 from the
+disclosure_catalogue` describes (the hint `disclosure_url`, a link 政府信息公开/信息公开 from the
 home page, or through 政务公开); else a link naming the section itself found from the home page.
 In that page (and its title) the titles of reports are matched against `pattern`, normalized
 (full-width digits and whitespace folded); its first group is the year the report covers. The
@@ -21,7 +21,7 @@ Params:
   city and district 03-31, department 01-31).
 - `section`: names accepted for the 年报 section (default 政府信息公开年报, 信息公开年报,
   政府信息公开工作年度报告, ...).
-- `keywords`, `detour`: how the platform is found (as for `disclosure-catalogue`).
+- `keywords`, `detour`: how the platform is found (as for `disclosure_catalogue`).
 - `hint`: the `sites.yaml` hint giving the section's URL (default `annual_report_url`).
 
 Passes when the report for the last due year (relative to `--as-of`) is listed.
@@ -48,9 +48,9 @@ from pydantic import AfterValidator, Field, field_validator
 
 from gkaudit import discovery
 from gkaudit.context import SiteContext
+from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.html import Link
 from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence, SiteKind, Verdict
-from gkaudit.plugins import CheckParams, HintName, Texts, check
 
 SECTION = discovery.ANNUAL_REPORT_SECTION
 
@@ -128,7 +128,7 @@ class Params(CheckParams):
         return table
 
 
-@check("annual-report", params=Params)
+@check("annual_report", params=Params)
 async def run(site: SiteContext, params: Params) -> Verdict:
     located = await _section(site, params)
     if isinstance(located, Verdict):
@@ -197,7 +197,7 @@ async def _section(
         site,
         keywords=params.keywords,
         detour=params.detour,
-        # the platform is recognised by all its sections, as `disclosure-catalogue` does
+        # the platform is recognised by all its sections, as `disclosure_catalogue` does
         sections={**discovery.DEFAULT_SECTIONS, SECTION: names},
         hint=site.hint("disclosure_url"),
     )

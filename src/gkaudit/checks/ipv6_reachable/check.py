@@ -44,10 +44,10 @@ import asyncio
 from pydantic import Field
 
 from gkaudit.context import SiteContext
+from gkaudit.declaration import CheckParams, check
 from gkaudit.domains import host_of
 from gkaudit.model import Evidence, Family, HtmlEvidence, Metric, Verdict
 from gkaudit.net.http import FailureKind, FetchFailure, Page, inconclusive
-from gkaudit.plugins import CheckParams, check
 from gkaudit.text import normalize
 
 
@@ -55,7 +55,7 @@ class Params(CheckParams):
     max_text_delta: float = Field(0.10, ge=0.0)
 
 
-@check("ipv6-reachable", params=Params)
+@check("ipv6_reachable", params=Params)
 async def run(site: SiteContext, params: Params) -> Verdict:
     v4, v6 = await asyncio.gather(site.home(Family.IPV4), site.home(Family.IPV6))
     evidence: list[Evidence] = [v4.evidence(), v6.evidence()]

@@ -52,10 +52,10 @@ from pydantic import Field
 
 from gkaudit import discovery
 from gkaudit.context import SiteContext
+from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.html import Document, Link, LinkKey, recurring_links
 from gkaudit.model import Evidence, HtmlEvidence, Verdict
 from gkaudit.net.http import Outcome
-from gkaudit.plugins import CheckParams, HintName, Texts, check
 from gkaudit.text import contains_any
 
 

@@ -48,8 +48,8 @@ from pydantic import Field, field_validator
 
 from gkaudit import discovery
 from gkaudit.context import SiteContext
+from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence, Verdict
-from gkaudit.plugins import CheckParams, HintName, Texts, check
 from gkaudit.text import normalize
 
 WHAT = "the 政府信息公开 platform"
@@ -85,7 +85,7 @@ class Params(CheckParams):
         return {name: (name, *names) for name, names in self.sections.items()}
 
 
-@check("disclosure-catalogue", params=Params)
+@check("disclosure_catalogue", params=Params)
 async def run(site: SiteContext, params: Params) -> Verdict:
     search = await discovery.find_platform(
         site,

@@ -52,8 +52,8 @@ from pydantic import Field
 
 from gkaudit import discovery
 from gkaudit.context import SiteContext
+from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.model import Evidence, HtmlEvidence, Metric, Verdict
-from gkaudit.plugins import CheckParams, HintName, Texts, check
 
 
 class Params(CheckParams):

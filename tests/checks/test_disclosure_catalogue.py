@@ -1,26 +1,19 @@
-"""disclosure-catalogue: the 政府信息公开 platform and its four sections, end to end over real
+"""disclosure_catalogue: the 政府信息公开 platform and its four sections, end to end over real
 loopback sockets."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from gkaudit.checks.catalogue import Params, run
+from gkaudit.checks.disclosure_catalogue.check import Params, run
 from gkaudit.model import HtmlEvidence, HttpEvidence, NoteEvidence, SiteKind, Status, Verdict
-from tests.checks.content_fleet import MISSING_HOST, PORTALS, Fleet
+from tests.checks.content_fleet import MISSING_HOST, Fleet
 
 AS_OF = dt.date(2026, 11, 30)
-
-
-@pytest.fixture(scope="module")
-def fleet() -> Iterator[Fleet]:
-    with Fleet(PORTALS) as running:
-        yield running
 
 
 async def check(

@@ -72,11 +72,11 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import Field
 
 from gkaudit.context import SiteContext
+from gkaudit.declaration import CheckParams, check
 from gkaudit.domains import host_of
 from gkaudit.html import is_file_url
 from gkaudit.model import Evidence, Family, Metric, NoteEvidence, Verdict
 from gkaudit.net.http import FailureKind, FetchFailure, Outcome, Page, inconclusive
-from gkaudit.plugins import CheckParams, check
 
 
 class Params(CheckParams):
@@ -180,7 +180,7 @@ class Level:
         }
 
 
-@check("ipv6-links", params=Params)
+@check("ipv6_links", params=Params)
 async def run(site: SiteContext, params: Params) -> Verdict:
     home = await site.home(Family.IPV4)
     if isinstance(home, FetchFailure):

@@ -1,0 +1,129 @@
+"""The import graph of gkaudit: nothing imports upward, and no module cycle.
+
+Read statically (ast) from src/gkaudit, so a lazy import inside a function counts too; imports
+under `if TYPE_CHECKING:` do not (they never run).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = SRC / "gkaudit"
+
+#: What the checks (and their declaration) sit on top of, and what sits on top of them: a check
+#: never imports the registry, the engine, the configuration, the CLI, reporters or the demo.
+ABOVE_CHECKS = (
+    "gkaudit.plugins",
+    "gkaudit.engine",
+    "gkaudit.config",
+    "gkaudit.cli",
+    "gkaudit.audit",
+    "gkaudit.reporters",
+    "gkaudit.history",
+    "gkaudit.baseline",
+    "gkaudit.demo",
+    "gkaudit.executors",
+)
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node except the bodies of `if TYPE_CHECKING:` blocks."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            stack.extend(node.orelse)
+            continue
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def imports_of(path: Path) -> set[str]:
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return {m for m in found if m == "gkaudit" or m.startswith("gkaudit.")}
+
+
+def graph() -> dict[str, set[str]]:
+    modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    return {name: imports_of(path) & set(modules) - {name} for name, path in modules.items()}
+
+
+def within(module: str, prefix: str) -> bool:
+    return module == prefix or module.startswith(prefix + ".")
+
+
+def test_checks_and_their_declaration_import_nothing_above_them() -> None:
+    upward = [
+        f"{module} imports {target}"
+        for module, targets in graph().items()
+        if (within(module, "gkaudit.checks") or module == "gkaudit.declaration")
+        and not module.endswith(".demo")  # a check's demo faults are built on the demo spine
+        for target in targets
+        if any(within(target, above) for above in ABOVE_CHECKS)
+    ]
+    assert upward == []
+
+
+def test_only_the_registry_and_the_demo_import_the_builtin_checks() -> None:
+    importers = {
+        module
+        for module, targets in graph().items()
+        if not within(module, "gkaudit.checks")
+        and any(within(t, "gkaudit.checks") and t != "gkaudit.checks" for t in targets)
+    }
+    assert importers <= {"gkaudit.plugins"} | {m for m in importers if within(m, "gkaudit.demo")}
+
+
+def test_no_import_cycle() -> None:
+    edges = graph()
+    # a package's __init__ importing its own modules is not a cycle of ideas
+    for module, targets in edges.items():
+        edges[module] = {t for t in targets if not within(module, t) or module == t}
+    state: dict[str, int] = {}
+    path: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        state[module] = 1
+        path.append(module)
+        for target in sorted(edges.get(module, ())):
+            if state.get(target) == 1:
+                cycles.append([*path[path.index(target) :], target])
+            elif target not in state:
+                visit(target)
+        path.pop()
+        state[module] = 2
+
+    for module in sorted(edges):
+        if module not in state:
+            visit(module)
+    assert cycles == []
+
+
+def test_the_graph_is_read() -> None:
+    # the tests above prove nothing if the reader found no edges
+    edges = graph()
+    assert "gkaudit.checks.column.check" in edges["gkaudit.plugins"]
+    assert "gkaudit.declaration" in edges["gkaudit.checks.column.check"]
