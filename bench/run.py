@@ -878,12 +878,12 @@ def worker_page(a: dict[str, Any]) -> dict[str, Any]:
     site by site, CPU per GET page; (C) the same with the content rules added."""
     import asyncio
 
-    from gkaudit.context import SiteContext  # noqa: F401  (imported before timing)
     from gkaudit.engine import Engine, ScanSettings
     from gkaudit.html import decode, parse_text
     from gkaudit.model import Family
     from gkaudit.net.dns import Resolver
     from gkaudit.net.http import Fetcher, FetchSettings, Page
+    from gkaudit.site.context import SiteContext  # noqa: F401  (imported before timing)
 
     spec = fleet.Spec(portals=a["portals"], pages=a["pages"])
     pageset = fleet.build_pages(spec)

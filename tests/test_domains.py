@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from gkaudit.context import SiteContext
 from gkaudit.domains import host_of, registered_domain, within
 from gkaudit.model import Site, SiteKind
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher
+from gkaudit.site.context import SiteContext
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from gkaudit.context import SiteContext
 from gkaudit.engine import Engine, ScanSettings
 from gkaudit.model import Plan, Rule, Severity, Site, SiteKind, Status, Verdict
 from gkaudit.net.http import FetchSettings
 from gkaudit.plugins import Check, CheckParams, Registry
+from gkaudit.site.context import SiteContext
 
 
 class Params(CheckParams):

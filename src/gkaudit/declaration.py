@@ -25,7 +25,7 @@ from gkaudit.model import Hints, Status, Verdict
 from gkaudit.text import normalize
 
 if TYPE_CHECKING:
-    from gkaudit.context import SiteContext
+    from gkaudit.site.context import SiteContext
 
 
 class CheckParams(BaseModel):

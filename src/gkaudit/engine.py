@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from gkaudit import __version__
-from gkaudit.context import MAX_PAGES, SiteContext
 from gkaudit.declaration import Check, CheckParams
 from gkaudit.model import Plan as PlanModel
 from gkaudit.model import (
@@ -34,6 +33,7 @@ from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
 from gkaudit.net.robots import Robots
 from gkaudit.plugins import Registry
+from gkaudit.site.context import MAX_PAGES, SiteContext
 
 
 @dataclass(frozen=True)

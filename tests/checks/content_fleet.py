@@ -21,7 +21,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from gkaudit.context import SiteContext
 from gkaudit.declaration import CheckParams
 from gkaudit.demo.dns import DnsServer
 from gkaudit.demo.http import HttpServer, Response, VirtualHost
@@ -29,6 +28,7 @@ from gkaudit.domains import registered_domain
 from gkaudit.model import Hints, Site, SiteKind, Verdict
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
+from gkaudit.site.context import SiteContext
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "portals"
 HTML_SUFFIXES = (".html", ".shtml", ".htm")

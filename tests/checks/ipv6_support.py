@@ -21,12 +21,12 @@ from typing import Any
 import dns.asyncquery
 import pytest
 
-from gkaudit.context import SiteContext
 from gkaudit.demo.dns import DnsServer
 from gkaudit.demo.http import HttpServer
 from gkaudit.model import Family, Site, SiteKind
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
+from gkaudit.site.context import SiteContext
 
 AS_OF = dt.date(2026, 6, 1)
 DUAL = {"A": ["127.0.0.1"], "AAAA": ["::1"]}

@@ -46,13 +46,27 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, field_validator
 
-from gkaudit import discovery
-from gkaudit.context import SiteContext
 from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.html import Link
 from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence, SiteKind, Verdict
+from gkaudit.net.http import inconclusive
+from gkaudit.site.context import SiteContext
+from gkaudit.site.links import find_links
+from gkaudit.site.pages import describe, home_verdict
+from gkaudit.site.platform import (
+    ANNUAL_REPORT_SECTION,
+    DEFAULT_PLATFORM_DETOUR,
+    DEFAULT_PLATFORM_KEYWORDS,
+    DEFAULT_SECTIONS,
+    PlatformSearch,
+    Section,
+    find_platform,
+    load_section,
+    section_rank,
+)
+from gkaudit.site.years import DEFAULT_DEADLINES, deadline_of, due_year, report_years
 
-SECTION = discovery.ANNUAL_REPORT_SECTION
+SECTION = ANNUAL_REPORT_SECTION
 
 
 def _month_day(text: str) -> str:
@@ -77,21 +91,20 @@ class Params(CheckParams):
     # keyed by the kind's name, so plans and `gkaudit explain` show {'city': '03-31', ...}
     deadlines: dict[str, MonthDay] = Field(
         default_factory=lambda: {
-            kind.value: f"{month:02d}-{day:02d}"
-            for kind, (month, day) in discovery.DEFAULT_DEADLINES.items()
+            kind.value: f"{month:02d}-{day:02d}" for kind, (month, day) in DEFAULT_DEADLINES.items()
         },
         description="per site kind, MM-DD by which the previous year's report is due",
     )
     section: Texts = Field(
-        discovery.DEFAULT_SECTIONS[SECTION],
+        DEFAULT_SECTIONS[SECTION],
         min_length=1,
         description="names accepted for the 年报 section",
     )
     keywords: Texts = Field(
-        discovery.DEFAULT_PLATFORM_KEYWORDS, min_length=1, description="texts naming the platform"
+        DEFAULT_PLATFORM_KEYWORDS, min_length=1, description="texts naming the platform"
     )
     detour: Texts = Field(
-        discovery.DEFAULT_PLATFORM_DETOUR, description="pages the platform may be reached through"
+        DEFAULT_PLATFORM_DETOUR, description="pages the platform may be reached through"
     )
     hint: HintName = Field(
         "annual_report_url", description="the sites.yaml hint giving the 年报 section's URL"
@@ -141,27 +154,27 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         evidence.append(section.outcome.evidence())
         message = (
             f"the {SECTION} section at {section.link.url} does not load: "
-            f"{discovery.describe(section.outcome)}"
+            f"{describe(section.outcome)}"
         )
-        if discovery.inconclusive(section.outcome):
+        if inconclusive(section.outcome):
             return Verdict.inconclusive(message, evidence)
         return Verdict.failed(message, evidence)
     evidence.append(page.evidence())
     doc = page.document()
     title = Link(url=page.final_url, text=doc.title, label="", date=None)
-    years = discovery.report_years([*doc.links, title], re.compile(params.pattern), site.as_of)
+    years = report_years([*doc.links, title], re.compile(params.pattern), site.as_of)
 
     deadlines = params.deadline_table()
     kind = site.site.kind
-    due = discovery.due_year(kind, site.as_of, deadlines)
-    by = discovery.deadline_of(due, kind, deadlines)
+    due = due_year(kind, site.as_of, deadlines)
+    by = deadline_of(due, kind, deadlines)
     newest = max(years, default=None)
     metrics = {"due_year": due, "newest_year": newest, "reports": len(years)}
     at = f"the {SECTION} section at {page.final_url}"
     report = years.get(due)
     if report is not None:
         evidence.append(HtmlEvidence(url=page.final_url, text=report.text, href=report.url))
-        upcoming = discovery.deadline_of(due + 1, kind, deadlines)
+        upcoming = deadline_of(due + 1, kind, deadlines)
         later = "" if newest is not None and newest > due else f"; {due + 1} is due by {upcoming}"
         return Verdict.passed(
             f"{at} lists the {due} report (due by {by}): {report.text}{later}",
@@ -183,26 +196,24 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     )
 
 
-async def _section(
-    site: SiteContext, params: Params
-) -> tuple[discovery.Section, list[Evidence]] | Verdict:
+async def _section(site: SiteContext, params: Params) -> tuple[Section, list[Evidence]] | Verdict:
     """The 年报 section (loaded or not) and how it was found, or the verdict when it was not."""
     hint = site.hint(params.hint) if params.hint else None
     if hint:
         link = Link(url=hint, text=f"({params.hint})", label="", date=None)
         note = NoteEvidence(text=f"URL given as a hint in sites.yaml: {hint}")
-        return await discovery.load_section(site, SECTION, [link]), [note]
+        return await load_section(site, SECTION, [link]), [note]
     names = (SECTION, *params.section)
-    search = await discovery.find_platform(
+    search = await find_platform(
         site,
         keywords=params.keywords,
         detour=params.detour,
         # the platform is recognised by all its sections, as `disclosure_catalogue` does
-        sections={**discovery.DEFAULT_SECTIONS, SECTION: names},
+        sections={**DEFAULT_SECTIONS, SECTION: names},
         hint=site.hint("disclosure_url"),
     )
     if search.home is not None:
-        return discovery.home_verdict(search.home, f"the {SECTION} section")
+        return home_verdict(search.home, f"the {SECTION} section")
     evidence: list[Evidence] = []
     if search.candidate is not None and search.outcome is not None:
         evidence += [search.candidate.evidence(), search.outcome.evidence()]
@@ -210,9 +221,9 @@ async def _section(
     if not links:
         # the platform is the catalogue rule's business; the report may be linked elsewhere
         def not_section(text: str) -> bool:
-            return discovery.section_rank(text, names) is None
+            return section_rank(text, names) is None
 
-        found = await discovery.find_links(site, names, reject=not_section)
+        found = await find_links(site, names, reject=not_section)
         links = [candidate.link for candidate in found]
         evidence += [candidate.evidence() for candidate in found[:1]]
     if not links and not search.recognised and search.unread:
@@ -222,10 +233,10 @@ async def _section(
         where = "on the 政府信息公开 platform" if search.page is not None else "from the home page"
         evidence.append(NoteEvidence(text=f"searched for: {', '.join(names)}"))
         return Verdict.failed(f"no {SECTION} section found {where}", evidence)
-    return await discovery.load_section(site, SECTION, links), evidence
+    return await load_section(site, SECTION, links), evidence
 
 
-def _unread_platform(search: discovery.PlatformSearch, evidence: list[Evidence]) -> Verdict:
+def _unread_platform(search: PlatformSearch, evidence: list[Evidence]) -> Verdict:
     """`error`: the section was not found, and the platform may be a page that refused gkaudit
     or could not be reached from here."""
     candidate, outcome = search.unread[0]
@@ -236,6 +247,6 @@ def _unread_platform(search: discovery.PlatformSearch, evidence: list[Evidence])
     more = f" (and {others} other page{'' if others == 1 else 's'} of the search)" if others else ""
     return Verdict.inconclusive(
         f"the 政府信息公开 platform ({where}) at {candidate.link.url} could not be read: "
-        f"{discovery.describe(outcome)}{more}; cannot look for the {SECTION} section on it",
+        f"{describe(outcome)}{more}; cannot look for the {SECTION} section on it",
         evidence,
     )

@@ -50,10 +50,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from gkaudit import discovery
-from gkaudit.context import SiteContext
 from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.model import Evidence, HtmlEvidence, Metric, Verdict
+from gkaudit.site.columns import locate_column
+from gkaudit.site.context import SiteContext
 
 
 class Params(CheckParams):
@@ -72,9 +72,7 @@ class Params(CheckParams):
 @check("column", params=Params)
 async def run(site: SiteContext, params: Params) -> Verdict:
     hint = site.hint(params.hint) if params.hint else None
-    search = await discovery.locate_column(
-        site, params.keywords, hint=hint, min_items=params.min_items
-    )
+    search = await locate_column(site, params.keywords, hint=hint, min_items=params.min_items)
     if search.found is None:
         return search.failure()
     candidate, listing = search.found

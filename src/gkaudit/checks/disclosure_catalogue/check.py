@@ -46,10 +46,19 @@ import asyncio
 
 from pydantic import Field, field_validator
 
-from gkaudit import discovery
-from gkaudit.context import SiteContext
 from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence, Verdict
+from gkaudit.net.http import inconclusive
+from gkaudit.site.context import SiteContext
+from gkaudit.site.pages import describe, home_verdict
+from gkaudit.site.platform import (
+    DEFAULT_PLATFORM_DETOUR,
+    DEFAULT_PLATFORM_KEYWORDS,
+    DEFAULT_SECTIONS,
+    PlatformSearch,
+    find_platform,
+    load_section,
+)
 from gkaudit.text import normalize
 
 WHAT = "the 政府信息公开 platform"
@@ -59,13 +68,13 @@ class Params(CheckParams):
     """Names of the platform, of the page it may hide under, and of its sections."""
 
     keywords: Texts = Field(
-        discovery.DEFAULT_PLATFORM_KEYWORDS, min_length=1, description="texts naming the platform"
+        DEFAULT_PLATFORM_KEYWORDS, min_length=1, description="texts naming the platform"
     )
     detour: Texts = Field(
-        discovery.DEFAULT_PLATFORM_DETOUR, description="pages the platform may be reached through"
+        DEFAULT_PLATFORM_DETOUR, description="pages the platform may be reached through"
     )
     sections: dict[str, tuple[str, ...]] = Field(
-        default_factory=lambda: dict(discovery.DEFAULT_SECTIONS),
+        default_factory=lambda: dict(DEFAULT_SECTIONS),
         min_length=1,
         description="standard section name -> other accepted names",
     )
@@ -87,7 +96,7 @@ class Params(CheckParams):
 
 @check("disclosure_catalogue", params=Params)
 async def run(site: SiteContext, params: Params) -> Verdict:
-    search = await discovery.find_platform(
+    search = await find_platform(
         site,
         keywords=params.keywords,
         detour=params.detour,
@@ -95,7 +104,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         hint=site.hint(params.hint) if params.hint else None,
     )
     if search.home is not None:
-        return discovery.home_verdict(search.home, WHAT)
+        return home_verdict(search.home, WHAT)
     if not search.recognised and search.unread:
         # the platform may be a page that refused gkaudit: no finding about the portal
         return _unread_platform(search)
@@ -111,13 +120,13 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     platform = search.page
     if platform is None:
         message = f"{WHAT} ({where}) at {search.candidate.link.url} does not load: "
-        message += discovery.describe(search.outcome)
-        if discovery.inconclusive(search.outcome):
+        message += describe(search.outcome)
+        if inconclusive(search.outcome):
             return Verdict.inconclusive(message, evidence)
         return Verdict.failed(message, evidence)
 
     sections = await asyncio.gather(
-        *(discovery.load_section(site, name, links) for name, links in search.sections.items())
+        *(load_section(site, name, links) for name, links in search.sections.items())
     )
     problems: list[str] = []
     ours = 0  # sections that failed in a way that may be our fault
@@ -135,10 +144,8 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         )
         if not section.ok and section.outcome is not None:
             evidence.append(section.outcome.evidence())
-            problems.append(
-                f"{section.name} ({section.link.url}) {discovery.describe(section.outcome)}"
-            )
-            ours += discovery.inconclusive(section.outcome)
+            problems.append(f"{section.name} ({section.link.url}) {describe(section.outcome)}")
+            ours += inconclusive(section.outcome)
     found = sum(1 for s in sections if s.link is not None)
     metrics = {
         "sections": len(sections),
@@ -156,17 +163,17 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     )
 
 
-def _unread_platform(search: discovery.PlatformSearch) -> Verdict:
+def _unread_platform(search: PlatformSearch) -> Verdict:
     candidate, outcome = search.unread[0]
     where = "hinted in sites.yaml" if candidate.via_hint else f"“{candidate.link.text}”"
     return Verdict.inconclusive(
         f"{WHAT} may be the page {where} at {candidate.link.url}, which could not be read: "
-        f"{discovery.describe(outcome)}",
+        f"{describe(outcome)}",
         [candidate.evidence(), outcome.evidence()],
     )
 
 
-def _where(search: discovery.PlatformSearch) -> str:
+def _where(search: PlatformSearch) -> str:
     candidate = search.candidate
     if candidate is None or candidate.via_hint:
         return "hinted in sites.yaml"

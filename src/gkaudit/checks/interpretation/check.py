@@ -50,12 +50,13 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import Field
 
-from gkaudit import discovery
-from gkaudit.context import SiteContext
 from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.html import Document, Link, LinkKey, recurring_links
 from gkaudit.model import Evidence, HtmlEvidence, Verdict
-from gkaudit.net.http import Outcome
+from gkaudit.net.http import Outcome, inconclusive
+from gkaudit.site.columns import TEMPLATE_MIN_PAGES, TEMPLATE_SHARE, locate_column
+from gkaudit.site.context import SiteContext
+from gkaudit.site.pages import describe, loads
 from gkaudit.text import contains_any
 
 
@@ -87,9 +88,9 @@ def template_links(docs: Sequence[Document]) -> frozenset[LinkKey]:
     """Links (URL, normalized text) on at least TEMPLATE_SHARE of `docs`: the item template's
     chrome. Empty for fewer than TEMPLATE_MIN_PAGES pages, where a shared template cannot be
     told from two interpretations of one document."""
-    if len(docs) < discovery.TEMPLATE_MIN_PAGES:
+    if len(docs) < TEMPLATE_MIN_PAGES:
         return frozenset()
-    return recurring_links(docs, needed=math.ceil(discovery.TEMPLATE_SHARE * len(docs)))
+    return recurring_links(docs, needed=math.ceil(TEMPLATE_SHARE * len(docs)))
 
 
 def document_link(doc: Document, labels: Sequence[str], chrome: frozenset[LinkKey]) -> Link | None:
@@ -105,7 +106,7 @@ def document_link(doc: Document, labels: Sequence[str], chrome: frozenset[LinkKe
 @check("interpretation", params=Params)
 async def run(site: SiteContext, params: Params) -> Verdict:
     hint = site.hint(params.hint) if params.hint else None
-    search = await discovery.locate_column(site, params.keywords, hint=hint)
+    search = await locate_column(site, params.keywords, hint=hint)
     if search.found is None:
         return search.failure()
     _, listing = search.found
@@ -114,7 +115,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     docs = {
         item.url: outcome.document()
         for item, outcome in zip(sample, outcomes, strict=True)
-        if discovery.loads(outcome)
+        if loads(outcome)
     }
     chrome = (await site.chrome()) | template_links(list(docs.values()))
     evidence: list[Evidence] = search.evidence()
@@ -124,8 +125,8 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     for item, outcome in zip(sample, outcomes, strict=True):
         doc = docs.get(item.url)
         if doc is None:
-            unreadable += discovery.inconclusive(outcome)
-            why = f"does not load: {discovery.describe(outcome)}"
+            unreadable += inconclusive(outcome)
+            why = f"does not load: {describe(outcome)}"
         elif document_link(doc, params.labels, chrome) is not None:
             linked += 1
             continue

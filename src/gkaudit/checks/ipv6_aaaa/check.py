@@ -18,11 +18,11 @@ Evidence: for each host, the DNS answer: the CNAME chain and the addresses.
 
 from __future__ import annotations
 
-from gkaudit.context import SiteContext
 from gkaudit.declaration import CheckParams, check
 from gkaudit.domains import host_of
 from gkaudit.model import Family, Verdict
 from gkaudit.net.http import Page
+from gkaudit.site.context import SiteContext
 
 
 class Params(CheckParams):

@@ -71,12 +71,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field
 
-from gkaudit.context import SiteContext
 from gkaudit.declaration import CheckParams, check
 from gkaudit.domains import host_of
 from gkaudit.html import is_file_url
 from gkaudit.model import Evidence, Family, Metric, NoteEvidence, Verdict
 from gkaudit.net.http import FailureKind, FetchFailure, Outcome, Page, inconclusive
+from gkaudit.site.context import SiteContext
 
 
 class Params(CheckParams):

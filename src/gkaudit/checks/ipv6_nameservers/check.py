@@ -33,10 +33,10 @@ from __future__ import annotations
 
 import asyncio
 
-from gkaudit.context import SiteContext
 from gkaudit.declaration import CheckParams, check
 from gkaudit.model import Evidence, Family, NoteEvidence, Verdict
 from gkaudit.net.dns import DnsAnswer, Outcome, ip_literal
+from gkaudit.site.context import SiteContext
 
 
 class Params(CheckParams):

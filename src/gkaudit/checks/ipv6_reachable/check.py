@@ -43,11 +43,11 @@ import asyncio
 
 from pydantic import Field
 
-from gkaudit.context import SiteContext
 from gkaudit.declaration import CheckParams, check
 from gkaudit.domains import host_of
 from gkaudit.model import Evidence, Family, HtmlEvidence, Metric, Verdict
 from gkaudit.net.http import FailureKind, FetchFailure, Page, inconclusive
+from gkaudit.site.context import SiteContext
 from gkaudit.text import normalize
 
 

@@ -24,11 +24,11 @@ Evidence: the fetch (URL, address, status, every redirect hop, time) or the DNS 
 
 from __future__ import annotations
 
-from gkaudit.context import SiteContext
 from gkaudit.declaration import CheckParams, check
 from gkaudit.model import Evidence, Family, Verdict
 from gkaudit.net.dns import Outcome
 from gkaudit.net.http import REFUSED_US, FetchFailure, Page, inconclusive
+from gkaudit.site.context import SiteContext
 
 
 class Params(CheckParams):

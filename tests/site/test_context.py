@@ -9,10 +9,10 @@ import socket
 
 import pytest
 
-from gkaudit.context import SiteContext
 from gkaudit.model import Family, Site, SiteKind
 from gkaudit.net.http import FailureKind, Fetcher, FetchFailure, Page
 from gkaudit.net.robots import Robots
+from gkaudit.site.context import SiteContext
 from tests.support.web import FakeWeb
 
 NAV = "".join(f'<a href="/col/{i}/">栏目{i}</a>' for i in range(5))

@@ -1,0 +1,272 @@
+"""Columns and listings: telling a column (a list page) from a single article, its items and
+their dates, and finding a column by the text of the link naming it.
+
+Vocabulary (DESIGN.md): a **column** is a list page: it loads (2xx HTML) and lists at least 3
+links to items (articles, usually dated); a single article is not a column. The pure functions
+(`list_items`, `reads_as_article`, `cms_page_kind`, `own_prose`, `newest_date`) take parsed
+documents, so they are tested on saved portal HTML without a network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from gkaudit.html import Document, Link
+from gkaudit.model import Evidence, NoteEvidence, Verdict
+from gkaudit.net.http import Outcome, Page, inconclusive
+from gkaudit.site.context import SiteContext
+from gkaudit.site.links import MAX_CANDIDATES, Candidate, find_links
+from gkaudit.site.pages import describe, home_page, home_verdict, loads
+from gkaudit.text import normalize
+
+#: Shortest item title: shorter texts are menu entries ("政策文件") or buttons ("[原文]").
+ITEM_MIN_CHARS = 5
+#: With this many dated links a list is a dated list and its undated links are not items.
+DATED_LIST = 3
+#: An article: at least this much text of its own (outside links, and not also on the home
+#: page, which takes out the header and footer every page repeats), and more than
+#: ARTICLE_RATIO times the text of its would-be items. A list page is mostly link text and
+#: dates; an article is mostly prose.
+ARTICLE_MIN_CHARS = 200
+ARTICLE_RATIO = 3
+#: The same minimum when the home page is not there to take out the header and footer.
+ARTICLE_MIN_CHARS_ALONE = 600
+#: Links that recur on this share of the sampled item pages are the article template's own
+#: chrome (a sidebar the home page does not have), not content.
+TEMPLATE_SHARE = 0.6
+#: Fewer sampled pages than this cannot tell a template from content.
+TEMPLATE_MIN_PAGES = 4
+
+# Pagination, buttons and article neighbours: never items of a list.
+_FUNCTIONAL_RE = re.compile(
+    r"""^(?:
+        [\d\s.…·|/<>«»›‹-]+
+      | 首页|尾页|末页|上一?页|下一?页|前一?页|后一?页|第\d+页|跳转|确定|go|more|更多.*|查看更多.*
+      | 详细|详情|全文|返回.*|打印.*|关闭.*|收藏.*|分享.*|字号.*|上一篇.*|下一篇.*
+    )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_BRACKETS = "[]【】()（）<>《》〈〉「」『』:：>»«·|•◆■●▪-_ "
+
+
+def _core(text: str) -> str:
+    return text.strip(_BRACKETS)
+
+
+def list_items(
+    doc: Document,
+    *,
+    chrome: frozenset[tuple[str, str]] = frozenset(),
+    shared: frozenset[tuple[str, str]] = frozenset(),
+) -> list[Link]:
+    """The links of a list page that are its items, in list order, one per URL.
+
+    Not items: links to the page itself, pagination and buttons (首页, 下一页, 更多>>, 打印),
+    texts shorter than ITEM_MIN_CHARS, and undated links that are site `chrome` or `shared`
+    with the page the list was found on (a sidebar of sibling columns). A dated link is an item
+    even when the home page shows it too (a home page preview of the column). When at least
+    DATED_LIST links are dated, the list is a dated list and only its dated links are items.
+    """
+    own = {doc.url}
+    chosen: dict[str, Link] = {}
+    for link in doc.links:
+        if link.url in own:
+            continue
+        text = normalize(link.text)
+        core = _core(text)
+        if len(core) < ITEM_MIN_CHARS or _FUNCTIONAL_RE.match(core):
+            continue
+        if link.date is None and ((link.url, text) in chrome or (link.url, text) in shared):
+            continue
+        previous = chosen.get(link.url)
+        if previous is None or (previous.date is None and link.date is not None):
+            chosen[link.url] = link  # a dict keeps the first position when a value is replaced
+    items = list(chosen.values())
+    dated = [link for link in items if link.date is not None]
+    return dated if len(dated) >= DATED_LIST else items
+
+
+def cms_page_kind(doc: Document) -> str | None:
+    """What the page's CMS says it is: `"list"` (ColumnName/ColumnType meta), `"article"`
+    (ArticleTitle meta, 网页设计规范 of 国办发〔2017〕47号), or None."""
+    if "columnname" in doc.meta_names or "columntype" in doc.meta_names:
+        return "list"
+    if "articletitle" in doc.meta_names:
+        return "article"
+    return None
+
+
+def own_prose(doc: Document, reference: Document | None = None) -> int:
+    """Characters of text on `doc` outside its links and not also on `reference` (the home
+    page: its header and footer recur on every page). Texts are compared by the pieces
+    between whitespace, which separates text nodes in `Document.text`."""
+    seen = set(reference.text.split()) if reference is not None else set()
+    for link in doc.links:
+        seen.update(link.text.split())
+    return sum(len(normalize(piece)) for piece in doc.text.split() if piece not in seen)
+
+
+def reads_as_article(
+    doc: Document, items: Sequence[Link], reference: Document | None = None
+) -> bool:
+    """A single article rather than a list: the CMS meta says so; or, without such meta, the
+    page is mostly prose of its own (see `own_prose`, ARTICLE_MIN_CHARS and ARTICLE_RATIO):
+    related links under an article do not make it a list."""
+    kind = cms_page_kind(doc)
+    if kind is not None:
+        return kind == "article"
+    prose = own_prose(doc, reference)
+    item_chars = sum(len(normalize(link.text)) for link in items)
+    minimum = ARTICLE_MIN_CHARS if reference is not None else ARTICLE_MIN_CHARS_ALONE
+    return prose >= minimum and prose > ARTICLE_RATIO * item_chars
+
+
+def newest_date(items: Iterable[Link], as_of: dt.date) -> dt.date | None:
+    """The newest item date not after `as_of` (a later date is a typo or a forged date, and
+    would hide a stale column)."""
+    return max((link.date for link in items if link.date and link.date <= as_of), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A URL opened as a would-be column: what it answered and what it lists."""
+
+    url: str  # as linked (or hinted)
+    outcome: Outcome  # after redirects, refreshes and frames
+    min_items: int
+    items: tuple[Link, ...] = ()
+    article: bool = False
+
+    @property
+    def page(self) -> Page | None:
+        return self.outcome if loads(self.outcome) else None
+
+    @property
+    def is_column(self) -> bool:
+        return self.page is not None and not self.article and len(self.items) >= self.min_items
+
+    @property
+    def dated(self) -> int:
+        return sum(1 for link in self.items if link.date is not None)
+
+    def newest(self, as_of: dt.date) -> dt.date | None:
+        return newest_date(self.items, as_of)
+
+    @property
+    def inconclusive(self) -> bool:
+        return self.page is None and inconclusive(self.outcome)
+
+    def problem(self) -> str:
+        """Why it is not a column (empty for a column)."""
+        if self.page is None:
+            return f"does not load: {describe(self.outcome)}"
+        if self.article:
+            return "is a single article, not a column"
+        if len(self.items) < self.min_items:
+            return (
+                f"lists {len(self.items)} item link{'' if len(self.items) == 1 else 's'}, "
+                f"not a column (a column lists at least {self.min_items})"
+            )
+        return ""
+
+
+async def read_listing(
+    site: SiteContext, url: str, *, min_items: int, found_on: Page | None = None
+) -> Listing:
+    """Open `url` and read it as a column (see `list_items` and `reads_as_article`)."""
+    outcome = await site.open(url)
+    if not loads(outcome):
+        return Listing(url, outcome, min_items)
+    doc = outcome.document()
+    chrome = await site.chrome()
+    shared: frozenset[tuple[str, str]] = frozenset()
+    if found_on is not None and found_on.final_url != outcome.final_url:
+        shared = frozenset(link.key for link in found_on.document().links)
+    items = list_items(doc, chrome=chrome, shared=shared)
+    home = await home_page(site)
+    reference = home.document() if home is not None else None
+    return Listing(
+        url,
+        outcome,
+        min_items,
+        items=tuple(items),
+        article=reads_as_article(doc, items, reference),
+    )
+
+
+# --- a column by keywords ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnSearch:
+    """The outcome of looking for a column: the candidates opened, in order, and the column."""
+
+    keywords: tuple[str, ...]
+    home: Outcome | None = None  # set when the home page was needed and did not load
+    tried: tuple[tuple[Candidate, Listing], ...] = ()
+
+    @property
+    def found(self) -> tuple[Candidate, Listing] | None:
+        """The first candidate that is a column."""
+        return next(((c, listing) for c, listing in self.tried if listing.is_column), None)
+
+    @property
+    def what(self) -> str:
+        return f"the {self.keywords[0]} column" if self.keywords else "the column"
+
+    def evidence(self) -> list[Evidence]:
+        evidence: list[Evidence] = []
+        for candidate, listing in self.tried:
+            evidence.append(candidate.evidence())
+            evidence.append(listing.outcome.evidence())
+        return evidence
+
+    def failure(self) -> Verdict:
+        """The verdict when no column was found (`found` is None)."""
+        if self.home is not None:
+            return home_verdict(self.home, self.what)
+        if not self.tried:
+            names = " or ".join(self.keywords)
+            return Verdict.failed(
+                f"no link whose text contains {names} on the home page or the pages it links to",
+                [NoteEvidence(text=f"searched for: {', '.join(self.keywords)}")],
+            )
+        candidate, listing = self.tried[0]
+        others = ""
+        if len(self.tried) > 1:
+            others = f" ({len(self.tried) - 1} other matching link(s) are no column either)"
+        where = "hinted in sites.yaml" if candidate.via_hint else f"“{candidate.link.text}”"
+        message = f"{self.what} ({where}) at {listing.url} {listing.problem()}{others}"
+        if listing.inconclusive:  # the best candidate, and we could not open it
+            return Verdict.inconclusive(message, self.evidence())
+        return Verdict.failed(message, self.evidence())
+
+
+async def locate_column(
+    site: SiteContext, keywords: Sequence[str], *, hint: str | None, min_items: int = 3
+) -> ColumnSearch:
+    """Find a column by link text from the home page (or take the hint), opening the best
+    candidates in turn until one is a column (at most MAX_CANDIDATES)."""
+    words = tuple(keywords)
+    if hint:
+        listing = await read_listing(site, hint, min_items=min_items)
+        return ColumnSearch(words, tried=((Candidate.hint(hint, "hint"), listing),))
+    home = await site.home()
+    if not loads(home):
+        return ColumnSearch(words, home=home)
+    candidates = await find_links(site, words)
+    tried: list[tuple[Candidate, Listing]] = []
+    for candidate in candidates[:MAX_CANDIDATES]:
+        # a page of the second level shares its sidebar with the column; the home page may
+        # rather preview the column's own items, undated
+        found_on = candidate.source if candidate.depth == 2 else None
+        listing = await read_listing(
+            site, candidate.link.url, min_items=min_items, found_on=found_on
+        )
+        tried.append((candidate, listing))
+        if listing.is_column:
+            break
+    return ColumnSearch(words, tried=tuple(tried))

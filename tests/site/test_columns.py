@@ -1,0 +1,135 @@
+"""site.columns: column recognition and item dates on saved portal HTML; then a column
+located over real loopback sockets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gkaudit.html import Document, parse
+from gkaudit.model import Family
+from gkaudit.net.http import Page
+from gkaudit.site.columns import (
+    ARTICLE_MIN_CHARS,
+    cms_page_kind,
+    list_items,
+    locate_column,
+    newest_date,
+    own_prose,
+    reads_as_article,
+)
+from gkaudit.text import normalize
+from tests.checks.content_fleet import Fleet, fixture
+from tests.site.saved import AS_OF, XG, ZS, ZS_CHROME, ZS_HOME, doc, link
+
+
+def test_column_items_are_its_dated_links_without_chrome_or_pagination() -> None:
+    column = doc("dlzs/zqsk/index.html", f"{ZS}/zqsk/")
+    items = list_items(column, chrome=ZS_CHROME)
+    assert len(items) == 6
+    assert all(i.date is not None and i.url.startswith(f"{ZS}/zqsk/20") for i in items)
+    assert items[0].text == "大连市中山区助企纾困政策措施汇编"
+    assert newest_date(items, AS_OF) == dt.date(2026, 11, 20)
+    assert not reads_as_article(column, items, ZS_HOME)
+
+
+def test_an_undated_list_still_lists_items() -> None:
+    column = doc("dlzs/zqsk/undated.html", f"{ZS}/zqsk/")
+    items = list_items(column, chrome=ZS_CHROME)
+    assert len(items) == 6
+    assert newest_date(items, AS_OF) is None
+
+
+def test_without_chrome_the_nav_would_pass_for_items_of_an_undated_list() -> None:
+    column = doc("dlzs/zqsk/undated.html", f"{ZS}/zqsk/")
+    assert len(list_items(column)) > len(list_items(column, chrome=ZS_CHROME))
+
+
+def test_a_news_article_with_related_links_reads_as_an_article() -> None:
+    article = doc("dlzs/zqsk/article.html", f"{ZS}/zqsk")
+    items = list_items(article, chrome=ZS_CHROME)
+    assert len(items) == 3  # the related links; 上一篇/下一篇 are not items
+    assert cms_page_kind(article) is None  # prose decides
+    assert reads_as_article(article, items, ZS_HOME)
+    # its own prose: the header and footer it shares with the home page do not count
+    assert own_prose(article, ZS_HOME) < own_prose(article)
+
+
+def test_a_short_list_with_a_long_footer_is_still_a_list() -> None:
+    footer = "<p>" + "主办单位：大连市中山区人民政府办公室　地址：中山区人民路" * 8 + "</p>"
+    rows = "".join(
+        f'<li><a href="/zqsk/{n}.html">助企纾困第{n}号通知</a><span>2026-11-2{n}</span></li>'
+        for n in range(1, 4)
+    )
+    page = parse(f"<body><ul>{rows}</ul>{footer}</body>".encode(), f"{ZS}/zqsk/")
+    home = parse(f"<body><a href='/'>首页</a>{footer}</body>".encode(), f"{ZS}/")
+    items = list_items(page)
+    assert len(items) == 3
+    assert own_prose(page) > ARTICLE_MIN_CHARS  # the footer counts
+    assert own_prose(page, home) < 50  # unless the home page shows it is chrome
+    assert not reads_as_article(page, items, home)
+    assert not reads_as_article(page, items)  # without a home page: a higher bar
+
+
+def test_cms_metas_say_article_or_list() -> None:
+    article = "ganjingzi/xwzx/202611/t20261122_9001.html"
+    assert cms_page_kind(parse(fixture(article), f"http://x/{article}")) == "article"
+    assert cms_page_kind(parse(fixture("dlxg/hqsk/index.shtml"), "http://x/")) == "list"
+    body = b'<html><head><meta content="x" NAME="ArticleTitle"></head></html>'
+    assert cms_page_kind(parse(body, "http://x/")) == "article"
+
+
+def test_short_dates_get_their_year_from_as_of_on_a_page_without_full_dates() -> None:
+    body = fixture("dlxg/hqsk/index.shtml")
+    page = Page(
+        url=f"{XG}/hqsk/index.shtml",
+        final_url=f"{XG}/hqsk/index.shtml",
+        family=Family.IPV4,
+        status=200,
+        headers={"content-type": "text/html"},
+        body=body,
+        address="127.0.0.1",
+    )
+    page.today = AS_OF  # as SiteContext stamps every page it fetches
+    items = list_items(page.document())
+    assert [i.date for i in items] == [
+        dt.date(2026, 11, 18),
+        dt.date(2026, 10, 30),
+        dt.date(2026, 9, 12),
+        dt.date(2025, 12, 28),  # after as_of in 2026: last year's
+    ]
+
+
+def test_newest_date_ignores_dates_after_as_of() -> None:
+    items = [link("a", dt.date(2027, 1, 1)), link("b", dt.date(2026, 5, 1)), link("c")]
+    assert newest_date(items, AS_OF) == dt.date(2026, 5, 1)
+    assert newest_date([link("c")], AS_OF) is None
+
+
+def test_a_dated_link_is_an_item_even_when_the_home_page_previews_it() -> None:
+    item = link("大连市中山区助企纾困政策措施汇编", dt.date(2026, 11, 20), f"{ZS}/zqsk/1.html")
+    page = Document(
+        url=f"{ZS}/zqsk/",
+        encoding="utf-8",
+        title="",
+        text="",
+        links=(item, item, link("走进中山", None, f"{ZS}/zjzs/")),
+        frames=(),
+        refresh=None,
+        script_redirect=None,
+        pub_date=None,
+    )
+    chrome = frozenset({(item.url, normalize(item.text)), (f"{ZS}/zjzs/", "走进中山")})
+    assert list_items(page, chrome=chrome) == [item]
+
+
+async def test_locate_column_opens_candidates_in_turn(fleet: Fleet) -> None:
+    # the nav link leads to a page of 2 items; the other matches are articles
+    async with fleet.scan("fewinterp.dlzs.gov.cn", as_of=AS_OF) as site:
+        search = await locate_column(site, ["政策解读"], hint=None)
+    assert search.found is None
+    assert len(search.tried) > 1
+    first, listing = search.tried[0]
+    assert first.place == 0
+    assert listing.url.endswith("/zcjd/")
+    assert len(listing.items) == 2
+    assert all(later.article for _, later in search.tried[1:])
