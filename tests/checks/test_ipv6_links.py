@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 
 import pytest
 
-from gkaudit.checks.ipv6_links.check import Params, canonical, run, sample
+from gkaudit.checks.ipv6_links.check import Params, run
 from gkaudit.demo.dns import DnsFault, DnsServer, FaultKey
 from gkaudit.demo.http import Behaviour, HttpServer, Response, VirtualHost
 from gkaudit.model import DnsEvidence, Family, HttpEvidence, NoteEvidence, Status, Verdict
+from gkaudit.site.urls import sample
 from tests.checks.ipv6_support import (
     DUAL,
     IPV4_ONLY,
@@ -332,32 +332,6 @@ async def test_caps_sample_the_same_links_every_run(
     every = [fleet.url("www.many.gov.cn", f"/p{i}.html") for i in range(60)]
     assert probed_first == set(sample(every, 10))
     assert second.metrics == first.metrics
-
-
-def test_sample_does_not_depend_on_order_and_is_capped() -> None:
-    urls = [f"http://www.dl.gov.cn/art/{i}.html" for i in range(500)]
-    shuffled = urls[:]
-    random.Random(7).shuffle(shuffled)
-    assert sample(urls, 25) == sample(shuffled, 25)
-    assert len(sample(urls, 25)) == 25 and set(sample(urls, 25)) <= set(urls)
-    assert sample(urls[:3], 25) == sample(list(reversed(urls[:3])), 25)
-    # a stable hash, not the per-process one: pinned so a change of key is noticed
-    assert sample(["http://a.gov.cn/", "http://b.gov.cn/", "http://c.gov.cn/"], 1) == [
-        "http://b.gov.cn/"
-    ]
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("HTTP://WWW.DL.GOV.CN:80", "http://www.dl.gov.cn/"),
-        ("https://www.dl.gov.cn:443/a?b=1#top", "https://www.dl.gov.cn/a?b=1"),
-        ("http://www.dl.gov.cn.:8080/A", "http://www.dl.gov.cn:8080/A"),
-        ("http://[::1]:80/x", "http://[::1]/x"),
-    ],
-)
-def test_canonical_form_of_links(url: str, expected: str) -> None:
-    assert canonical(url) == expected
 
 
 async def test_no_internal_links_count_as_met(fleet: Fleet) -> None:

@@ -63,11 +63,9 @@ IPv6), `level2_found`, `level3_found` (before sampling), `level2_undecided`,
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field
 
@@ -77,6 +75,7 @@ from gkaudit.html import is_file_url
 from gkaudit.model import Evidence, Family, Metric, NoteEvidence, Verdict
 from gkaudit.net.http import FailureKind, FetchFailure, Outcome, Page, inconclusive
 from gkaudit.site.context import SiteContext
+from gkaudit.site.urls import canonical, is_web, sample
 
 
 class Params(CheckParams):
@@ -101,7 +100,6 @@ HOST_FAILURES = frozenset(
 #: Offender groups shown as evidence; the rest are summed up in one note.
 MAX_GROUPS = 10
 NO_ROUTE_CAUSE = "not probed: this scanner has no IPv6 route"
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,34 +250,12 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     return Verdict.passed(message, evidence, **metrics)
 
 
-def canonical(url: str) -> str:
-    """The form links are compared in: scheme and host lower case, default port and fragment
-    dropped, an empty path made "/"."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return url
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = host if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
-
-
-def sample(urls: Iterable[str], size: int) -> list[str]:
-    """`size` of `urls`, the same ones on every run and machine: ordered by SHA-256 of the URL
-    (Python's own `hash` of a string changes with every process)."""
-    return sorted(urls, key=lambda u: hashlib.sha256(u.encode()).digest())[:size]
-
-
 def _split(site: SiteContext, urls: Iterable[str], counted: set[str]) -> tuple[set[str], set[str]]:
     """Internal links not yet counted, and external links."""
     internal: set[str] = set()
     external: set[str] = set()
     for url in urls:
-        if urlsplit(url).scheme.lower() not in _DEFAULT_PORTS:
+        if not is_web(url):
             continue
         key = canonical(url)
         if not site.is_internal(key):

@@ -1,0 +1,49 @@
+"""site.urls: the form links are compared in, and the deterministic sample."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from gkaudit.site.urls import canonical, is_web, sample
+
+
+def test_sample_does_not_depend_on_order_and_is_capped() -> None:
+    urls = [f"http://www.dl.gov.cn/art/{i}.html" for i in range(500)]
+    shuffled = urls[:]
+    random.Random(7).shuffle(shuffled)
+    assert sample(urls, 25) == sample(shuffled, 25)
+    assert len(sample(urls, 25)) == 25 and set(sample(urls, 25)) <= set(urls)
+    assert sample(urls[:3], 25) == sample(list(reversed(urls[:3])), 25)
+    # a stable hash, not the per-process one: pinned so a change of key is noticed
+    assert sample(["http://a.gov.cn/", "http://b.gov.cn/", "http://c.gov.cn/"], 1) == [
+        "http://b.gov.cn/"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("HTTP://WWW.DL.GOV.CN:80", "http://www.dl.gov.cn/"),
+        ("https://www.dl.gov.cn:443/a?b=1#top", "https://www.dl.gov.cn/a?b=1"),
+        ("http://www.dl.gov.cn.:8080/A", "http://www.dl.gov.cn:8080/A"),
+        ("http://[::1]:80/x", "http://[::1]/x"),
+    ],
+)
+def test_canonical_form_of_links(url: str, expected: str) -> None:
+    assert canonical(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "web"),
+    [
+        ("http://www.dl.gov.cn/", True),
+        ("HTTPS://www.dl.gov.cn/a", True),
+        ("mailto:zwgk@dl.gov.cn", False),
+        ("javascript:void(0)", False),
+        ("ftp://ftp.dl.gov.cn/", False),
+    ],
+)
+def test_only_http_and_https_links_are_web_links(url: str, web: bool) -> None:
+    assert is_web(url) is web
