@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from gkaudit.html import Document, parse
-from gkaudit.model import Family
 from gkaudit.net.http import Page
 from gkaudit.site.columns import (
     ARTICLE_MIN_CHARS,
@@ -19,7 +20,7 @@ from gkaudit.site.columns import (
 )
 from gkaudit.text import normalize
 from tests.checks.content_fleet import Fleet, fixture
-from tests.site.saved import AS_OF, XG, ZS, ZS_CHROME, ZS_HOME, doc, link
+from tests.site.saved import AS_OF, ZS, ZS_CHROME, ZS_HOME, doc, link
 
 
 def test_column_items_are_its_dated_links_without_chrome_or_pagination() -> None:
@@ -78,24 +79,26 @@ def test_cms_metas_say_article_or_list() -> None:
     assert cms_page_kind(parse(body, "http://x/")) == "article"
 
 
-def test_short_dates_get_their_year_from_as_of_on_a_page_without_full_dates() -> None:
-    body = fixture("dlxg/hqsk/index.shtml")
-    page = Page(
-        url=f"{XG}/hqsk/index.shtml",
-        final_url=f"{XG}/hqsk/index.shtml",
-        family=Family.IPV4,
-        status=200,
-        headers={"content-type": "text/html"},
-        body=body,
-        address="127.0.0.1",
-    )
-    page.today = AS_OF  # as SiteContext stamps every page it fetches
-    items = list_items(page.document())
+@pytest.mark.parametrize(
+    ("as_of", "last"),
+    [
+        (AS_OF, dt.date(2025, 12, 28)),  # 12-28 is after 30 November 2026: last year's
+        (dt.date(2026, 12, 31), dt.date(2026, 12, 28)),
+    ],
+)
+async def test_short_dates_get_their_year_from_the_as_of_date_of_the_context(
+    fleet: Fleet, as_of: dt.date, last: dt.date
+) -> None:
+    # the column lists [11-18]-style dates only: their year comes from the run's as-of date
+    async with fleet.scan("www.dlxg.gov.cn", as_of=as_of) as site:
+        page = await site.open(fleet.url("www.dlxg.gov.cn", "/hqsk/index.shtml"))
+        assert isinstance(page, Page)
+        items = list_items(site.document(page))
     assert [i.date for i in items] == [
         dt.date(2026, 11, 18),
         dt.date(2026, 10, 30),
         dt.date(2026, 9, 12),
-        dt.date(2025, 12, 28),  # after as_of in 2026: last year's
+        last,
     ]
 
 

@@ -60,8 +60,9 @@ async def test_home_follows_http_redirect_meta_refresh_and_script_stub(
         200, html="<script>window.location.href='/index.html';</script>"
     )
     web.get(base + "/index.html").respond(html=html("首页"))
-    home = await context(fetcher, base).home()
-    assert isinstance(home, Page) and home.document().title == "首页"
+    site = context(fetcher, base)
+    home = await site.home()
+    assert isinstance(home, Page) and site.document(home).title == "首页"
     assert home.url == base + "/" and home.final_url == base + "/index.html"
     assert home.redirects == (base + "/portal/", base + "/go.html", base + "/index.html")
 
@@ -164,7 +165,7 @@ async def test_open_follows_a_column_refresh_once_and_keeps_the_url(
     site = context(fetcher, base)
     pages = await asyncio.gather(site.open(base + "/zwgk/"), site.open(base + "/zwgk/"))
     assert pages[0] is pages[1] and stub.call_count == 1
-    assert isinstance(pages[0], Page) and pages[0].document().title == "政务公开"
+    assert isinstance(pages[0], Page) and site.document(pages[0]).title == "政务公开"
     assert pages[0].url == base + "/zwgk/" and pages[0].redirects == (base + "/zwgk/index.shtml",)
 
 
@@ -181,3 +182,49 @@ async def test_robots_and_budget_do_not_poison_the_home_page(
     assert isinstance(home, Page) and home.final_url == base + "/portal/" and portal.call_count == 1
     web.get(base + "/other").respond(html=html("其他"))
     assert isinstance(await site.page(base + "/other"), Page)  # the budget of 1 was untouched
+
+
+# --- the parse cache ---------------------------------------------------------------------------
+
+
+async def test_a_page_is_parsed_once_and_its_body_released(
+    web: FakeWeb, base: str, fetcher: Fetcher
+) -> None:
+    web.get(base + "/a").respond(200, html=html("A"), headers={"content-type": ""})
+    site = context(fetcher, base)
+    page = await site.page(base + "/a")
+    assert isinstance(page, Page)
+    size = len(page.body)
+    assert size > 0 and page.is_html  # no content type: sniffed from the body
+    doc = site.document(page)
+    assert doc.title == "A" and site.document(page) is doc
+    assert page.body == b"" and page.size == size and page.is_html  # the parsed form remains
+
+
+async def test_the_home_page_shares_the_parse_of_the_page_it_landed_on(
+    web: FakeWeb, base: str, fetcher: Fetcher
+) -> None:
+    web.get(base + "/").respond(200, html='<meta http-equiv="refresh" content="0;url=/index.html">')
+    web.get(base + "/index.html").respond(html=html("首页"))
+    site = context(fetcher, base)
+    home = await site.home()
+    landed = await site.page(base + "/index.html")
+    assert isinstance(home, Page) and isinstance(landed, Page)
+    assert home is not landed and home.url == base + "/"  # a copy, named by the site's URL
+    assert site.document(home) is site.document(landed)
+    assert home.body == b"" and landed.body == b""
+
+
+async def test_short_dates_are_read_against_the_as_of_date(
+    web: FakeWeb, base: str, fetcher: Fetcher
+) -> None:
+    rows = '<li><a href="/1.html">第一号通知的标题</a><span>[12-30]</span></li>'
+    web.get(base + "/list/").respond(html=html("列表", f"<ul>{rows}</ul>"))
+    for as_of, year in ((dt.date(2026, 11, 29), 2025), (dt.date(2026, 12, 31), 2026)):
+        site = SiteContext(
+            Site(id="gk", name="测试区", url=base + "/", kind=SiteKind.DISTRICT), fetcher, as_of
+        )
+        page = await site.page(base + "/list/")
+        assert isinstance(page, Page)
+        dated = [link for link in site.document(page).links if link.date is not None]
+        assert [link.date for link in dated] == [dt.date(year, 12, 30)]

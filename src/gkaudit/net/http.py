@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import datetime as dt
 import errno
 import random
 import socket
@@ -24,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -37,9 +36,6 @@ from gkaudit import __version__
 from gkaudit.model import Family, HttpEvidence
 from gkaudit.net.dns import DnsAnswer, Resolver, ip_literal
 from gkaudit.net.politeness import Politeness
-
-if TYPE_CHECKING:
-    from gkaudit.html import Document
 
 DEFAULT_USER_AGENT = (
     f"gkaudit/{__version__} (government website audit; +https://github.com/gkaudit/gkaudit)"
@@ -109,10 +105,6 @@ class Page:
     redirects: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
     attempts: int = 1
-    #: "Today" of the scan, set by the SiteContext that fetched the page: the year of short
-    #: dates like `[11-20]` is inferred relative to it.
-    today: dt.date | None = None
-    _document: Document | None = field(default=None, repr=False)
     _size: int | None = field(default=None, repr=False)
 
     @property
@@ -133,8 +125,8 @@ class Page:
         kind = self.content_type.split(";", 1)[0].strip().lower()
         if kind:
             return kind in ("text/html", "application/xhtml+xml")
-        if self._document is not None:
-            return True  # parsed, so it was HTML
+        if self._size is not None:
+            return True  # the body was released once parsed, so it was HTML
         head = self.body[:512].lstrip().lower()
         return head.startswith((b"<!doctype html", b"<html", b"<head", b"<frameset"))
 
@@ -143,17 +135,11 @@ class Page:
         """Bytes of the body as received (the body itself is released once parsed)."""
         return self._size if self._size is not None else len(self.body)
 
-    def document(self) -> Document:
-        """The page decoded and parsed, once. The raw body is released then: a site keeps
-        dozens of pages until its last rule is done, and the parsed form is all they read."""
-        if self._document is None:
-            from gkaudit.html import parse
-
-            self._document = parse(
-                self.body, self.final_url, self.content_type or None, today=self.today
-            )
+    def release_body(self) -> None:
+        """Drop the raw body, keeping its size: the `SiteContext` holds the parsed form, all a
+        rule reads, and a site keeps dozens of pages until its last rule is done."""
+        if self._size is None:
             self._size, self.body = len(self.body), b""
-        return self._document
 
     def evidence(self) -> HttpEvidence:
         return HttpEvidence(

@@ -180,14 +180,14 @@ async def read_listing(
     outcome = await site.open(url)
     if not loads(outcome):
         return Listing(url, outcome, min_items)
-    doc = outcome.document()
+    doc = site.document(outcome)
     chrome = await site.chrome()
     shared: frozenset[tuple[str, str]] = frozenset()
     if found_on is not None and found_on.final_url != outcome.final_url:
-        shared = frozenset(link.key for link in found_on.document().links)
+        shared = frozenset(link.key for link in site.document(found_on).links)
     items = list_items(doc, chrome=chrome, shared=shared)
     home = await home_page(site)
-    reference = home.document() if home is not None else None
+    reference = site.document(home) if home is not None else None
     return Listing(
         url,
         outcome,

@@ -1,8 +1,9 @@
 """`SiteContext`: the checks' only door to the network, for one site.
 
 Every page is fetched once per address family per run, however many rules look at it: concurrent
-requests for the same page share one task. Checks ask for what they need (the home page, a page,
-a DNS answer, links, a column by its name) and never create clients of their own.
+requests for the same page share one task, and parsed once (`document`), with short dates read
+against the as-of date of the run. Checks ask for what they need (the home page, a page, a DNS
+answer, links, a column by its name) and never create clients of their own.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from gkaudit.domains import host_of, registered_domain, within
-from gkaudit.html import LinkKey, is_file_url, recurring_links
+from gkaudit.html import Document, LinkKey, is_file_url, parse, recurring_links
 from gkaudit.model import Family, Site
 from gkaudit.net.dns import DnsAnswer
 from gkaudit.net.http import FailureKind, Fetcher, FetchFailure, Outcome, Page
@@ -52,6 +53,9 @@ class SiteContext:
         self._pages_left = max_pages
         self._max_pages = max_pages
         self._tasks: dict[tuple[object, ...], asyncio.Task[Any]] = {}
+        # by `id`, each with its page, so that an id cannot be reused while it is a key
+        self._documents: dict[int, tuple[Page, Document]] = {}
+        self._copies: dict[int, tuple[Page, Page]] = {}  # a copy made by `_follow` -> the page
 
     # --- memo ---------------------------------------------------------------------------------
 
@@ -69,6 +73,34 @@ class SiteContext:
         for task in self._tasks.values():
             task.cancel()
         self._tasks.clear()
+        self._documents.clear()
+        self._copies.clear()
+
+    # --- parse cache --------------------------------------------------------------------------
+
+    def document(self, page: Page) -> Document:
+        """`page` decoded and parsed, once per run, the year of short dates like `[11-20]`
+        inferred from the as-of date. The raw body is released then: the parsed form is all
+        rules read."""
+        original = self._original(page)
+        cached = self._documents.get(id(original))
+        if cached is not None:
+            return cached[1]
+        body, url, kind = original.body, original.final_url, original.content_type or None
+        doc = parse(body, url, kind, today=self.as_of)
+        self._documents[id(original)] = (original, doc)
+        original.release_body()
+        page.release_body()
+        return doc
+
+    def _copy(self, page: Page, **changes: Any) -> Page:
+        """`page` with `changes`, parsed as the page itself: one parse, one body kept."""
+        copy = replace(page, **changes)
+        self._copies[id(copy)] = (copy, self._original(page))
+        return copy
+
+    def _original(self, page: Page) -> Page:
+        return self._copies.get(id(page), (page, page))[1]
 
     # --- network ------------------------------------------------------------------------------
 
@@ -111,15 +143,7 @@ class SiteContext:
                 )
             self._pages_left -= 1
 
-        async def fetch() -> Outcome:
-            return self._dated(await self._fetcher.fetch(url, family))
-
-        return await self._once(key, fetch)
-
-    def _dated(self, outcome: Outcome) -> Outcome:
-        if isinstance(outcome, Page):
-            outcome.today = self.as_of  # before anything parses it: short dates need the year
-        return outcome
+        return await self._once(key, lambda: self._fetcher.fetch(url, family))
 
     async def probe(self, url: str, family: Family) -> Outcome:
         """Status only (HEAD, falling back to GET where HEAD is refused); no body kept."""
@@ -157,7 +181,7 @@ class SiteContext:
                 return replace(outcome, url=start, redirects=tuple(hops))
             target = await self._next_hop(outcome, family, fetch)
             if target is None or target in seen or target == outcome.final_url:
-                return replace(outcome, url=start, redirects=tuple(hops))
+                return self._copy(outcome, url=start, redirects=tuple(hops))
             seen.add(target)
             hops.append(target)
             url = target
@@ -170,7 +194,7 @@ class SiteContext:
     ) -> str | None:
         if not page.loads:
             return None
-        doc = page.document()
+        doc = self.document(page)
         if doc.refresh:
             return doc.refresh
         if len(doc.links) >= STUB_LINKS:
@@ -190,7 +214,7 @@ class SiteContext:
         """The frame with the most links: the content, not the banner or the menu strip."""
         pages = await asyncio.gather(*(fetch(f, family) for f in frames[:6]))
         weights = [
-            len(p.document().links) if isinstance(p, Page) and p.loads else -1 for p in pages
+            len(self.document(p).links) if isinstance(p, Page) and p.loads else -1 for p in pages
         ]
         return frames[weights.index(max(weights))]
 
@@ -218,7 +242,7 @@ class SiteContext:
                 return []
             candidates = dict.fromkeys(
                 link.url
-                for link in home.document().links
+                for link in self.document(home).links
                 if link.url != home.final_url
                 and self.is_internal(link.url)
                 and not is_file_url(link.url)
@@ -235,6 +259,6 @@ class SiteContext:
 
         async def compute() -> frozenset[LinkKey]:
             refs = await self._reference_pages()
-            return recurring_links((ref.document() for ref in refs), needed=min(2, len(refs)))
+            return recurring_links((self.document(ref) for ref in refs), needed=min(2, len(refs)))
 
         return await self._once(("chrome",), compute)

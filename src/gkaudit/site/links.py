@@ -82,7 +82,7 @@ def _matches(
     first: int,
     reject: Callable[[str], bool] | None,
 ) -> list[Candidate]:
-    doc = page.document()
+    doc = site.document(page)
     out = []
     for position, link in enumerate(doc.links):
         text = normalize(link.text)
@@ -136,7 +136,7 @@ async def find_links(
     if root is None or not wanted:
         return []
     chrome = await site.chrome()
-    root_doc = root.document()
+    root_doc = site.document(root)
     found = _matches(site, root, wanted, chrome, 1, 0, reject)
     found.sort(key=lambda c: c.rank)
     exact_nav = bool(found) and found[0].name == 0 and found[0].place == 0
@@ -147,7 +147,7 @@ async def find_links(
         for page in pages:
             if loads(page):
                 found += _matches(site, page, wanted, chrome, 2, offset, reject)
-                offset += len(page.document().links)
+                offset += len(site.document(page).links)
     found.sort(key=lambda c: c.rank)
     best: dict[str, Candidate] = {}
     for candidate in found:

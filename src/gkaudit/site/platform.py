@@ -144,7 +144,7 @@ async def _platform_at(
     if not loads(outcome):
         return PlatformSearch(candidate=candidate, outcome=outcome, via=via)
     chrome = await site.chrome()
-    doc = outcome.document()
+    doc = site.document(outcome)
     found = {name: tuple(section_links(doc, names, chrome)) for name, names in sections.items()}
     return PlatformSearch(candidate=candidate, outcome=outcome, via=via, sections=found)
 

@@ -160,7 +160,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
             return Verdict.inconclusive(message, evidence)
         return Verdict.failed(message, evidence)
     evidence.append(page.evidence())
-    doc = page.document()
+    doc = site.document(page)
     title = Link(url=page.final_url, text=doc.title, label="", date=None)
     years = report_years([*doc.links, title], re.compile(params.pattern), site.as_of)
 

@@ -113,7 +113,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     sample = newest_first(listing.items)[: params.sample]
     outcomes: list[Outcome] = await asyncio.gather(*(site.open(item.url) for item in sample))
     docs = {
-        item.url: outcome.document()
+        item.url: site.document(outcome)
         for item, outcome in zip(sample, outcomes, strict=True)
         if loads(outcome)
     }

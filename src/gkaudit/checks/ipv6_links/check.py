@@ -193,7 +193,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         )
 
     counted = {canonical(u) for u in (site.site.url, home.final_url, *home.redirects)}
-    level2_urls, external = _split(site, (link.url for link in home.document().links), counted)
+    level2_urls, external = _split(site, (link.url for link in site.document(home).links), counted)
     counted |= level2_urls
     ordered2 = sample(level2_urls, len(level2_urls))
     to_open = [u for u in ordered2 if not is_file_url(u)][: params.max_level2_pages]
@@ -209,7 +209,9 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         skipped = [p for p in pages if inconclusive(p)]
         level3_urls: set[str] = set()
         for page in opened:
-            internal, outside = _split(site, (link.url for link in page.document().links), counted)
+            internal, outside = _split(
+                site, (link.url for link in site.document(page).links), counted
+            )
             level3_urls |= internal
             external |= outside
         probes3 = await prober.probe_all(sample(level3_urls, params.max_level3))

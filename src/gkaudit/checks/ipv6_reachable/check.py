@@ -100,8 +100,8 @@ async def run(site: SiteContext, params: Params) -> Verdict:
             **statuses,
         )
 
-    title4, length4 = _content(v4)
-    title6, length6 = _content(v6)
+    title4, length4 = _content(site, v4)
+    title6, length6 = _content(site, v6)
     delta = abs(length6 - length4) / max(length4, 1)
     evidence += [
         HtmlEvidence(url=v4.final_url, text=f"IPv4 title: {title4 or '(none)'}"),
@@ -181,9 +181,9 @@ def _refused(page: Page) -> str:
     return f"HTTP {page.status}{tries}: the portal refused gkaudit (blocked?)"
 
 
-def _content(page: Page) -> tuple[str, int]:
+def _content(site: SiteContext, page: Page) -> tuple[str, int]:
     """Title and visible text length; a non-HTML answer is measured by its body."""
     if page.is_html:
-        doc = page.document()
+        doc = site.document(page)
         return doc.title, len(normalize(doc.text))
     return "", page.size
