@@ -105,32 +105,33 @@ def declared_in(module: ModuleType) -> list[Check]:
 
 
 # --- the manual --------------------------------------------------------------------------------
-#: The sections of a built-in check's manual, in order: each a paragraph that starts with its lead.
-#: A status section says the check can give that status; `Passes when` is required, the others
-#: are there when the check can give them.
+#: The sections of a built-in check's manual, in order: each is a paragraph (or several) that
+#: starts with its lead. A status section says the check can give that status: `Passes when` is
+#: required, the others are there when the check can give them.
 SECTIONS: Mapping[str, str] = {
-    "checks": "What it checks:",
     "why": "Why:",
+    "checks": "What it checks:",
     "params": "Params:",
     Status.PASS.value: "Passes when",
-    Status.FAIL.value: "Fails when",
-    Status.WARN.value: "Warns (`warn`) when",
-    Status.ERROR.value: "Inconclusive (`error`) when",
+    Status.FAIL.value: "Fails",
+    Status.WARN.value: "Warns (`warn`)",
+    Status.ERROR.value: "Inconclusive (`error`)",
     "evidence": "Evidence:",
 }
-REQUIRED_SECTIONS = ("checks", "why", "params", Status.PASS.value, "evidence")
+REQUIRED_SECTIONS = ("why", "checks", "params", Status.PASS.value, "evidence")
 _STATUSES = (Status.PASS, Status.FAIL, Status.WARN, Status.ERROR)
 
 
 def manual_sections(manual: str) -> dict[str, str]:
-    """The manual's sections by key of `SECTIONS` (a section runs to the next section's lead)."""
+    """The manual's sections by key of `SECTIONS`: each from the paragraph that starts with its
+    lead to the next section's."""
     leads = "|".join(re.escape(lead) for lead in SECTIONS.values())
-    starts = list(re.finditer(rf"^(?:{leads})", manual, re.MULTILINE))
+    starts = list(re.finditer(rf"(?:\A|(?<=\n\n))(?:{leads})", manual))
     by_lead = {lead: key for key, lead in SECTIONS.items()}
     sections: dict[str, str] = {}
     for match, after in zip(starts, [*starts[1:], None], strict=True):
         end = after.start() if after is not None else len(manual)
-        sections[by_lead[match.group(0)]] = manual[match.start() : end].strip()
+        sections.setdefault(by_lead[match.group(0)], manual[match.start() : end].strip())
     return sections
 
 

@@ -1,18 +1,18 @@
 """The annual disclosure report for the last due year is published in the 年报 section.
 
-Plan clause (二十六) has every body report its openness work, this plan's included, in its
-政府信息公开工作年度报告. 条例 第四十九条 sets the deadlines: 县级以上人民政府部门
-publish the previous year's report by 31 January; the 本级政府 report (city, district) is
-published by 31 March. On the deadline day itself a report is not late yet.
+Why: Plan clause (二十六) has every body report its openness work, this plan's included, in its
+政府信息公开工作年度报告. 条例 第四十九条 sets the deadlines: 县级以上人民政府部门 publish the
+previous year's report by 31 January; the 本级政府 report (city, district) is published by 31
+March. On the deadline day itself a report is not late yet.
 
-What it looks for: the 年报 section: the `sites.yaml` hint `annual_report_url`; else the
+What it checks: the 年报 section: the `sites.yaml` hint `annual_report_url`; else the
 政府信息公开年报 section of the 政府信息公开 platform, found as `gkaudit explain
 disclosure_catalogue` describes (the hint `disclosure_url`, a link 政府信息公开/信息公开 from the
-home page, or through 政务公开); else a link naming the section itself found from the home page.
-In that page (and its title) the titles of reports are matched against `pattern`, normalized
-(full-width digits and whitespace folded); its first group is the year the report covers. The
-year in the title counts, not the publication date: a 2024 report published in 2026 is still
-the 2024 report.
+home page, or through 政务公开); else a link naming the section itself found from the home page. In
+that page (and its title) the titles of reports are matched against `pattern`, normalized
+(full-width digits and whitespace folded); its first group is the year the report covers. The year
+in the title counts, not the publication date: a 2024 report published in 2026 is still the 2024
+report.
 
 Params:
 - `pattern`: regular expression for a report title; group 1 is the year (default

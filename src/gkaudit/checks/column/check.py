@@ -1,17 +1,17 @@
 """A required column exists, is a column, and is kept up to date.
 
-Used by `column.business-relief`: plan clause (三) asks governments to open a 助企纾困 column on
-their portal and publish the local relief measures and news there. The same check serves any
+Why: Used by `column.business-relief`: plan clause (三) asks governments to open a 助企纾困 column
+on their portal and publish the local relief measures and news there. The same check serves any
 column a plan requires by name: give it other `keywords` (and the name of a `sites.yaml` hint).
 
-What it looks for: a link whose text contains one of `keywords` (compared normalized: full-width
-to half-width, all whitespace removed; a link's text includes nested tags and image `alt`),
-found from the home page: among its links and those of the pages it links to (two levels,
-within the portal's registered domain). The best match wins: the keyword itself over a text
-with a short suffix ("助企纾困专栏") over a longer text (a news title that mentions it);
-navigation over body links over dated article links; the home page over the second level.
-Matches are opened in that order until one is a column. A `sites.yaml` hint (`hint`, by default
-`business_relief_url`) replaces the search.
+What it checks: a link whose text contains one of `keywords` (compared normalized: full-width to
+half-width, all whitespace removed; a link's text includes nested tags and image `alt`), found from
+the home page: among its links and those of the pages it links to (two levels, within the portal's
+registered domain). The best match wins: the keyword itself over a text with a short suffix
+("助企纾困专栏") over a longer text (a news title that mentions it); navigation over body links over
+dated article links; the home page over the second level. Matches are opened in that order until
+one is a column. A `sites.yaml` hint (`hint`, by default `business_relief_url`) replaces the
+search.
 
 What a column is: a list page. It loads (2xx HTML, after redirects, a meta refresh or a frame)
 and lists at least `min_items` links to items: links other than site chrome (navigation,
@@ -32,11 +32,11 @@ Params:
 Passes when the column is found, is a column, and its newest item is at most `max_age_days`
 old.
 
-Warns (`warn`) when the column is stale: its newest item is older than `max_age_days`, or none
-of its items shows a date.
-
 Fails when no link names the column, when the page linked (or hinted) does not load (with its
 URL and status), or when it is not a column (a single article, or fewer than `min_items` items).
+
+Warns (`warn`) when the column is stale: its newest item is older than `max_age_days`, or none
+of its items shows a date.
 
 Inconclusive (`error`) when the home page itself cannot be fetched (the `site.reachable` rule
 says why), or the column's page refused gkaudit (HTTP 401, 403, 429) or could not be reached

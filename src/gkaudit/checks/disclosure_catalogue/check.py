@@ -1,19 +1,18 @@
 """The 政府信息公开 platform exists and links its four standard sections, each loading.
 
-Plan clauses (十九) and (二十一): build the 政府信息公开 platform to the national norm and run
+Why: Plan clauses (十九) and (二十一): build the 政府信息公开 platform to the national norm and run
 the disclosure system through it. 国办公开办函〔2019〕61号 makes every agency publish its
 法定主动公开内容 on one platform, the portal's 政府信息公开 column, under one name and one
-structure: 政府信息公开指南, 政府信息公开制度, 法定主动公开内容, 政府信息公开年报 (条例
-第二十条, 第二十四条, 第四十九条).
+structure: 政府信息公开指南, 政府信息公开制度, 法定主动公开内容, 政府信息公开年报 (条例 第二十条,
+第二十四条, 第四十九条).
 
-What it looks for: the platform from the home page: the `sites.yaml` hint `disclosure_url`;
-else the best link whose text (normalized: full-width to half-width, whitespace removed, image
-`alt` included) contains one of `keywords`, on the home page or the pages it links to (two
-levels, within the portal's registered domain; the name itself over a longer text, navigation
-over body links); else through a page linked as one of `detour` (政务公开), which either links the
-platform or is the platform itself. A link that names a section (政府信息公开指南) is not taken
-for the platform. Among the candidates, the first that links all sections wins, else the one
-linking the most.
+What it checks: the platform from the home page: the `sites.yaml` hint `disclosure_url`; else the
+best link whose text (normalized: full-width to half-width, whitespace removed, image `alt`
+included) contains one of `keywords`, on the home page or the pages it links to (two levels, within
+the portal's registered domain; the name itself over a longer text, navigation over body links);
+else through a page linked as one of `detour` (政务公开), which either links the platform or is the
+platform itself. A link that names a section (政府信息公开指南) is not taken for the platform.
+Among the candidates, the first that links all sections wins, else the one linking the most.
 
 Then, on the platform page, a link for each of `sections`. A section's name may carry a short
 prefix or suffix without digits, and each section accepts several names: 信息公开指南,

@@ -1,18 +1,19 @@
 """Policy interpretations link to the document they interpret.
 
-Plan clause (十二) asks for interpretations of rules and normative documents published together
-with them, and richer forms (图表图解); 国办发〔2016〕80号 and Liaoning's 政策文件解读工作规范
-(辽政办〔2022〕43号) require document and interpretation to be prepared and published in step,
-and inspectors check that each interpretation links back to its original ("原文", "政策文件").
-A reader who lands on an interpretation must be able to open the text it explains.
+Why: Plan clause (十二) asks for interpretations of rules and normative documents published
+together with them, and richer forms (图表图解); 国办发〔2016〕80号 and Liaoning's
+政策文件解读工作规范 (辽政办〔2022〕43号) require document and interpretation to be prepared and
+published in step, and inspectors check that each interpretation links back to its original
+("原文", "政策文件"). A reader who lands on an interpretation must be able to open the text it
+explains.
 
-What it looks for: the 政策解读 column, found from the home page like any required column (see
-`gkaudit explain column`: a link whose normalized text contains one of `keywords`, the best
-match first; the `sites.yaml` hint `interpretation_url` wins), which must be a column: a list
-page with at least 3 item links, not a single article. Then its newest `sample` items (by
-date, else in list order) are opened, and each counts as linked when its page has a body link
-labelled with one of `labels`, in the link's text ("政策原文") or in the short label just before
-it ("原文：<a>关于印发…的通知</a>"). Site chrome does not count (a 政策文件 item in the navigation
+What it checks: the 政策解读 column, found from the home page like any required column (see
+`gkaudit explain column`: a link whose normalized text contains one of `keywords`, the best match
+first; the `sites.yaml` hint `interpretation_url` wins), which must be a column: a list page with
+at least 3 item links, not a single article. Then its newest `sample` items (by date, else in list
+order) are opened, and each counts as linked when its page has a body link labelled with one of
+`labels`, in the link's text ("政策原文") or in the short label just before it
+("原文：<a>关于印发…的通知</a>"). Site chrome does not count (a 政策文件 item in the navigation
 links every page to the policy list), nor links that recur, same URL and text, on most of the
 sampled pages (the article template's own sidebar).
 
@@ -146,7 +147,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         f"to the document they interpret"
     )
     unread = f"the {unreadable} that could not be opened" if unreadable else ""
-    # bounds, as `ipv6-links` decides: each page that could not be read may link or not
+    # bounds, as `ipv6_links` decides: each page that could not be read may link or not
     if share >= params.min_linked:
         if unreadable:
             summary += f" ({unreadable} could not be opened)"

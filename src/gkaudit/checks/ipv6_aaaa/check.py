@@ -1,11 +1,13 @@
 """The portal's host name has an IPv6 address (AAAA record).
 
-Plan clause (十九): portals must support IPv6. The national IPv6 monitoring platform's first
+Why: Plan clause (十九): portals must support IPv6. The national IPv6 monitoring platform's first
 indicator is the DNS record: an AAAA record for the site's name, CNAME chains followed (a portal
 behind a CDN passes when the CDN name it points to has AAAA).
 
-What it asks: AAAA for the host of the site's URL and, when the home page redirects to another
+What it checks: AAAA for the host of the site's URL and, when the home page redirects to another
 host (e.g. `dl.gov.cn` -> `www.dl.gov.cn`), for that final host too.
+
+Params: none.
 
 Passes when every such host has at least one AAAA address.
 

@@ -1,12 +1,12 @@
 """Internal links at the second and third level open over IPv6.
 
-Plan clause (十九): portals must support IPv6. Besides the home page, the national monitors (the
-中央网信办 routine IPv6 monitoring) measure 网站二级内链IPv6支持率 and 网站三级内链IPv6支持率:
-the share of a portal's own links that an IPv6-only visitor can open. A dual-stack home page
-whose columns and services live on IPv4-only sub-domains leaves such a visitor with "天窗"
-(links that lead nowhere).
+Why: Plan clause (十九): portals must support IPv6. Besides the home page, the national monitors
+(the 中央网信办 routine IPv6 monitoring) measure 网站二级内链IPv6支持率 and 网站三级内链IPv6支持率:
+the share of a portal's own links that an IPv6-only visitor can open. A dual-stack home page whose
+columns and services live on IPv4-only sub-domains leaves such a visitor with "天窗" (links that
+lead nowhere).
 
-Which links:
+What it checks: the links of two levels.
 - level 2: the distinct internal links on the home page (as reached over IPv4);
 - level 3: the distinct internal links on the level-2 pages (opened over IPv4) that are not
   already counted at level 2.
@@ -14,7 +14,7 @@ Which links:
 Internal means the host lies within the portal's registered domain, per the Public Suffix List
 (`www.dl.gov.cn` and `kjj.dl.gov.cn` share `dl.gov.cn`; `dljp.gov.cn` is another portal).
 Other links are counted, in the metric `external_links`, and never probed. Links back to the
-home page are the business of `ipv6-reachable` and are not counted. URLs are compared with the
+home page are the business of `ipv6_reachable` and are not counted. URLs are compared with the
 scheme and host in lower case and the default port dropped.
 
 When a level has more links than its cap, a deterministic sample is probed: the links sorted by
@@ -79,11 +79,19 @@ from gkaudit.site.urls import canonical, is_web, sample
 
 
 class Params(CheckParams):
-    level2_min: float = Field(0.95, ge=0.0, le=1.0)
-    level3_min: float = Field(0.90, ge=0.0, le=1.0)
-    max_level2: int = Field(200, ge=1)
-    max_level3: int = Field(300, ge=1)
-    max_level2_pages: int = Field(30, ge=1)
+    """The support rate each level needs, and how many links and pages are probed."""
+
+    level2_min: float = Field(
+        0.95, ge=0.0, le=1.0, description="required IPv6 support rate of level-2 links"
+    )
+    level3_min: float = Field(
+        0.90, ge=0.0, le=1.0, description="required IPv6 support rate of level-3 links"
+    )
+    max_level2: int = Field(200, ge=1, description="level-2 links probed at most (a sample)")
+    max_level3: int = Field(300, ge=1, description="level-3 links probed at most (a sample)")
+    max_level2_pages: int = Field(
+        30, ge=1, description="level-2 pages opened at most to find level-3 links"
+    )
 
 
 #: Failures that happen before any path is sent: they hold for every link to the host.

@@ -1,16 +1,18 @@
 """The portal's authoritative name servers are reachable over IPv6.
 
-Plan clause (十九): portals must support IPv6. One indicator of the national IPv6 monitors is
+Why: Plan clause (十九): portals must support IPv6. One indicator of the national IPv6 monitors is
 域名授权体系 (网站域名具备完整的IPv6域名授权体系): the authoritative name servers of the site's
 domain have valid IPv6 addresses, so that a resolver with IPv6 only can resolve the portal. A
 portal whose own name has AAAA but whose name servers are IPv4-only is unreachable for such a
 resolver. The default plan gives this rule the severity `warning`: where the check fails, the
 report shows `warn`.
 
-What it asks: the NS records of the portal's zone, taken as its registered domain per the Public
+What it checks: the NS records of the portal's zone, taken as its registered domain per the Public
 Suffix List (`www.dl.gov.cn` -> `dl.gov.cn`); the AAAA records of every name server (CNAMEs
-followed); then, at every one of those IPv6 addresses, directly and over IPv6, the SOA of the
-zone (on port 53, or the port of `--nameserver`).
+followed); then, at every one of those IPv6 addresses, directly and over IPv6, the SOA of the zone
+(on port 53, or the port of `--nameserver`).
+
+Params: none.
 
 Passes when every name server has at least one AAAA address (the monitors' "complete"
 authorization system: all of them dual-stack) and at least one of those addresses answers the

@@ -1,15 +1,16 @@
 """The home page opens over IPv6, with the same content as over IPv4.
 
-Plan clause (十九): portals must support IPv6. The national IPv6 monitors (国家IPv6发展监测平台,
-and the 中央网信办 routine monitoring) test more than an AAAA record: 网站首页IPv6可访问 (the home
-page opens over IPv6) and 网站首页内容IPv6和IPv4的一致性 (the same content over both families,
-which catches a test page or "建设中" placeholder put on the IPv6 address).
+Why: Plan clause (十九): portals must support IPv6. The national IPv6 monitors
+(国家IPv6发展监测平台, and the 中央网信办 routine monitoring) test more than an AAAA record:
+网站首页IPv6可访问 (the home page opens over IPv6) and 网站首页内容IPv6和IPv4的一致性 (the same
+content over both families, which catches a test page or "建设中" placeholder put on the IPv6
+address).
 
-What it fetches: the home page twice, as a browser shows it (HTTP redirects, meta refresh, a
-script redirect on a stub page, the main frame of a frameset, at most 10 hops): once over IPv4,
-once over IPv6 only, connecting to the AAAA addresses of the host and, for every redirect hop,
-of that hop's host. Then it compares the two pages: the title (normalized: full-width forms and
-whitespace folded) and the length of the visible text.
+What it checks: the home page twice, as a browser shows it (HTTP redirects, meta refresh, a script
+redirect on a stub page, the main frame of a frameset, at most 10 hops): once over IPv4, once over
+IPv6 only, connecting to the AAAA addresses of the host and, for every redirect hop, of that hop's
+host. Then it compares the two pages: the title (normalized: full-width forms and whitespace
+folded) and the length of the visible text.
 
 Params:
 - `max_text_delta` (0.10): the largest accepted difference in visible text length, as a share
@@ -52,7 +53,11 @@ from gkaudit.text import normalize
 
 
 class Params(CheckParams):
-    max_text_delta: float = Field(0.10, ge=0.0)
+    """How much the IPv6 page's visible text may differ from the IPv4 page's."""
+
+    max_text_delta: float = Field(
+        0.10, ge=0.0, description="largest difference in visible text length, share of IPv4's"
+    )
 
 
 @check("ipv6_reachable", params=Params)

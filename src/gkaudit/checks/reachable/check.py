@@ -1,12 +1,14 @@
 """The portal's home page opens.
 
-Plan clause (十九); the national inspection indicators (国办秘函〔2019〕19号) veto a site that does
-not open within 15 seconds in 5% of visits.
+Why: Plan clause (十九); the national inspection indicators (国办秘函〔2019〕19号) veto a site that
+does not open within 15 seconds in 5% of visits.
 
-What it fetches: the site's URL over IPv4 (over IPv6 when the host has no A record), following
-HTTP redirects, a meta refresh, a script redirect on a stub page and the main frame of a
-frameset, at most 10 hops. Transient failures (timeouts, resets, 429, 5xx) are retried with
-backoff before anything is concluded.
+What it checks: the site's URL over IPv4 (over IPv6 when the host has no A record), following HTTP
+redirects, a meta refresh, a script redirect on a stub page and the main frame of a frameset, at
+most 10 hops. Transient failures (timeouts, resets, 429, 5xx) are retried with backoff before
+anything is concluded.
+
+Params: none; the timeout and retries are the scan's (`--timeout`).
 
 Passes when the home page answers 2xx with an HTML page within the timeout.
 

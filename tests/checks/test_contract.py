@@ -1,0 +1,74 @@
+"""The contract of a built-in check: where its pieces are and what its manual says.
+
+Folder name = check name (= the `check:` of the plan); the manual has its fixed sections; every
+param is described; a golden case for every status the manual says the check can give.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gkaudit.declaration import REQUIRED_SECTIONS, SECTIONS, Check, declared_statuses
+from gkaudit.declaration import manual_sections as sections_of
+from gkaudit.plugins import BUILTIN
+from tests.checks.cases import CHECKS, all_cases, load
+
+NAMES = [c.name for c in BUILTIN]
+
+
+def by_name(name: str) -> Check:
+    return next(c for c in BUILTIN if c.name == name)
+
+
+def test_the_builtin_checks_are_sorted_and_are_the_folders() -> None:
+    assert sorted(NAMES) == NAMES
+    folders = sorted(p.name for p in CHECKS.iterdir() if (p / "check.py").is_file())
+    assert folders == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_check_lives_in_its_folder(name: str) -> None:
+    check = by_name(name)
+    assert check.module == f"gkaudit.checks.{name}.check"
+    assert load(CHECKS / name / "cases.yaml").check == name
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_manual_has_its_sections_in_order(name: str) -> None:
+    manual = by_name(name).manual
+    sections = sections_of(manual)
+    missing = [SECTIONS[key] for key in REQUIRED_SECTIONS if key not in sections]
+    assert missing == []
+    assert list(sections) == [key for key in SECTIONS if key in sections]
+    empty = [key for key, text in sections.items() if len(text.rstrip(". ")) <= len(SECTIONS[key])]
+    assert empty == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_param_is_described_in_the_model_and_the_manual(name: str) -> None:
+    check = by_name(name)
+    params_section = sections_of(check.manual)["params"]
+    for field, info in check.params.model_fields.items():
+        assert info.description, f"{name}: param {field} has no description"
+        assert f"`{field}`" in params_section, f"{name}: the manual does not explain {field}"
+    assert check.params.model_config.get("frozen")
+    assert check.params.model_config.get("extra") == "forbid"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_case_for_every_status_the_check_can_give(name: str) -> None:
+    declared = declared_statuses(by_name(name).manual)
+    covered = {case.expect.status for check, case in all_cases() if check == name}
+    assert covered == declared
+
+
+def test_case_ids_are_unique_per_check() -> None:
+    seen = [(check, case.id) for check, case in all_cases()]
+    assert len(seen) == len(set(seen))
+
+
+def test_the_contract_reads_real_files() -> None:
+    assert Path(CHECKS, "column", "cases.yaml").is_file()
+    assert len(all_cases()) >= 2 * len(NAMES)
