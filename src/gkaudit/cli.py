@@ -26,7 +26,14 @@ from rich.text import Text
 
 from gkaudit import __version__
 from gkaudit.baseline import BaselineError, Comparison, compare, load_report, render_comparison
-from gkaudit.config import ConfigError, load_plan, load_sites, select_rules, select_sites
+from gkaudit.config import (
+    ConfigError,
+    load_obstacles,
+    load_plan,
+    load_sites,
+    select_rules,
+    select_sites,
+)
 from gkaudit.engine import Engine, ScanSettings
 from gkaudit.history import (
     HistoryError,
@@ -38,6 +45,7 @@ from gkaudit.history import (
 from gkaudit.model import Plan, Report, Site, SiteReport, Status
 from gkaudit.net.dns import parse_nameserver
 from gkaudit.net.http import DEFAULT_USER_AGENT, FetchSettings
+from gkaudit.net.obstacles import Markers, combined
 from gkaudit.plugins import PluginError, Registry
 from gkaudit.reporters import json as json_reporter
 from gkaudit.reporters import junit, markdown, sarif, terminal
@@ -100,6 +108,16 @@ def _plan(plan: Path | None, plugins: Sequence[Path] | None) -> tuple[Registry, 
         registry = Registry.load(plugins or [])
         return registry, load_plan(plan, registry)
     except (ConfigError, PluginError) as exc:
+        _usage_error(str(exc))
+
+
+def _obstacles(paths: Sequence[Path]) -> Markers | None:
+    """The user's obstacle markers before the packaged ones, or exit 2 naming what is wrong."""
+    if not paths:
+        return None
+    try:
+        return combined([load_obstacles(p) for p in paths])
+    except ConfigError as exc:
         _usage_error(str(exc))
 
 
@@ -199,6 +217,13 @@ def scan(
     user_agent: Annotated[
         str | None, typer.Option("--user-agent", help="User-Agent header (default names gkaudit).")
     ] = None,
+    obstacles: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--obstacles",
+            help="More firewall/block/maintenance page markers (YAML, as obstacles.yaml).",
+        ),
+    ] = None,
     plugins: PluginsOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No terminal report.")] = False,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
@@ -228,6 +253,7 @@ def scan(
             concurrency=concurrency,
             per_host=per_host,
             user_agent=user_agent or DEFAULT_USER_AGENT,
+            obstacles=_obstacles(obstacles or []),
         ),
     )
     report, interrupted = run_scan(

@@ -20,6 +20,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from gkaudit.model import Frozen, Plan, Rule, Site
+from gkaudit.net.obstacles import Markers, ObstaclesFile
 from gkaudit.plugins import Registry
 
 Loc = tuple[str | int, ...]
@@ -167,6 +168,17 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+# --- obstacles --------------------------------------------------------------------------------
+
+
+def load_obstacles(path: Path) -> Markers:
+    """A user's obstacle markers (the format of the packaged obstacles.yaml), validated."""
+    doc = YamlDocument(path)
+    doc.mapping("obstacles")
+    found: ObstaclesFile = doc.validate(ObstaclesFile, doc.data)
+    return Markers(found.obstacles)
 
 
 # --- sites ------------------------------------------------------------------------------------

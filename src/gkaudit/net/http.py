@@ -35,6 +35,7 @@ from aiohttp.tracing import Trace
 from gkaudit import __version__
 from gkaudit.model import Family, HttpEvidence
 from gkaudit.net.dns import DnsAnswer, Resolver, ip_literal
+from gkaudit.net.obstacles import Markers, Obstacle, packaged
 from gkaudit.net.politeness import Politeness
 
 DEFAULT_USER_AGENT = (
@@ -43,7 +44,8 @@ DEFAULT_USER_AGENT = (
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: Statuses that say the portal turned *us* away (a firewall, a rate limit), not that it is down.
-REFUSED_US = frozenset({401, 403, 429})
+#: 412 to a request without preconditions is 瑞数's challenge, even when no body says so (HEAD).
+REFUSED_US = frozenset({401, 403, 412, 429})
 
 
 class FailureKind(StrEnum):
@@ -105,6 +107,9 @@ class Page:
     redirects: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
     attempts: int = 1
+    #: What stands between us and the content, when the answer is a firewall's, a rate
+    #: limit's or a maintenance page (`gkaudit.net.obstacles`): never read as content.
+    obstacle: Obstacle | None = None
     _size: int | None = field(default=None, repr=False)
 
     @property
@@ -113,8 +118,8 @@ class Page:
 
     @property
     def loads(self) -> bool:
-        """2xx HTML: a page a person can read."""
-        return self.ok and self.is_html
+        """2xx HTML of the portal's own (no obstacle page): a page a person can read."""
+        return self.ok and self.is_html and self.obstacle is None
 
     @property
     def content_type(self) -> str:
@@ -161,10 +166,18 @@ def inconclusive(outcome: Outcome) -> bool:
     this machine has no route to the address; our DNS server did not answer definitely
     (timeout, SERVFAIL); gkaudit chose not to fetch (robots.txt, the page budget); or the
     portal refused gkaudit itself (a firewall that blocks unknown clients is no proof that
-    people cannot open the page)."""
+    people cannot open the page), or answered with an obstacle page (a challenge, a block
+    page, a rate limit, a maintenance notice: nothing of the content could be read)."""
     if isinstance(outcome, FetchFailure):
         return outcome.kind in OURS or (outcome.dns is not None and not outcome.dns.definite)
-    return outcome.status in REFUSED_US
+    return outcome.status in REFUSED_US or outcome.obstacle is not None
+
+
+def refusal(page: Page) -> str:
+    """Why an answer that turned gkaudit away (`inconclusive`) could not be read, in words."""
+    if page.obstacle is not None:
+        return page.obstacle.describe()
+    return f"HTTP {page.status}: the portal refused gkaudit (blocked?)"
 
 
 class DnsLookupFailed(Exception):
@@ -250,6 +263,8 @@ class FetchSettings:
     interval: float = 0.05
     user_agent: str = DEFAULT_USER_AGENT
     verify_tls: bool = True
+    #: How obstacle pages are recognised (None: the packaged obstacles.yaml).
+    obstacles: Markers | None = None
 
 
 class Fetcher:
@@ -259,6 +274,7 @@ class Fetcher:
         self.settings = settings = settings or FetchSettings()
         self.resolver = resolver
         self.politeness = Politeness(settings.concurrency, settings.per_host, settings.interval)
+        self.obstacles = packaged() if settings.obstacles is None else settings.obstacles
         # made on first use: aiohttp binds a session to the running event loop
         self._sessions: dict[Family, aiohttp.ClientSession] = {}
         self._tls: ssl.SSLContext | bool = (
@@ -366,8 +382,10 @@ class Fetcher:
         if isinstance(outcome, FetchFailure):
             if not outcome.transient:
                 return None
-        elif outcome.status not in TRANSIENT_STATUSES:
-            return None
+        elif outcome.status not in TRANSIENT_STATUSES and not (
+            outcome.obstacle is not None and outcome.obstacle.rate_limited
+        ):
+            return None  # a rate-limit page at 200 is a 429 in all but its status
         else:
             retry_after = _retry_after(outcome.headers.get("retry-after"))
             if retry_after is not None:
@@ -409,15 +427,17 @@ class Fetcher:
                                     FailureKind.TOO_LARGE,
                                     f"body larger than {self.settings.max_bytes:,} bytes",
                                 )
+                    content = bytes(body)
                     return Page(
                         url=url,
                         final_url=url,
                         family=family,
                         status=response.status,
                         headers=response.headers,
-                        body=bytes(body),
+                        body=content,
                         address=address,
                         elapsed_ms=(time.perf_counter() - started) * 1000,
+                        obstacle=self.obstacles.recognise(response.status, content),
                     )
             except DnsLookupFailed as exc:
                 return FetchFailure(

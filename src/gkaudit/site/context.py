@@ -48,6 +48,9 @@ class SiteContext:
         self.site = site
         self.as_of = as_of
         self.domain = registered_domain(site.host)
+        #: The registered domain the home page lands on when it is another (an old domain in
+        #: sites.yaml that 301s to the new one): links within either are the portal's own.
+        self.landed_domain: str | None = None
         self._fetcher = fetcher
         self._robots = robots
         self._pages_left = max_pages
@@ -160,9 +163,16 @@ class SiteContext:
     async def home(self, family: Family = Family.IPV4) -> Outcome:
         """The home page as a browser shows it (see `open`), public by the plan's definition so
         robots.txt does not apply. Its `url` is the site's URL and `redirects` lists every hop."""
-        return await self._once(
-            ("home", family), lambda: self._follow(self.site.url, family, self._hop)
-        )
+
+        async def follow() -> Outcome:
+            outcome = await self._follow(self.site.url, family, self._hop)
+            if isinstance(outcome, Page) and outcome.loads:
+                landed = registered_domain(host_of(outcome.final_url))
+                if landed and landed != self.domain:
+                    self.landed_domain = landed
+            return outcome
+
+        return await self._once(("home", family), follow)
 
     async def open(self, url: str, family: Family = Family.IPV4) -> Outcome:
         """`url` as a browser shows it: after HTTP redirects, a meta refresh, a script redirect
@@ -221,9 +231,14 @@ class SiteContext:
     # --- links --------------------------------------------------------------------------------
 
     def is_internal(self, url: str) -> bool:
-        """The link's host lies within the portal's registered domain."""
+        """The link's host lies within the portal's registered domain, or within the one its
+        home page lands on (known once the home page is fetched)."""
         host = host_of(url)
-        return bool(host) and within(host, self.domain)
+        if not host:
+            return False
+        return within(host, self.domain) or (
+            self.landed_domain is not None and within(host, self.landed_domain)
+        )
 
     async def html(self, url: str, family: Family = Family.IPV4) -> Page | None:
         """The page at `url` if it loads as 2xx HTML, else None."""

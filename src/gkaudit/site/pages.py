@@ -11,14 +11,16 @@ from gkaudit.site.context import SiteContext
 
 
 def loads(outcome: Outcome | None) -> TypeGuard[Page]:
-    """A 2xx HTML page."""
-    return isinstance(outcome, Page) and outcome.ok and outcome.is_html
+    """A 2xx HTML page of the portal's own (not an obstacle page)."""
+    return isinstance(outcome, Page) and outcome.loads
 
 
 def describe(outcome: Outcome) -> str:
     """Why a page did not load, in a few words: `HTTP 404`, `timeout after 15 s`, `not HTML`."""
     if isinstance(outcome, FetchFailure):
         return outcome.message
+    if outcome.obstacle is not None:
+        return outcome.obstacle.describe()
     if not outcome.ok:
         return f"HTTP {outcome.status}"
     if not outcome.is_html:

@@ -73,7 +73,7 @@ from gkaudit.declaration import CheckParams, check
 from gkaudit.domains import host_of
 from gkaudit.html import is_file_url
 from gkaudit.model import Evidence, Family, Metric, NoteEvidence, Verdict
-from gkaudit.net.http import FailureKind, FetchFailure, Outcome, Page, inconclusive
+from gkaudit.net.http import FailureKind, FetchFailure, Outcome, Page, inconclusive, refusal
 from gkaudit.site.context import SiteContext
 from gkaudit.site.urls import canonical, is_web, sample
 
@@ -194,8 +194,14 @@ async def run(site: SiteContext, params: Params) -> Verdict:
             f"no links to measure: the home page fails over IPv4 ({home.message})",
             [home.evidence()],
         )
-    if not (home.ok and home.is_html):
-        what = f"HTTP {home.status}" if not home.ok else f"not HTML ({home.content_type})"
+    if not home.loads:
+        what = (
+            home.obstacle.describe()
+            if home.obstacle is not None
+            else f"HTTP {home.status}"
+            if not home.ok
+            else f"not HTML ({home.content_type})"
+        )
         return Verdict.inconclusive(
             f"no links to measure: the home page is {what}", [home.evidence()]
         )
@@ -340,7 +346,7 @@ def _why(outcome: Outcome) -> str:
     if isinstance(outcome, FetchFailure):
         return outcome.message.removeprefix("not fetched: ")
     if inconclusive(outcome):
-        return f"HTTP {outcome.status}: the portal refused gkaudit (blocked?)"
+        return refusal(outcome)
     return f"HTTP {outcome.status}"
 
 

@@ -86,7 +86,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
             status_ipv6=v6.status,
         )
     statuses = {"status_ipv4": v4.status, "status_ipv6": v6.status}
-    if not v4.ok:
+    if not v4.ok or v4.obstacle is not None:
         answer = (
             f"over IPv4: {_refused(v4)}"
             if inconclusive(v4)
@@ -181,8 +181,11 @@ def _hop(outcome: Page | FetchFailure) -> str:
 
 
 def _refused(page: Page) -> str:
-    """An answer that turns gkaudit itself away (HTTP 401, 403, 429), as site.reachable says it."""
+    """An answer that turns gkaudit itself away (HTTP 401, 403, 412, 429, an obstacle page),
+    as site.reachable says it."""
     tries = f" after {page.attempts} attempts" if page.attempts > 1 else ""
+    if page.obstacle is not None:
+        return f"{page.obstacle.describe()}{tries}"
     return f"HTTP {page.status}{tries}: the portal refused gkaudit (blocked?)"
 
 

@@ -16,20 +16,28 @@ Fails, naming the cause, when the name does not exist (DNS: NXDOMAIN) or has no 
 connection is refused or reset, the server stays silent past the timeout, TLS fails (expired or
 mismatched certificate), the answer is an HTTP error or not HTML, or the redirects loop.
 
+Fails, too, when the home page is a maintenance notice ("网站维护中", "系统升级维护中，暂停访问"):
+the public cannot use the portal, whoever asks.
+
 Inconclusive (`error`) when the cause may be ours rather than the portal's: our DNS server did not
 answer, this machine has no route to the address, or the portal refused gkaudit itself
-(HTTP 403 or 429 after retries: a firewall that blocks unknown clients is not proof that people
-cannot open the site).
+(HTTP 401, 403, 412 or 429 after retries, or a firewall's challenge, block or rate-limit page at
+any status, `gkaudit.net.obstacles`: a firewall that blocks unknown clients is not proof that
+people cannot open the site). Never passes on such a page.
 
-Evidence: the fetch (URL, address, status, every redirect hop, time) or the DNS answer.
+Evidence: the fetch (URL, address, status, every redirect hop, time) or the DNS answer; a note
+when the home page lands on another registered domain than the configured one (an old domain
+that 301s to the new): links within both count as the portal's own from then on.
 """
 
 from __future__ import annotations
 
 from gkaudit.declaration import CheckParams, check
-from gkaudit.model import Evidence, Family, Verdict
+from gkaudit.i18n import _
+from gkaudit.model import Evidence, Family, NoteEvidence, Verdict
 from gkaudit.net.dns import Outcome
-from gkaudit.net.http import REFUSED_US, FetchFailure, Page, inconclusive
+from gkaudit.net.http import FetchFailure, Page, inconclusive, refusal
+from gkaudit.net.obstacles import ObstacleKind
 from gkaudit.site.context import SiteContext
 
 
@@ -46,12 +54,17 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         return _failure(home)
     evidence: list[Evidence] = [home.evidence()]
     hops = len(home.redirects)
-    if home.status in REFUSED_US:
-        return Verdict.inconclusive(
-            f"HTTP {home.status}: the portal refused gkaudit (blocked?)",
+    if home.obstacle is not None and home.obstacle.kind is ObstacleKind.MAINTENANCE:
+        # the portal is closed to everyone, not to gkaudit alone
+        return Verdict.failed(
+            _(
+                "the home page is a maintenance notice, the public cannot use the portal: {what}"
+            ).format(what=home.obstacle.describe()),
             evidence,
             status=home.status,
         )
+    if inconclusive(home):
+        return Verdict.inconclusive(refusal(home), evidence, status=home.status)
     if not home.ok:
         return Verdict.failed(
             f"HTTP {home.status} at {home.final_url}", evidence, status=home.status
@@ -59,6 +72,15 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     if not home.is_html:
         kind = home.content_type or "no content type"
         return Verdict.failed(f"the home page is not HTML ({kind})", evidence)
+    if site.landed_domain is not None:
+        evidence.append(
+            NoteEvidence(
+                text=_(
+                    "the home page moved from {configured} to {landed}: links within both "
+                    "domains are counted as the portal's own"
+                ).format(configured=site.domain, landed=site.landed_domain)
+            )
+        )
     via = f" after {hops} redirect{'s' if hops > 1 else ''}" if hops else ""
     via += f" ({home.attempts} attempts)" if home.attempts > 1 else ""
     family = "" if home.family is Family.IPV4 else " over IPv6 (the host has no A record)"

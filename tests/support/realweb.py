@@ -1,0 +1,323 @@
+"""The web as real Chinese government portals serve it, on loopback: firewalls, challenges,
+block and maintenance pages, rate limits, moved domains, lists built by scripts.
+
+A virtual-host HTTP server (127.0.0.1 and ::1, one port, hosts by the Host header) whose hosts
+are made of a *guard* and *routes*. A guard sees every request first and may answer instead of
+the route, as a firewall in front of the portal does: `ruishu()` answers 412 with the real
+瑞数 challenge, `wzws()` the real 知道创宇 script challenge that a browser passes (its script sets
+cookies and reloads) and a plain client never does, `blocks_unknown_agents(page)` a vendor's
+block page to anything that does not say Mozilla, `rate_limited(after)` a CC page once a client
+went over a budget, `maintenance()` a notice on every URL, `moved_to(host)` a 301 to the new
+domain. Routes are static `Reply`s or functions of the `Request`.
+
+The obstacle pages are the ones in tests/fixtures/realweb (see SOURCES.md there). Other
+engineers add behaviours here: one function per behaviour, named for what the portal does.
+
+    with RealWeb({"www.example.gov.cn": Host(routes={"/": Reply.page("<html>…")})}) as web:
+        async with web.scan("www.example.gov.cn", as_of=...) as site: ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http
+import socket
+import threading
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from types import TracebackType
+from typing import cast
+from urllib.parse import urlsplit
+
+from gkaudit.demo._net import Listeners, TcpServer, bind_same_port
+from gkaudit.demo.dns import DnsServer
+from gkaudit.demo.http import host_name
+from gkaudit.domains import registered_domain
+from gkaudit.model import Family, Hints, Site, SiteKind
+from gkaudit.net.dns import Resolver
+from gkaudit.net.http import Fetcher, FetchSettings
+from gkaudit.site.context import SiteContext
+
+REALWEB = Path(__file__).resolve().parents[1] / "fixtures" / "realweb"
+#: What a desktop browser sends (the UA-filtering firewalls let this through).
+BROWSER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+def fixture(name: str) -> bytes:
+    return (REALWEB / name).read_bytes()
+
+
+@dataclass(frozen=True)
+class Request:
+    host: str
+    path: str
+    query: str
+    method: str
+    headers: Mapping[str, str]  # lower-case names
+    cookies: Mapping[str, str]
+    family: Family
+
+    @property
+    def user_agent(self) -> str:
+        return self.headers.get("user-agent", "")
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    content_type: str | None = "text/html; charset=utf-8"
+    headers: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def page(cls, html: str | bytes, status: int = 200) -> Reply:
+        return cls(status, html.encode() if isinstance(html, str) else html)
+
+    @classmethod
+    def file(cls, name: str, status: int = 200) -> Reply:
+        return cls(status, fixture(name))
+
+    @classmethod
+    def redirect(cls, location: str, status: int = 302, **cookies: str) -> Reply:
+        headers = [("Location", location)]
+        headers += [("Set-Cookie", f"{k}={v}; path=/") for k, v in cookies.items()]
+        return cls(status, b"", None, tuple(headers))
+
+    def with_cookie(self, name: str, value: str) -> Reply:
+        return Reply(
+            self.status,
+            self.body,
+            self.content_type,
+            (*self.headers, ("Set-Cookie", f"{name}={value}; path=/")),
+        )
+
+
+Route = Reply | Callable[[Request], Reply]
+#: A firewall in front of the portal: an answer of its own, or None to let the request pass.
+Guard = Callable[[Request], Reply | None]
+
+
+@dataclass
+class Host:
+    routes: Mapping[str, Route] = field(default_factory=dict)
+    guard: Guard | None = None
+
+
+NOT_FOUND = Reply.page(
+    "<html><head><title>404</title></head><body>404 页面不存在</body></html>", 404
+)
+
+
+# --- behaviours --------------------------------------------------------------------------------
+
+
+def ruishu() -> Guard:
+    """瑞数: HTTP 412 and the challenge to every request without the cookie its script computes
+    (the script comes from the vendor's server-side module, so no client here ever gets it)."""
+
+    def guard(request: Request) -> Reply | None:
+        if "NfBCSins2OywT" in request.cookies:
+            return None
+        return Reply.file("ruishu-412.html", 412).with_cookie("NfBCSins2OywS", "60abcdef")
+
+    return guard
+
+
+def wzws() -> Guard:
+    """知道创宇 创宇盾: the real packed script challenge at 200. Its script (run by a browser)
+    sets `wzwschallenge` and goes to /WZWSRELw==, which sets `wzws_cid` and sends the browser
+    back; a client that runs no script stays on the challenge."""
+
+    def guard(request: Request) -> Reply | None:
+        if "wzws_cid" in request.cookies:
+            return None
+        if request.path == "/WZWSRELw==" and "wzwschallenge" in request.cookies:
+            return Reply.redirect("/", wzws_cid="a1b2c3d4e5")
+        return Reply.file("wzws-challenge.html")
+
+    return guard
+
+
+def blocks_unknown_agents(page: str, status: int = 200) -> Guard:
+    """A WAF (安全狗, 云锁, 360, 阿里云, 腾讯云: `page` is its block page) that answers anything
+    not calling itself a browser with its block page."""
+
+    def guard(request: Request) -> Reply | None:
+        return None if "Mozilla/" in request.user_agent else Reply.file(page, status)
+
+    return guard
+
+
+def rate_limited(after: int, page: str = "ratelimit.html") -> Guard:
+    """CC protection: the first `after` requests to the host pass, every later one gets the
+    rate-limit page at 200 (a polite crawler trips it too, mid-crawl)."""
+    seen = Counter[str]()
+    lock = threading.Lock()
+
+    def guard(request: Request) -> Reply | None:
+        with lock:
+            seen[request.host] += 1
+            over = seen[request.host] > after
+        return Reply.file(page) if over else None
+
+    return guard
+
+
+def maintenance(page: str = "maintenance-notice.html") -> Guard:
+    """Every URL answers the maintenance notice at 200."""
+    return lambda request: Reply.file(page)
+
+
+def moved_to(host: str) -> Guard:
+    """The old domain in sites.yaml: every URL 301s to the same path on the new domain."""
+
+    def guard(request: Request) -> Reply | None:
+        port = request.headers.get("host", "").rpartition(":")[2]
+        query = f"?{request.query}" if request.query else ""
+        return Reply.redirect(f"http://{host}:{port}{request.path}{query}", 301)
+
+    return guard
+
+
+# --- the server --------------------------------------------------------------------------------
+
+
+class RealWeb:
+    """DNS and HTTP for `hosts` on loopback; `scan()` gives a SiteContext on one of them."""
+
+    def __init__(self, hosts: Mapping[str, Host]) -> None:
+        self.hosts = {k.lower(): v for k, v in hosts.items()}
+        self.hits: Counter[tuple[str, str]] = Counter()  # (host, path)
+        self.agents: list[str] = []
+        self.dns: DnsServer | None = None
+        self._listeners: Listeners | None = None
+        self.port = 0
+
+    def __enter__(self) -> RealWeb:
+        servers = bind_same_port(
+            [
+                lambda port: TcpServer(socket.AF_INET, port, _Handler, self),
+                lambda port: TcpServer(socket.AF_INET6, port, _Handler, self),
+            ]
+        )
+        self.port = int(servers[0].socket.getsockname()[1])
+        self._listeners = Listeners(servers, "realweb")
+        self._listeners.start()
+        records: dict[str, dict[str, list[str]]] = {}
+        for zone in sorted({registered_domain(h) for h in self.hosts}):
+            records[zone] = {"NS": [f"ns1.{zone}"]}
+            records[f"ns1.{zone}"] = {"A": ["127.0.0.1"]}
+        for name in self.hosts:
+            records[name] = {"A": ["127.0.0.1"], "AAAA": ["::1"]}
+        self.dns = DnsServer(records).start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.dns is not None:
+            self.dns.stop()
+        if self._listeners is not None:
+            self._listeners.stop()
+
+    def url(self, host: str, path: str = "/") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+    def site(self, host: str, kind: SiteKind = SiteKind.DISTRICT, **hints: str) -> Site:
+        urls = {k: v if v.startswith("http") else self.url(host, v) for k, v in hints.items()}
+        return Site(
+            id=host.split(".")[0], name=host, url=self.url(host), kind=kind, hints=Hints(**urls)
+        )
+
+    def fetcher(self, **settings: object) -> Fetcher:
+        assert self.dns is not None, "use RealWeb in a with block"
+        options: dict[str, object] = {"timeout": 2, "retries": 0, "interval": 0}
+        options.update(settings)
+        return Fetcher(
+            Resolver([self.dns.address], timeout=1.0, lifetime=2.0),
+            FetchSettings(**options),  # type: ignore[arg-type]
+        )
+
+    @asynccontextmanager
+    async def scan(
+        self, host: str, *, as_of: dt.date, kind: SiteKind = SiteKind.DISTRICT, **hints: str
+    ) -> AsyncIterator[SiteContext]:
+        fetcher = self.fetcher()
+        context = SiteContext(self.site(host, kind, **hints), fetcher, as_of)
+        try:
+            yield context
+        finally:
+            context.close()
+            await fetcher.aclose()
+
+    def answer(self, request: Request) -> Reply:
+        self.hits[(request.host, request.path)] += 1
+        self.agents.append(request.user_agent)
+        host = self.hosts.get(request.host)
+        if host is None:
+            return NOT_FOUND
+        if host.guard is not None:
+            blocked = host.guard(request)
+            if blocked is not None:
+                return blocked
+        route = host.routes.get(request.path)
+        if route is None:
+            return NOT_FOUND
+        return route if isinstance(route, Reply) else route(request)
+
+
+def pages(routes: Iterable[tuple[str, str]]) -> dict[str, Route]:
+    """Routes from (path, fixture file) pairs."""
+    return {path: Reply.file(name) for path, name in routes}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = 30
+
+    def do_GET(self) -> None:
+        self._respond(body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(body=False)
+
+    def _respond(self, *, body: bool) -> None:
+        listener = cast(TcpServer, self.server)
+        owner: RealWeb = listener.owner
+        parts = urlsplit(self.path)
+        cookies = SimpleCookie()
+        cookies.load(self.headers.get("Cookie", ""))
+        request = Request(
+            host=host_name(self.headers.get("Host", "")),
+            path=parts.path or "/",
+            query=parts.query,
+            method=self.command,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            cookies={k: m.value for k, m in cookies.items()},
+            family=Family.IPV6 if listener.address_family == socket.AF_INET6 else Family.IPV4,
+        )
+        reply = owner.answer(request)
+        phrase = http.HTTPStatus(reply.status).phrase if reply.status in _KNOWN else "Status"
+        lines = [f"HTTP/1.1 {reply.status} {phrase}", f"Content-Length: {len(reply.body)}"]
+        if reply.content_type is not None:
+            lines.append(f"Content-Type: {reply.content_type}")
+        lines += [f"{k}: {v}" for k, v in reply.headers]
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
+        self.wfile.write(head + (reply.body if body else b""))
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+_KNOWN = frozenset(int(s) for s in http.HTTPStatus)
