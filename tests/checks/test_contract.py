@@ -1,18 +1,23 @@
 """The contract of a built-in check: where its pieces are and what its manual says.
 
 Folder name = check name (= the `check:` of the plan); the manual has its fixed sections; every
-param is described; a golden case for every status the manual says the check can give.
+param is described; a golden case for every status the manual says the check can give; a fault
+in the demo fleet (checks/<name>/demo.py) for every check, on a rule the check decides.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
 
+from gkaudit.config import load_plan
 from gkaudit.declaration import REQUIRED_SECTIONS, SECTIONS, Check, declared_statuses
 from gkaudit.declaration import manual_sections as sections_of
-from gkaudit.plugins import BUILTIN
+from gkaudit.demo.expected import FAULTS
+from gkaudit.model import Status
+from gkaudit.plugins import BUILTIN, Registry
 from tests.checks.cases import CHECKS, all_cases, load
 
 NAMES = [c.name for c in BUILTIN]
@@ -33,6 +38,7 @@ def test_the_check_lives_in_its_folder(name: str) -> None:
     check = by_name(name)
     assert check.module == f"gkaudit.checks.{name}.check"
     assert load(CHECKS / name / "cases.yaml").check == name
+    assert (CHECKS / name / "demo.py").is_file()
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -72,3 +78,22 @@ def test_case_ids_are_unique_per_check() -> None:
 def test_the_contract_reads_real_files() -> None:
     assert Path(CHECKS, "column", "cases.yaml").is_file()
     assert len(all_cases()) >= 2 * len(NAMES)
+
+
+PLAN_CHECKS = {rule.id: rule.check for rule in load_plan(None, Registry.load()).rules}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_check_plants_a_fault_in_the_demo_fleet_on_its_own_rule(name: str) -> None:
+    faults = FAULTS[name]
+    assert faults, f"{name}/demo.py plants no fault"
+    own = [r for fault in faults for r, s in fault.verdicts.items() if PLAN_CHECKS[r] == name]
+    assert own, f"none of {name}'s faults changes a verdict of a rule checked by {name}"
+    assert all(s is not Status.PASS for fault in faults for s in fault.verdicts.values())
+
+
+def test_every_check_s_faults_are_planted() -> None:
+    assert sorted(FAULTS) == NAMES
+    for name in NAMES:
+        module = importlib.import_module(f"gkaudit.checks.{name}.demo")
+        assert FAULTS[name] is module.FAULTS

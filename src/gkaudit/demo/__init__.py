@@ -1,9 +1,11 @@
 """The demo fleet: fictional portals of 港康市 behind a real DNS server and a real HTTP server.
 
 Everything listens on 127.0.0.1 and ::1 only. Between them the portals show every verdict of
-every rule of the default plan (see `gkaudit.demo.portals.EXPECTED`): broken IPv6, a CNAME to a
+every rule of the default plan (see `gkaudit.demo.expected.EXPECTED`): broken IPv6, a CNAME to a
 CDN, a GBK page, redirects of every kind, a missing catalogue section, a stale column, sites
-that are unreachable in three different ways. `gkaudit demo` scans it; the tests use it too.
+that are unreachable in three different ways. Who the portals are is the demo's own
+(`identities`); their faults come from the checks (`gkaudit/checks/<name>/demo.py`).
+`gkaudit demo` scans it; the tests use it too.
 """
 
 from __future__ import annotations

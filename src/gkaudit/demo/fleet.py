@@ -17,8 +17,10 @@ from typing import TextIO
 
 from gkaudit.demo._net import reserve_port
 from gkaudit.demo.dns import DnsServer
+from gkaudit.demo.expected import EXPECTED, PORTALS
 from gkaudit.demo.http import HttpServer
-from gkaudit.demo.portals import EXPECTED, PORTALS, FleetData, PortalSpec, build
+from gkaudit.demo.portals import FleetData, build
+from gkaudit.demo.spec import PortalSpec
 from gkaudit.model import Site, Status
 
 __all__ = ["DemoFleet", "serve_forever"]

@@ -1,14 +1,10 @@
-"""The demo portals: 港康市 (a fictional city), its districts and its departments.
+"""The demo portals' pages and zones: `build` turns the portal specs into the pages of the HTTP
+server, the records of the DNS server and the sites of ``sites.yaml``. Dates are counted back
+from ``as_of``, so one ``as_of`` always gives the same fleet.
 
-Every name carries a ``gk`` prefix (``www.gkcity.gov.cn``, ``www.gkxiling.gov.cn``), so it can
-never be a real portal, and each government has its own registered domain while departments are
-sub-domains of the city's (``kjj.gkcity.gov.cn``), as in Dalian. A portal is described by one
-`PortalSpec` (who it is, and which faults it has); `build` turns the specs into the pages of the
-HTTP server, the records of the DNS server and the sites of ``sites.yaml``. Dates are counted
-back from ``as_of``, so one ``as_of`` always gives the same fleet.
-
-`EXPECTED` is the verdict each portal is built to get from each rule of the default plan; the
-portal table printed by ``python -m gkaudit.demo`` says why.
+Who the portals are is in `identities`, the faults the checks plant on them in
+`gkaudit/checks/*/demo.py`, and `expected` assembles the two with the verdict each portal is
+built to get (the portal table printed by ``python -m gkaudit.demo`` says why).
 """
 
 from __future__ import annotations
@@ -16,14 +12,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from gkaudit.demo.content import (
+    DEPT_NEWS,
+    DEPT_NOTICES,
+    DISCLOSURE_ITEMS,
+    EXTERNAL_LINKS,
+    GOV_NEWS,
+    GOV_NOTICES,
+    RELIEF_ITEMS,
+    SERVICE_LINKS,
+    TOPIC_ITEMS,
+)
 from gkaudit.demo.dns import DnsFault
-from gkaudit.demo.http import Behaviour, Response, VirtualHost
+from gkaudit.demo.expected import EXPECTED, PORTALS
+from gkaudit.demo.http import Response, VirtualHost
 from gkaudit.demo.pages import (
     PIXEL_GIF,
     STYLE_CSS,
-    DateStyle,
     Item,
     box,
     crumbs,
@@ -36,210 +42,23 @@ from gkaudit.demo.pages import (
     paragraphs,
     today_line,
 )
+from gkaudit.demo.spec import (
+    CDN_EDGE,
+    CDN_ZONE,
+    CITY,
+    CITY_ZONE,
+    V4,
+    V6,
+    Address,
+    Catalogue,
+    Home,
+    PortalSpec,
+    Relief,
+    UrlStyle,
+)
 from gkaudit.model import Hints, Site, SiteKind, Status
 
-__all__ = [
-    "EXPECTED",
-    "PORTALS",
-    "RULE_IDS",
-    "Address",
-    "Catalogue",
-    "FleetData",
-    "Home",
-    "PortalSpec",
-    "Relief",
-    "build",
-    "due_report_year",
-]
-
-RULE_IDS = (
-    "site.reachable",
-    "ipv6.aaaa",
-    "ipv6.reachable",
-    "ipv6.links",
-    "ipv6.nameservers",
-    "column.business-relief",
-    "policy.interpretation",
-    "disclosure.catalogue",
-    "disclosure.annual-report",
-)
-
-CITY = "港康市"
-CITY_ZONE = "gkcity.gov.cn"
-CDN_ZONE = "gkcdn.net"
-CDN_EDGE = "dl-edge01.gkcdn.net"
-V4 = "127.0.0.1"
-V6 = "::1"
-
-
-class Home(StrEnum):
-    """How a portal's URL leads to its home page."""
-
-    PAGE = "page"  # "/" is the home page
-    REDIRECT = "redirect"  # HTTP 301 "/" -> "/index.html"
-    META = "meta"  # "/" holds a meta refresh to "/index.shtml"
-    SCRIPT = "script"  # "/" sets window.location to "/portal/index.html"
-    FRAMESET = "frameset"  # "/" is a frameset whose frame is "/main.html"
-
-
-class Address(StrEnum):
-    """What the DNS says about the portal's host."""
-
-    DUAL = "dual"  # A and AAAA
-    CDN = "cdn"  # CNAME -> CNAME -> a CDN edge with A and AAAA
-    V4_ONLY = "v4-only"  # A only
-    NONE = "none"  # no record: NXDOMAIN
-
-
-class Relief(StrEnum):
-    """Where the home page links its 助企纾困 column."""
-
-    NONE = "none"
-    NAV = "nav"  # a nav bar item
-    BANNER = "banner"  # a banner image whose alt is 助企纾困
-    BANNER_NO_ALT = "banner-no-alt"  # a banner image without alt: only a hint finds it
-    TOPIC = "topic"  # a text link 助企纾困专题 in the 专题专栏 box
-
-
-class Catalogue(StrEnum):
-    """The shape of the 政府信息公开 platform."""
-
-    STANDARD = "standard"  # nav 政府信息公开 -> the four sections by their standard names
-    SHORT_NAMES = "short-names"  # nav 信息公开; 信息公开指南, 政府信息公开制度文件, 信息公开年报
-    DETOUR = "detour"  # no 信息公开 link on the home page: only through 政务公开
-    MISSING_SECTION = "missing-section"  # no 法定主动公开内容
-    BROKEN_SECTION = "broken-section"  # the 政府信息公开制度 link answers 404
-
-
-class UrlStyle(StrEnum):
-    HANWEB = "hanweb"  # /col/col1234/index.html, /art/2026/11/20/art_1234_5678.html
-    TRS = "trs"  # /zcjd/, /zcjd/202611/t20261120_5678.html (relative links in lists)
-
-
-# --- what the pages say ------------------------------------------------------------------------
-# Titles take {short} (西岭区, 市科技局), {name} (the body's full name), {city} and {year}.
-
-GOV_NEWS = (
-    "{short}召开{year}年优化营商环境工作推进会",
-    "{short}部署今冬明春安全生产工作",
-    "{short}召开政务公开工作领导小组会议",
-    "{short}举办秋季人才招聘会 提供岗位3200余个",
-    "{short}推进老旧小区改造项目建设",
-    "{short}召开河长制工作推进会",
-    "{short}开展“12345”热线为民服务月活动",
-    "{short}召开重点项目建设调度会",
-)
-DEPT_NEWS = (
-    "{short}召开{year}年全面从严治党工作会议",
-    "{short}开展“送政策进企业”服务活动",
-    "{short}召开重点工作调度会",
-    "{short}举办业务骨干培训班",
-    "{short}开展安全生产专项检查",
-    "{short}召开政务公开工作会议",
-    "{short}赴基层开展调研",
-    "{short}召开季度工作推进会",
-)
-GOV_NOTICES = (
-    "关于公开征求《{short}城市绿化管理办法（征求意见稿）》意见的公告",
-    "{short}{year}年公开招聘社区工作者公告",
-    "关于调整部分公交线路的通告",
-    "关于开展{year}年度“双随机、一公开”抽查工作的公告",
-)
-DEPT_NOTICES = (
-    "关于组织申报{year}年度项目的通知",
-    "{short}{year}年公开招聘事业单位工作人员公告",
-    "关于公布{year}年度行政执法检查计划的公告",
-    "关于开展{year}年度“双随机、一公开”抽查工作的公告",
-)
-# (document, its interpretation)
-GOV_DOCS = (
-    (
-        "关于印发{short}进一步优化营商环境若干措施的通知",
-        "《{short}进一步优化营商环境若干措施》政策解读",
-    ),
-    ("关于促进中小企业健康发展的实施意见", "一图读懂《关于促进中小企业健康发展的实施意见》"),
-    ("关于支持个体工商户发展的若干措施", "《关于支持个体工商户发展的若干措施》解读"),
-    ("关于印发{short}养老服务体系建设实施方案的通知", "解读：{short}养老服务体系建设实施方案"),
-    ("关于进一步做好稳就业工作的通知", "图解：进一步做好稳就业工作"),
-    ("关于印发{short}老旧小区改造工作实施方案的通知", "《{short}老旧小区改造工作实施方案》问答"),
-    ("关于促进消费扩容提质的若干措施", "《关于促进消费扩容提质的若干措施》政策解读"),
-    ("关于印发{short}数字政府建设行动方案的通知", "《{short}数字政府建设行动方案》解读"),
-)
-KJ_DOCS = (
-    ("关于印发《{city}高新技术企业培育办法》的通知", "《{city}高新技术企业培育办法》政策解读"),
-    ("关于印发《{city}科技型中小企业研发费用补助实施细则》的通知", "一图读懂研发费用补助实施细则"),
-    ("关于组织申报{year}年度科技计划项目的通知", "{year}年度科技计划项目申报政策问答"),
-    ("关于印发《{city}科技创新券管理办法》的通知", "《{city}科技创新券管理办法》解读"),
-    ("关于支持新型研发机构建设的若干措施", "图解：支持新型研发机构建设的若干措施"),
-    ("关于印发《{city}技术合同登记奖补办法》的通知", "《{city}技术合同登记奖补办法》解读"),
-    ("关于推进科技成果转化的实施意见", "《关于推进科技成果转化的实施意见》政策解读"),
-    ("关于加强科研诚信建设的实施意见", "图解：加强科研诚信建设"),
-)
-SF_DOCS = (
-    ("关于印发《{city}法律援助经济困难标准》的通知", "《{city}法律援助经济困难标准》解读"),
-    ("关于印发《{city}行政规范性文件管理办法》的通知", "《{city}行政规范性文件管理办法》政策解读"),
-    ("关于开展“八五”普法终期评估工作的通知", "“八五”普法终期评估工作解读"),
-    ("关于印发《{city}人民调解员管理办法》的通知", "图解《{city}人民调解员管理办法》"),
-    ("关于规范行政执法公示工作的通知", "行政执法公示工作问答"),
-    ("关于印发《{city}公证服务收费标准》的通知", "《{city}公证服务收费标准》解读"),
-)
-JT_DOCS = (
-    (
-        "关于印发《{city}网络预约出租汽车经营服务管理办法》的通知",
-        "《{city}网约车经营服务管理办法》解读",
-    ),
-    ("关于调整城市公交票价的通知", "城市公交票价调整政策问答"),
-    ("关于印发《{city}农村公路养护管理办法》的通知", "图解《{city}农村公路养护管理办法》"),
-    ("关于推进交通运输领域助企纾困的若干措施", "《交通运输领域若干措施》政策解读"),
-)
-RELIEF_ITEMS = (
-    "{short}支持市场主体纾困发展政策措施汇编",  # not the keyword: only columns carry it
-    "关于落实小微企业增值税留抵退税政策的公告",
-    "{short}对餐饮住宿零售企业发放稳岗补贴的通知",
-    "中小微企业贷款贴息申报指南",
-    "个体工商户房租减免政策问答",
-)
-TOPIC_ITEMS = {
-    "yshj": (
-        "{short}优化营商环境十条措施",
-        "{short}营商环境投诉举报渠道公布",
-        "“一网通办”事项清单",
-    ),
-    "aqsc": ("{short}安全生产责任制实施办法", "冬季安全生产提示", "{short}开展消防安全大排查"),
-}
-DISCLOSURE_ITEMS = {
-    "zd": (
-        "{name}政府信息公开保密审查制度",
-        "{name}政府信息公开申请办理工作规程",
-        "{name}政府信息公开工作考核办法",
-    ),
-    "jgzn": ("{name}主要职责", "{name}内设机构", "{name}领导信息"),
-    "ghxx": (
-        "{short}国民经济和社会发展第十四个五年规划纲要",
-        "{short}{year}年国民经济和社会发展计划",
-        "{short}国土空间总体规划（2021—2035年）",
-    ),
-    "czxx": (
-        "{name}{year}年部门预算",
-        "{name}{year}年预算执行情况",
-        "{short}政府债务限额及余额情况",
-    ),
-}
-# The 政务服务 links of a portal whose services live on an IPv4-only host
-SERVICE_LINKS = (
-    ("政务服务网", "/"),
-    ("个人办事", "/bsfw/gr/index.html"),
-    ("法人办事", "/bsfw/fr/index.html"),
-    ("部门办事", "/bsfw/bm/index.html"),
-    ("一件事一次办", "/yjs/index.html"),
-    ("好差评", "/hcp/index.html"),
-    ("证照办理", "/zzbl/index.html"),
-    ("预约办理", "/yybl/index.html"),
-)
-EXTERNAL_LINKS = (
-    ("中国政府网", "https://www.gov.cn/"),
-    ("辽宁省人民政府", "https://www.ln.gov.cn/"),
-)
+__all__ = ["FleetData", "build", "due_report_year"]
 
 
 @dataclass(frozen=True)
@@ -287,327 +106,6 @@ SHORT_SECTION_NAMES = {
     "zd": "政府信息公开制度文件",
     "nb": "信息公开年报",
 }
-
-
-@dataclass(frozen=True)
-class PortalSpec:
-    """One demo portal: who runs it, how its pages look, and what is wrong with it."""
-
-    id: str
-    name: str  # the body, also the site name: 港康市西岭区人民政府
-    short: str  # how its own pages call it: 西岭区, 市科技局
-    host: str
-    kind: SiteKind
-    zone: str  # its DNS zone = its registered domain
-    site_code: str  # 网站标识码: 2102 + region + serial
-    icp: str
-    police: str  # 公安机关备案号, 14 digits
-    col_base: int
-    doc_base: int
-    doc_prefix: str  # 文号 prefix: 港政发〔2026〕12号
-    shows: str  # one line: what this portal is in the fleet for
-    url_style: UrlStyle = UrlStyle.HANWEB
-    encoding: str = "utf-8"  # of the bytes sent
-    charset: str | None = "utf-8"  # in Content-Type (None: only the page's meta says)
-    home: Home = Home.PAGE
-    address: Address = Address.DUAL
-    nameservers_ipv6: bool = True
-    ipv4: Behaviour = Behaviour.SERVE
-    ipv6: Behaviour = Behaviour.SERVE
-    refused: bool = False  # its URL names a port where nothing listens
-    relief: Relief = Relief.NONE
-    relief_age: int = 3  # days since the newest 助企纾困 item
-    interpretations: tuple[int, int] = (6, 6)  # (items, items that link their document)
-    catalogue: Catalogue = Catalogue.STANDARD
-    report_lag: int = 0  # years the newest annual report is behind the one due
-    ipv4_only_services: bool = False  # its 办事服务 links go to zwfw.<zone>, which has no AAAA
-    dates: DateStyle = DateStyle.ISO  # in column lists
-    home_dates: DateStyle | None = None  # in home page lists (default: `dates`)
-    docs: tuple[tuple[str, str], ...] = GOV_DOCS
-    extra_news: tuple[str, ...] = ()  # newest first, before the usual news
-    report_title: str = "{name}{year}年政府信息公开工作年度报告"
-    hints: tuple[tuple[str, str], ...] = ()  # (sites.yaml hint name, column key)
-    dns_faults: tuple[tuple[str, str | None, DnsFault], ...] = ()  # (name, type, fault)
-
-    @property
-    def government(self) -> bool:
-        return self.kind is not SiteKind.DEPARTMENT
-
-    @property
-    def served(self) -> bool:
-        """Whether the HTTP server has pages for it."""
-        return not self.refused and self.address is not Address.NONE
-
-    @property
-    def services_host(self) -> str:
-        return f"zwfw.{self.zone}"
-
-
-PORTALS: tuple[PortalSpec, ...] = (
-    PortalSpec(
-        id="gkcity",
-        name="港康市人民政府",
-        short="港康市",
-        host="www.gkcity.gov.cn",
-        kind=SiteKind.CITY,
-        zone=CITY_ZONE,
-        site_code="2102000001",
-        icp="辽ICP备05012345号-1",
-        police="21020202000101",
-        col_base=1180,
-        doc_base=2046100,
-        doc_prefix="港政发",
-        home=Home.REDIRECT,
-        relief=Relief.BANNER,
-        interpretations=(8, 8),
-        shows="all pass; home via HTTP 301 / -> /index.html; 助企纾困 is an image link with alt",
-    ),
-    PortalSpec(
-        id="kjj",
-        name="港康市科学技术局",
-        short="市科技局",
-        host="kjj.gkcity.gov.cn",
-        kind=SiteKind.DEPARTMENT,
-        zone=CITY_ZONE,
-        site_code="2102000012",
-        icp="辽ICP备05012345号-12",
-        police="21020202000112",
-        col_base=5380,
-        doc_base=2029000,
-        doc_prefix="港科发",
-        home=Home.META,
-        charset=None,
-        catalogue=Catalogue.SHORT_NAMES,
-        interpretations=(8, 7),
-        docs=KJ_DOCS,
-        report_title="{year}年度{name}政府信息公开工作报告",
-        shows="meta-refresh home; charset only in <meta>; sections named 信息公开年报 etc.",
-    ),
-    PortalSpec(
-        id="sfj",
-        name="港康市司法局",
-        short="市司法局",
-        host="sfj.gkcity.gov.cn",
-        kind=SiteKind.DEPARTMENT,
-        zone=CITY_ZONE,
-        site_code="2102000015",
-        icp="辽ICP备05012345号-15",
-        police="21020202000115",
-        col_base=6410,
-        doc_base=2034500,
-        doc_prefix="港司发",
-        address=Address.CDN,
-        interpretations=(6, 1),
-        docs=SF_DOCS,
-        shows="CNAME chain to a CDN edge (gkcdn.net) with AAAA; 5 of 6 interpretations unlinked",
-    ),
-    PortalSpec(
-        id="xiling",
-        name="港康市西岭区人民政府",
-        short="西岭区",
-        host="www.gkxiling.gov.cn",
-        kind=SiteKind.DISTRICT,
-        zone="gkxiling.gov.cn",
-        site_code="2102030001",
-        icp="辽ICP备06003321号-1",
-        police="21020302000101",
-        col_base=0,
-        doc_base=4521800,
-        doc_prefix="西政发",
-        url_style=UrlStyle.TRS,
-        encoding="gb18030",
-        charset="gb2312",
-        home_dates=DateStyle.SHORT,
-        catalogue=Catalogue.DETOUR,
-        relief=Relief.NAV,
-        extra_news=("副区长王镕调研助企纾困政策落实情况",),
-        report_title="{short}{year}年政府信息公开工作年度报告",
-        shows="GBK bytes declared gb2312 (镕 is not in GB2312); TRS URLs; [11-20] dates; "
-        "政府信息公开 only through 政务公开",
-    ),
-    PortalSpec(
-        id="donggang",
-        name="港康市东港区人民政府",
-        short="东港区",
-        host="www.gkdonggang.gov.cn",
-        kind=SiteKind.DISTRICT,
-        zone="gkdonggang.gov.cn",
-        site_code="2102040001",
-        icp="辽ICP备06004410号-1",
-        police="21020402000101",
-        col_base=2210,
-        doc_base=3310200,
-        doc_prefix="东政发",
-        home=Home.FRAMESET,
-        relief=Relief.NAV,
-        relief_age=200,
-        dates=DateStyle.CHINESE,
-        shows="frameset home; stale 助企纾困 column (newest item 200 days old)",
-    ),
-    PortalSpec(
-        id="beihai",
-        name="港康市北海区人民政府",
-        short="北海区",
-        host="www.gkbeihai.gov.cn",
-        kind=SiteKind.DISTRICT,
-        zone="gkbeihai.gov.cn",
-        site_code="2102110001",
-        icp="辽ICP备07001188号-1",
-        police="21021102000101",
-        col_base=3120,
-        doc_base=1887600,
-        doc_prefix="北政发",
-        ipv6=Behaviour.PLACEHOLDER,
-        relief=Relief.TOPIC,
-        catalogue=Catalogue.BROKEN_SECTION,
-        dates=DateStyle.SLASH,
-        shows="IPv6 serves an 'IPv6 测试页' placeholder; 政府信息公开制度 link answers 404",
-    ),
-    PortalSpec(
-        id="nanshan",
-        name="港康市南山区人民政府",
-        short="南山区",
-        host="www.gknanshan.gov.cn",
-        kind=SiteKind.DISTRICT,
-        zone="gknanshan.gov.cn",
-        site_code="2102120001",
-        icp="辽ICP备07002266号-2",
-        police="21021202000101",
-        col_base=0,
-        doc_base=5170300,
-        doc_prefix="南政发",
-        url_style=UrlStyle.TRS,
-        ipv6=Behaviour.RESET,
-        relief=Relief.NAV,
-        report_lag=1,
-        shows="IPv6 connections reset; newest annual report is the year before the one due",
-    ),
-    PortalSpec(
-        id="jinhai",
-        name="港康金海新区管理委员会",
-        short="金海新区",
-        host="www.gkjinhai.gov.cn",
-        kind=SiteKind.DISTRICT,
-        zone="gkjinhai.gov.cn",
-        site_code="2102130001",
-        icp="辽ICP备10020031号-1",
-        police="21021302000101",
-        col_base=7730,
-        doc_base=1002400,
-        doc_prefix="金管发",
-        address=Address.V4_ONLY,
-        nameservers_ipv6=False,
-        catalogue=Catalogue.MISSING_SECTION,
-        extra_news=("金海新区召开助企纾困政策宣讲会",),
-        shows="no AAAA for the site nor its name servers; no 助企纾困 column (one news "
-        "article); 法定主动公开内容 missing",
-    ),
-    PortalSpec(
-        id="huangang",
-        name="港康市环港县人民政府",
-        short="环港县",
-        host="www.gkhuangang.gov.cn",
-        kind=SiteKind.DISTRICT,
-        zone="gkhuangang.gov.cn",
-        site_code="2102240001",
-        icp="辽ICP备08005520号-1",
-        police="21022402000101",
-        col_base=8850,
-        doc_base=2290700,
-        doc_prefix="环政发",
-        home=Home.SCRIPT,
-        relief=Relief.BANNER_NO_ALT,
-        ipv4_only_services=True,
-        hints=(("business_relief_url", "zqsk"),),
-        shows="JavaScript redirect home; 8 links to IPv4-only zwfw.gkhuangang.gov.cn; "
-        "助企纾困 is an image without alt, given as a hint",
-    ),
-    PortalSpec(
-        id="hbj",
-        name="港康市环境保护局",
-        short="市环保局",
-        host="hbj.gkcity.gov.cn",
-        kind=SiteKind.DEPARTMENT,
-        zone=CITY_ZONE,
-        site_code="2102000021",
-        icp="辽ICP备05012345号-21",
-        police="21020202000121",
-        col_base=9010,
-        doc_base=1000000,
-        doc_prefix="港环发",
-        address=Address.NONE,
-        shows="NXDOMAIN: the bureau was merged and its name removed from the zone",
-    ),
-    PortalSpec(
-        id="changdao",
-        name="港康市长岛县人民政府",
-        short="长岛县",
-        host="www.gkchangdao.gov.cn",
-        kind=SiteKind.DISTRICT,
-        zone="gkchangdao.gov.cn",
-        site_code="2102270001",
-        icp="辽ICP备09001234号-1",
-        police="21022702000101",
-        col_base=9100,
-        doc_base=1000000,
-        doc_prefix="长政发",
-        refused=True,
-        dns_faults=(("gkchangdao.gov.cn", "NS", DnsFault.SERVFAIL),),
-        shows="connection refused (nothing listens on its port); NS query answers SERVFAIL",
-    ),
-    PortalSpec(
-        id="jtj",
-        name="港康市交通运输局",
-        short="市交通运输局",
-        host="jtj.gkcity.gov.cn",
-        kind=SiteKind.DEPARTMENT,
-        zone=CITY_ZONE,
-        site_code="2102000018",
-        icp="辽ICP备05012345号-18",
-        police="21020202000118",
-        col_base=4470,
-        doc_base=2011800,
-        doc_prefix="港交发",
-        ipv4=Behaviour.SLOW,
-        ipv6=Behaviour.SLOW,
-        interpretations=(4, 4),
-        docs=JT_DOCS,
-        shows="answers only after slow_seconds (30 s): slower than the scan timeout",
-    ),
-)
-
-# What each portal is built to get. Rows: site ids; columns: the rules of RULE_IDS in order.
-# Unreachable portals are inconclusive (error) on rules that need pages, not failed; rules that
-# need only DNS still judge them; departments skip 助企纾困 (the rule applies to governments).
-# hbj's name does not exist: that is a definite "no AAAA", which ipv6.reachable fails (DESIGN:
-# "No AAAA fails"), like ipv6.aaaa, while its page rules stay inconclusive.
-EXPECTED_TABLE = """
-            reach  aaaa   v6     links  ns     relief interp catal  annual
-gkcity      pass   pass   pass   pass   pass   pass   pass   pass   pass
-kjj         pass   pass   pass   pass   pass   skip   pass   pass   pass
-sfj         pass   pass   pass   pass   pass   skip   fail   pass   pass
-xiling      pass   pass   pass   pass   pass   pass   pass   pass   pass
-donggang    pass   pass   pass   pass   pass   warn   pass   pass   pass
-beihai      pass   pass   fail   fail   pass   pass   pass   fail   pass
-nanshan     pass   pass   fail   fail   pass   pass   pass   pass   fail
-jinhai      pass   fail   fail   fail   warn   fail   pass   fail   pass
-huangang    pass   pass   pass   fail   pass   pass   pass   pass   pass
-hbj         fail   fail   fail   error  pass   skip   error  error  error
-changdao    fail   pass   error  error  error  error  error  error  error
-jtj         fail   pass   error  error  pass   skip   error  error  error
-"""
-
-
-def _parse_expected(table: str) -> dict[tuple[str, str], Status]:
-    rows = [line.split() for line in table.strip().splitlines()[1:]]
-    return {
-        (row[0], rule): Status(verdict)
-        for row in rows
-        for rule, verdict in zip(RULE_IDS, row[1:], strict=True)
-    }
-
-
-EXPECTED: Mapping[tuple[str, str], Status] = _parse_expected(EXPECTED_TABLE)
 
 
 def due_report_year(kind: SiteKind, as_of: dt.date) -> int:

@@ -1,0 +1,81 @@
+"""The demo fleet as served: the portals with every check's faults planted, and the verdict each
+portal is built to get from each rule of the default plan (the expected table).
+
+The faults come from `gkaudit/checks/<name>/demo.py` (one sorted list below, no import side
+effects); a portal's verdict on a rule is what its faults say, else `pass`, or `skip` where the
+rule does not apply to its kind. Two faults that disagree on one verdict are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from gkaudit.checks.annual_report import demo as annual_report
+from gkaudit.checks.column import demo as column
+from gkaudit.checks.disclosure_catalogue import demo as disclosure_catalogue
+from gkaudit.checks.interpretation import demo as interpretation
+from gkaudit.checks.ipv6_aaaa import demo as ipv6_aaaa
+from gkaudit.checks.ipv6_links import demo as ipv6_links
+from gkaudit.checks.ipv6_nameservers import demo as ipv6_nameservers
+from gkaudit.checks.ipv6_reachable import demo as ipv6_reachable
+from gkaudit.checks.reachable import demo as reachable
+from gkaudit.demo.identities import IDENTITIES
+from gkaudit.demo.spec import GOVERNMENT_RULES, RULE_IDS, DemoFault, PortalSpec
+from gkaudit.model import Status
+
+#: Every check's faults, by check name (sorted as the built-in checks are).
+FAULTS: Mapping[str, tuple[DemoFault, ...]] = {
+    "annual_report": annual_report.FAULTS,
+    "column": column.FAULTS,
+    "disclosure_catalogue": disclosure_catalogue.FAULTS,
+    "interpretation": interpretation.FAULTS,
+    "ipv6_aaaa": ipv6_aaaa.FAULTS,
+    "ipv6_links": ipv6_links.FAULTS,
+    "ipv6_nameservers": ipv6_nameservers.FAULTS,
+    "ipv6_reachable": ipv6_reachable.FAULTS,
+    "reachable": reachable.FAULTS,
+}
+
+
+def all_faults() -> list[DemoFault]:
+    return [fault for faults in FAULTS.values() for fault in faults]
+
+
+def plant(specs: Iterable[PortalSpec], faults: Iterable[DemoFault]) -> tuple[PortalSpec, ...]:
+    """`specs` with `faults` planted; a fault on a portal that is not there is an error."""
+    by_id = {spec.id: spec for spec in specs}
+    for fault in faults:
+        if fault.portal not in by_id:
+            raise ValueError(f"a fault is planted on {fault.portal!r}, which is not a portal")
+        by_id[fault.portal] = fault.plant(by_id[fault.portal])
+    return tuple(by_id.values())
+
+
+def expected(
+    specs: Iterable[PortalSpec], faults: Iterable[DemoFault]
+) -> dict[tuple[str, str], Status]:
+    """(site id, rule id) -> the verdict the portal is built to get."""
+    table: dict[tuple[str, str], Status] = {}
+    said: dict[tuple[str, str], DemoFault] = {}
+    for fault in faults:
+        for rule, status in fault.verdicts.items():
+            key = (fault.portal, rule)
+            if key in said and table[key] is not status:
+                raise ValueError(
+                    f"{fault.portal} {rule}: {said[key].what!r} says {table[key].value}, "
+                    f"{fault.what!r} says {status.value}"
+                )
+            table[key], said[key] = status, fault
+    return {
+        (spec.id, rule): (
+            Status.SKIP
+            if rule in GOVERNMENT_RULES and not spec.government
+            else table.get((spec.id, rule), Status.PASS)
+        )
+        for spec in specs
+        for rule in RULE_IDS
+    }
+
+
+PORTALS: tuple[PortalSpec, ...] = plant(IDENTITIES, all_faults())
+EXPECTED: Mapping[tuple[str, str], Status] = expected(IDENTITIES, all_faults())

@@ -1,0 +1,167 @@
+"""How a demo portal is described: `PortalSpec` (who it is, how its pages look, what is wrong
+with it) and `DemoFault` (one thing a check's `demo.py` plants on one portal, with the verdicts
+it brings).
+
+The portals themselves are in `identities` (faultless); the faults come from
+`gkaudit/checks/<name>/demo.py`, and `expected` plants them and assembles the expected table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from enum import StrEnum
+from typing import Any
+
+from gkaudit.demo.content import GOV_DOCS
+from gkaudit.demo.dns import DnsFault
+from gkaudit.demo.http import Behaviour
+from gkaudit.demo.pages import DateStyle
+from gkaudit.model import SiteKind, Status
+
+RULE_IDS = (
+    "site.reachable",
+    "ipv6.aaaa",
+    "ipv6.reachable",
+    "ipv6.links",
+    "ipv6.nameservers",
+    "column.business-relief",
+    "policy.interpretation",
+    "disclosure.catalogue",
+    "disclosure.annual-report",
+)
+
+CITY = "港康市"
+CITY_ZONE = "gkcity.gov.cn"
+CDN_ZONE = "gkcdn.net"
+CDN_EDGE = "dl-edge01.gkcdn.net"
+V4 = "127.0.0.1"
+V6 = "::1"
+
+
+class Home(StrEnum):
+    """How a portal's URL leads to its home page."""
+
+    PAGE = "page"  # "/" is the home page
+    REDIRECT = "redirect"  # HTTP 301 "/" -> "/index.html"
+    META = "meta"  # "/" holds a meta refresh to "/index.shtml"
+    SCRIPT = "script"  # "/" sets window.location to "/portal/index.html"
+    FRAMESET = "frameset"  # "/" is a frameset whose frame is "/main.html"
+
+
+class Address(StrEnum):
+    """What the DNS says about the portal's host."""
+
+    DUAL = "dual"  # A and AAAA
+    CDN = "cdn"  # CNAME -> CNAME -> a CDN edge with A and AAAA
+    V4_ONLY = "v4-only"  # A only
+    NONE = "none"  # no record: NXDOMAIN
+
+
+class Relief(StrEnum):
+    """Where the home page links its 助企纾困 column."""
+
+    NONE = "none"
+    NAV = "nav"  # a nav bar item
+    BANNER = "banner"  # a banner image whose alt is 助企纾困
+    BANNER_NO_ALT = "banner-no-alt"  # a banner image without alt: only a hint finds it
+    TOPIC = "topic"  # a text link 助企纾困专题 in the 专题专栏 box
+
+
+class Catalogue(StrEnum):
+    """The shape of the 政府信息公开 platform."""
+
+    STANDARD = "standard"  # nav 政府信息公开 -> the four sections by their standard names
+    SHORT_NAMES = "short-names"  # nav 信息公开; 信息公开指南, 政府信息公开制度文件, 信息公开年报
+    DETOUR = "detour"  # no 信息公开 link on the home page: only through 政务公开
+    MISSING_SECTION = "missing-section"  # no 法定主动公开内容
+    BROKEN_SECTION = "broken-section"  # the 政府信息公开制度 link answers 404
+
+
+class UrlStyle(StrEnum):
+    HANWEB = "hanweb"  # /col/col1234/index.html, /art/2026/11/20/art_1234_5678.html
+    TRS = "trs"  # /zcjd/, /zcjd/202611/t20261120_5678.html (relative links in lists)
+
+
+@dataclass(frozen=True)
+class PortalSpec:
+    """One demo portal: who runs it, how its pages look, and what is wrong with it."""
+
+    id: str
+    name: str  # the body, also the site name: 港康市西岭区人民政府
+    short: str  # how its own pages call it: 西岭区, 市科技局
+    host: str
+    kind: SiteKind
+    zone: str  # its DNS zone = its registered domain
+    site_code: str  # 网站标识码: 2102 + region + serial
+    icp: str
+    police: str  # 公安机关备案号, 14 digits
+    col_base: int
+    doc_base: int
+    doc_prefix: str  # 文号 prefix: 港政发〔2026〕12号
+    shows: str  # one line: what this portal is in the fleet for
+    url_style: UrlStyle = UrlStyle.HANWEB
+    encoding: str = "utf-8"  # of the bytes sent
+    charset: str | None = "utf-8"  # in Content-Type (None: only the page's meta says)
+    home: Home = Home.PAGE
+    address: Address = Address.DUAL
+    nameservers_ipv6: bool = True
+    ipv4: Behaviour = Behaviour.SERVE
+    ipv6: Behaviour = Behaviour.SERVE
+    refused: bool = False  # its URL names a port where nothing listens
+    relief: Relief = Relief.NONE
+    relief_age: int = 3  # days since the newest 助企纾困 item
+    interpretations: tuple[int, int] = (6, 6)  # (items, items that link their document)
+    catalogue: Catalogue = Catalogue.STANDARD
+    report_lag: int = 0  # years the newest annual report is behind the one due
+    ipv4_only_services: bool = False  # its 办事服务 links go to zwfw.<zone>, which has no AAAA
+    dates: DateStyle = DateStyle.ISO  # in column lists
+    home_dates: DateStyle | None = None  # in home page lists (default: `dates`)
+    docs: tuple[tuple[str, str], ...] = GOV_DOCS
+    extra_news: tuple[str, ...] = ()  # newest first, before the usual news
+    report_title: str = "{name}{year}年政府信息公开工作年度报告"
+    hints: tuple[tuple[str, str], ...] = ()  # (sites.yaml hint name, column key)
+    dns_faults: tuple[tuple[str, str | None, DnsFault], ...] = ()  # (name, type, fault)
+
+    @property
+    def government(self) -> bool:
+        return self.kind is not SiteKind.DEPARTMENT
+
+    @property
+    def served(self) -> bool:
+        """Whether the HTTP server has pages for it."""
+        return not self.refused and self.address is not Address.NONE
+
+    @property
+    def services_host(self) -> str:
+        return f"zwfw.{self.zone}"
+
+
+#: Rules of the default plan that apply to governments only (departments get `skip`).
+GOVERNMENT_RULES = frozenset({"column.business-relief"})
+
+
+@dataclass(frozen=True)
+class DemoFault:
+    """One fault a check plants on one demo portal, and what the default plan concludes there.
+
+    `changes` are `PortalSpec` fields and their faulty values; `verdicts` the status of every
+    rule the fault changes (the others pass, or skip where the rule does not apply).
+    """
+
+    portal: str  # a PortalSpec id
+    what: str  # one line: the fault, as an inspector would see it
+    changes: Mapping[str, Any]
+    verdicts: Mapping[str, Status]
+
+    def __post_init__(self) -> None:
+        known = {f.name for f in fields(PortalSpec)}
+        unknown = sorted(set(self.changes) - known)
+        if unknown:
+            raise ValueError(f"fault on {self.portal}: unknown PortalSpec fields {unknown}")
+        rules = sorted(set(self.verdicts) - set(RULE_IDS))
+        if rules:
+            raise ValueError(f"fault on {self.portal}: unknown rules {rules}")
+
+    def plant(self, spec: PortalSpec) -> PortalSpec:
+        return replace(spec, **self.changes)
