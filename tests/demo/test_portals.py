@@ -17,9 +17,10 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from gkaudit.demo.disclosure import due_report_year
 from gkaudit.demo.expected import EXPECTED, PORTALS
 from gkaudit.demo.http import Behaviour, Response
-from gkaudit.demo.portals import FleetData, build, due_report_year
+from gkaudit.demo.portals import FleetData, build
 from gkaudit.demo.spec import RULE_IDS, Address, PortalSpec
 from gkaudit.model import SiteKind, Status
 from tests.demo.conftest import AS_OF

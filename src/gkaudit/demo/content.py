@@ -5,6 +5,9 @@ Titles take {short} (西岭区, 市科技局), {name} (the body's full name), {c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 GOV_NEWS = (
     "{short}召开{year}年优化营商环境工作推进会",
     "{short}部署今冬明春安全生产工作",
@@ -126,3 +129,55 @@ EXTERNAL_LINKS = (
     ("中国政府网", "https://www.gov.cn/"),
     ("辽宁省人民政府", "https://www.ln.gov.cn/"),
 )
+
+
+# --- the columns of a portal ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a portal: its name, TRS directory and Hanweb number."""
+
+    name: str
+    slug: str  # TRS directory
+    number: int  # Hanweb column id = the portal's col_base + number
+
+
+COLUMNS: Mapping[str, Column] = {
+    "intro": Column("概况", "zjgk", 1),
+    "zwgk": Column("政务公开", "zwgk", 2),
+    "xxgk": Column("政府信息公开", "zfxxgk", 3),
+    "zn": Column("政府信息公开指南", "zfxxgk/xxgkzn", 4),
+    "zd": Column("政府信息公开制度", "zfxxgk/xxgkzd", 5),
+    "fd": Column("法定主动公开内容", "zfxxgk/fdzdgknr", 6),
+    "nb": Column("政府信息公开年报", "zfxxgk/xxgknb", 7),
+    "ysq": Column("依申请公开", "zfxxgk/ysqgk", 8),
+    "jgzn": Column("机构职能", "zfxxgk/fdzdgknr/jgzn", 9),
+    "ghxx": Column("规划信息", "zfxxgk/fdzdgknr/ghxx", 10),
+    "czxx": Column("财政信息", "zfxxgk/fdzdgknr/czxx", 11),
+    "zcwj": Column("政策文件", "zcwj", 12),
+    "zcjd": Column("政策解读", "zcjd", 13),
+    "zqsk": Column("助企纾困", "ztzl/zqsk", 14),
+    "yshj": Column("优化营商环境", "ztzl/yshj", 15),
+    "aqsc": Column("安全生产", "ztzl/aqsc", 16),
+    "ywdt": Column("要闻动态", "ywdt", 17),
+    "tzgg": Column("通知公告", "tzgg", 18),
+    "bsfw": Column("办事服务", "bsfw", 19),
+    "grbs": Column("个人办事", "bsfw/grbs", 20),
+    "frbs": Column("法人办事", "bsfw/frbs", 21),
+    "bmfw": Column("便民服务", "bsfw/bmfw", 22),
+    "hdjl": Column("互动交流", "hdjl", 23),
+    "ldxx": Column("领导信箱", "hdjl/ldxx", 24),
+    "zxft": Column("在线访谈", "hdjl/zxft", 25),
+    "zjdc": Column("征集调查", "hdjl/zjdc", 26),
+    "about": Column("关于本网", "gybw", 27),
+    "sitemap": Column("网站地图", "wzdt", 28),
+    "contact": Column("联系我们", "lxwm", 29),
+}
+SECTIONS = ("zn", "zd", "fd", "nb")
+SHORT_SECTION_NAMES = {
+    "xxgk": "信息公开",
+    "zn": "信息公开指南",
+    "zd": "政府信息公开制度文件",
+    "nb": "信息公开年报",
+}

@@ -1,0 +1,423 @@
+"""One demo portal's pages: `Portal` turns a `PortalSpec` into path -> response, with the chrome,
+columns, articles, the 政府信息公开 platform and its annual reports of a Hanweb or TRS site.
+Dates are counted back from ``as_of``, so one ``as_of`` always gives the same pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from gkaudit.demo.content import (
+    COLUMNS,
+    DEPT_NEWS,
+    DEPT_NOTICES,
+    EXTERNAL_LINKS,
+    GOV_NEWS,
+    GOV_NOTICES,
+    RELIEF_ITEMS,
+    SERVICE_LINKS,
+    SHORT_SECTION_NAMES,
+    TOPIC_ITEMS,
+)
+from gkaudit.demo.disclosure import catalogue
+from gkaudit.demo.http import Response
+from gkaudit.demo.pages import (
+    PIXEL_GIF,
+    STYLE_CSS,
+    Item,
+    box,
+    crumbs,
+    dated_list,
+    document,
+    esc,
+    link,
+    link_list,
+    nav_bar,
+    paragraphs,
+    today_line,
+)
+from gkaudit.demo.policies import policies
+from gkaudit.demo.spec import (
+    CITY,
+    CITY_ZONE,
+    Catalogue,
+    Home,
+    PortalSpec,
+    Relief,
+    UrlStyle,
+)
+from gkaudit.model import SiteKind
+
+
+class Portal:
+    """Generates the pages of one portal; `pages()` is path -> ready response."""
+
+    def __init__(self, spec: PortalSpec, *, port: int, as_of: dt.date, city_url: str) -> None:
+        self.s = spec
+        self.as_of = as_of
+        self.port = port
+        self.city_url = city_url
+        self.base = f"http://{spec.host}:{port}"
+        self._pages: dict[str, Response] = {}
+        self._next_doc = spec.doc_base
+        self.home_path = {
+            Home.PAGE: "/",
+            Home.REDIRECT: "/index.html",
+            Home.META: "/index.shtml",
+            Home.SCRIPT: "/portal/index.html",
+            Home.FRAMESET: "/main.html",
+        }[spec.home]
+        self._chrome_top = self._top() + "\n" + nav_bar(self._nav())
+        self._chrome_bottom = self._footer()
+
+    # --- URLs and text ------------------------------------------------------------------------
+
+    def col(self, key: str) -> str:
+        column = COLUMNS[key]
+        if self.s.url_style is UrlStyle.TRS:
+            return f"/{column.slug}/"
+        return f"/col/col{self.s.col_base + column.number}/index.html"
+
+    def article_path(self, key: str, day: dt.date) -> str:
+        self._next_doc += 1
+        if self.s.url_style is UrlStyle.TRS:
+            return f"/{COLUMNS[key].slug}/{day:%Y%m}/t{day:%Y%m%d}_{self._next_doc}.html"
+        number = self.s.col_base + COLUMNS[key].number
+        return f"/art/{day.year}/{day.month}/{day.day}/art_{number}_{self._next_doc}.html"
+
+    def label(self, key: str) -> str:
+        if self.s.catalogue is Catalogue.SHORT_NAMES and key in SHORT_SECTION_NAMES:
+            return SHORT_SECTION_NAMES[key]
+        if key == "intro":
+            return f"走进{self.s.short[:2]}" if self.s.government else "机构概况"
+        return COLUMNS[key].name
+
+    def text(self, template: str, day: dt.date | None = None, *, year: int | None = None) -> str:
+        if year is None:
+            year = (day or self.as_of).year
+        return template.format(short=self.s.short, name=self.s.name, city=CITY, year=year)
+
+    def day(self, age: int) -> dt.date:
+        return self.as_of - dt.timedelta(days=age)
+
+    # --- chrome -------------------------------------------------------------------------------
+
+    def _top(self) -> str:
+        logo = f'<img src="/images/logo.gif" alt="{esc(self.s.name)}">'
+        return (
+            f'<div class="topbar"><div class="w">{today_line(self.as_of)}　'
+            '<a href="javascript:void(0);" class="wza">无障碍浏览</a>　'
+            '<a href="javascript:void(0);">长者模式</a></div></div>\n'
+            f'<div class="header"><div class="w">{link(self.home_path, logo)}\n'
+            '<form action="/jsearch/search.do" method="get"><input type="text" name="q" '
+            'placeholder="请输入关键字"><button type="submit">搜索</button></form></div></div>'
+        )
+
+    def _nav(self) -> list[tuple[str, str]]:
+        # real nav bars pad short items with &nbsp; and split others into spans
+        items = [
+            ("首&nbsp;&nbsp;页", self.home_path),
+            (esc(self.label("intro")), self.col("intro")),
+            ("<span>政务</span>&nbsp;<span>公开</span>", self.col("zwgk")),
+        ]
+        if self.s.catalogue is not Catalogue.DETOUR:
+            items.append((esc(self.label("xxgk")), self.col("xxgk")))
+        items += [("政策文件", self.col("zcwj")), ("政策解读", self.col("zcjd"))]
+        if self.s.relief is Relief.NAV:
+            items.append(("助企纾困", self.col("zqsk")))
+        items += [
+            ("办事服务", self.col("bsfw")),
+            ("<span>互动</span><span>交流</span>", self.col("hdjl")),
+        ]
+        return items
+
+    def _footer(self) -> str:
+        s = self.s
+        sponsor = f"{s.name}办公室" if s.government else s.name
+        police = link(
+            f"http://www.beian.gov.cn/portal/registerSystemInfo?recordcode={s.police}",
+            f'<img src="/images/gaba.gif" alt="">辽公网安备 {s.police}号',
+            blank=True,
+        )
+        conac = link(
+            f"https://bszs.conac.cn/sitename?method=show&id={s.site_code}",
+            '<img src="/images/dzjg.gif" alt="党政机关">',
+            blank=True,
+        )
+        jiucuo = link(
+            f"https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfoNew?sitecode={s.site_code}",
+            '<img src="/images/jiucuo.gif" alt="我为政府网站找错">',
+            blank=True,
+        )
+        pages = " | ".join(
+            link(self.col(k), self.label(k)) for k in ("about", "sitemap", "contact")
+        )
+        return (
+            f'<div class="footer"><div class="w">\n<p>{pages}</p>\n'
+            f"<p>主办单位：{esc(sponsor)}　承办单位：{CITY}大数据管理中心　"
+            f"联系电话：0411-8{s.site_code[-7:]}</p>\n"
+            f"<p>网站标识码：{s.site_code}　"
+            f"{link('https://beian.miit.gov.cn/', esc(s.icp), blank=True)}　{police}</p>\n"
+            f'<p class="badges">{conac} {jiucuo}</p>\n</div></div>'
+        )
+
+    # --- pages --------------------------------------------------------------------------------
+
+    def put(self, path: str, html_text: str) -> None:
+        self._pages[path] = Response.html(
+            html_text, encoding=self.s.encoding, charset=self.s.charset
+        )
+
+    def charset_meta(self) -> str:
+        if self.s.encoding == "utf-8":
+            return '<meta charset="utf-8">'
+        label = self.s.charset or "gb2312"
+        return f'<meta http-equiv="Content-Type" content="text/html; charset={label}">'
+
+    def document(self, title: str, main: str, metas: Sequence[tuple[str, str]] = ()) -> str:
+        site_metas = [
+            ("SiteName", self.s.name),
+            ("SiteDomain", self.s.host),
+            ("SiteIDCode", self.s.site_code),
+        ]
+        return document(
+            title=title if title == self.s.name else f"{title}_{self.s.name}",
+            charset_meta=self.charset_meta(),
+            metas=[*site_metas, *metas],
+            body=f'{self._chrome_top}\n<div class="w main">\n{main}\n</div>\n{self._chrome_bottom}',
+        )
+
+    def article(self, key: str, title: str, day: dt.date, body: str, path: str = "") -> Item:
+        path = path or self.article_path(key, day)
+        info = (
+            f"发布时间：{day.isoformat()} 09:30　来源：{esc(self.s.name)}　字号：[ "
+            '<a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> '
+            '<a href="javascript:doZoom(14)">小</a> ]'
+        )
+        main = (
+            f"{crumbs([('首页', self.home_path), (self.label(key), self.col(key))])}\n"
+            f'<div class="article">\n<h1>{esc(title)}</h1>\n<div class="info">{info}</div>\n'
+            f'<div id="zoom">\n{body}\n</div>\n'
+            '<div class="actions"><a href="javascript:window.print()">打印本页</a> '
+            '<a href="javascript:window.close()">关闭窗口</a></div>\n</div>'
+        )
+        metas = [
+            ("ArticleTitle", title),
+            ("PubDate", f"{day.isoformat()} 09:30"),
+            ("ContentSource", self.s.name),
+        ]
+        self.put(path, self.document(title, main, metas))
+        return Item(title, day, path)
+
+    def news_article(self, key: str, template: str, age: int) -> Item:
+        day = self.day(age)
+        title = self.text(template, day)
+        body = paragraphs(
+            f"{day.month}月{day.day}日，{title}。",
+            f"会议强调，要坚持以人民为中心的发展思想，对标对表上级部署，细化工作举措，"
+            f"确保各项任务落地见效。{self.s.short}各相关部门负责同志参加。",
+        )
+        return self.article(key, title, day, body)
+
+    def column(self, key: str, items: Sequence[Item], *, sidebar: str = "") -> None:
+        """A list page of dated items (TRS writes their links relative to the column)."""
+        base = self.col(key) if self.s.url_style is UrlStyle.TRS else ""
+        listing = dated_list(items, self.s.dates, base=base)
+        pager = f'<div class="pager">共{len(items)}条　首页　上一页　1　下一页　尾页</div>'
+        metas = [("ColumnName", self.label(key)), ("ColumnType", COLUMNS[key].name)]
+        self._column_page(key, f"{listing}\n{pager}", sidebar, metas)
+
+    def hub(self, key: str, links: Sequence[tuple[str, str]], *, sidebar: str = "") -> None:
+        """A page of links without dates (政务公开, 办事服务, 法定主动公开内容)."""
+        self._column_page(key, link_list(links, "hub"), sidebar)
+
+    def simple(self, key: str, *texts: str, sidebar: str = "") -> None:
+        self._column_page(key, paragraphs(*texts), sidebar)
+
+    def _column_page(
+        self, key: str, inner: str, sidebar: str, metas: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        inner = f"<h2>{esc(self.label(key))}</h2>\n{inner}"
+        main = f"{crumbs([('首页', self.home_path), (self.label(key), None)])}\n"
+        if sidebar:
+            main += f'{sidebar}\n<div class="content">\n{inner}\n</div>'
+        else:
+            main += f'<div class="column">\n{inner}\n</div>'
+        self.put(self.col(key), self.document(self.label(key), main, metas))
+
+    # --- the site -----------------------------------------------------------------------------
+
+    def pages(self) -> dict[str, Response]:
+        s = self.s
+        news_pool = GOV_NEWS if s.government else DEPT_NEWS
+        news_templates = [*s.extra_news, *news_pool][:8]
+        news = [
+            self.news_article("ywdt", t, age)
+            for t, age in zip(news_templates, (1, 2, 4, 6, 9, 13, 17, 24), strict=True)
+        ]
+        self.column("ywdt", news)
+        notice_pool = GOV_NOTICES if s.government else DEPT_NOTICES
+        notices = [
+            self.news_article("tzgg", t, age)
+            for t, age in zip(notice_pool, (3, 8, 15, 29), strict=True)
+        ]
+        self.column("tzgg", notices)
+        docs, interpretations = policies(self)
+        self._relief()
+        for key in ("yshj", "aqsc"):
+            items = [
+                self.news_article(key, t, age)
+                for t, age in zip(TOPIC_ITEMS[key], (11, 40, 75), strict=True)
+            ]
+            self.column(key, items)
+        catalogue(self, docs)
+        self._hubs()
+        self._home(news, notices, docs, interpretations)
+        self._entry()
+        self._assets()
+        return self._pages
+
+    def _relief(self) -> None:
+        if self.s.relief is Relief.NONE:
+            return
+        ages = [self.s.relief_age + extra for extra in (0, 12, 27, 45, 70)]
+        items = [
+            self.news_article("zqsk", t, age) for t, age in zip(RELIEF_ITEMS, ages, strict=True)
+        ]
+        self.column("zqsk", items)
+
+    def _hubs(self) -> None:
+        s = self.s
+        self.hub(
+            "zwgk",
+            [
+                ("政府信息公开", self.col("xxgk")),
+                ("政策文件", self.col("zcwj")),
+                ("政策解读", self.col("zcjd")),
+                ("规划信息", self.col("ghxx")),
+                ("财政信息", self.col("czxx")),
+                ("依申请公开", self.col("ysq")),
+            ],
+        )
+        if not s.ipv4_only_services:
+            for key in ("grbs", "frbs", "bmfw"):
+                self.simple(key, f"{self.label(key)}事项清单及办事指南，请选择具体事项办理。")
+        self.hub("bsfw", self._services())
+        self.hub("hdjl", [(self.label(k), self.col(k)) for k in ("ldxx", "zxft", "zjdc")])
+        self.simple("ldxx", "欢迎您通过领导信箱反映问题、提出意见建议。", "来信选登（略）")
+        self.simple("zxft", f"{s.short}在线访谈栏目，邀请部门负责同志解读政策、回应关切。")
+        self.simple("zjdc", "意见征集、问卷调查等活动在此发布。")
+        intro = (
+            f"{s.short}位于{CITY}，是全市经济社会发展的重要组成部分。"
+            if s.government
+            else f"{s.name}是{CITY}人民政府工作部门。"
+        )
+        self.simple("intro", intro)
+        self.simple("about", f"本网站是{s.name}门户网站，由{s.name}主办。")
+        self.simple("contact", f"通信地址：{CITY}中山路100号　邮编：116001")
+        self.hub("sitemap", [(text, href) for text, href in self._nav()])
+
+    def _services(self) -> list[tuple[str, str]]:
+        s = self.s
+        if s.ipv4_only_services:
+            return [(t, f"http://{s.services_host}:{self.port}{p}") for t, p in SERVICE_LINKS]
+        return [(self.label(k), self.col(k)) for k in ("grbs", "frbs", "bmfw")]
+
+    def _home(
+        self,
+        news: Sequence[Item],
+        notices: Sequence[Item],
+        docs: Sequence[Item],
+        interpretations: Sequence[Item],
+    ) -> None:
+        s = self.s
+        style = s.home_dates or s.dates
+        banners = []
+        if s.relief is Relief.BANNER:
+            banners.append(link(self.col("zqsk"), '<img src="/images/zt_zqsk.gif" alt="助企纾困">'))
+        elif s.relief is Relief.BANNER_NO_ALT:
+            banners.append(link(self.col("zqsk"), '<img src="/images/zt_zqsk.gif">'))
+        banners += [
+            link(self.col("yshj"), '<img src="/images/zt_yshj.gif" alt="优化营商环境">'),
+            link(self.col("aqsc"), '<img src="/images/zt_aqsc.gif" alt="安全生产">'),
+        ]
+        topics = f'<div class="banners">{" ".join(banners)}</div>'
+        if s.relief is Relief.TOPIC:
+            topics += "\n" + link_list([("助企纾困专题", self.col("zqsk"))])
+        friends = list(EXTERNAL_LINKS)
+        if s.kind is SiteKind.CITY:
+            friends += [("市科技局", f"http://kjj.{CITY_ZONE}:{self.port}/")]
+            friends += [("市司法局", f"http://sfj.{CITY_ZONE}:{self.port}/")]
+        else:
+            friends.append((f"{CITY}人民政府", self.city_url))
+        main = "\n".join(
+            [
+                box("要闻动态", dated_list(news[:6], style), more=self.col("ywdt"), css="ywdt"),
+                box("通知公告", dated_list(notices, style), more=self.col("tzgg"), css="tzgg"),
+                box("政策文件", dated_list(docs[:3], style), more=self.col("zcwj"), css="zcwj"),
+                box(
+                    "政策解读",
+                    dated_list(interpretations[:3], style),
+                    more=self.col("zcjd"),
+                    css="zcjd",
+                ),
+                box("专题专栏", topics, css="ztzl"),
+                box("办事服务", link_list(self._services()), more=self.col("bsfw"), css="bsfw"),
+                box("友情链接", link_list([(esc(t), h) for t, h in friends]), css="yqlj"),
+            ]
+        )
+        self.put(self.home_path, self.document(s.name, main, [("ColumnName", "首页")]))
+
+    def _entry(self) -> None:
+        """What "/" answers when the home page lives elsewhere."""
+        s, target = self.s, self.home_path
+        head = f"{self.charset_meta()}\n<title>{esc(s.name)}</title>"
+        if s.home is Home.REDIRECT:
+            self._pages["/"] = Response.redirect(target, 301)
+        elif s.home is Home.META:
+            self.put(
+                "/",
+                f'<html><head>{head}\n<meta http-equiv="refresh" content="0; url={target}">'
+                "</head>\n<body><p>正在跳转，如未自动跳转请"
+                f'<a href="{target}">点击这里</a>。</p></body></html>\n',
+            )
+        elif s.home is Home.SCRIPT:
+            self.put(
+                "/",
+                f'<html><head>{head}\n<script type="text/javascript">\n'
+                f'  window.location.href = "{target}";\n</script>\n</head>\n<body></body></html>\n',
+            )
+        elif s.home is Home.FRAMESET:
+            self.put(
+                "/",
+                f"<html><head>{head}</head>\n"
+                f'<frameset rows="*" frameborder="0" border="0">\n'
+                f'<frame src="{target}" name="main" scrolling="auto">\n'
+                f"<noframes><body>您的浏览器不支持框架，请"
+                f'<a href="{target}">点击这里</a>访问。</body></noframes>\n'
+                "</frameset></html>\n",
+            )
+
+    def _assets(self) -> None:
+        self._pages["/css/style.css"] = Response(
+            body=STYLE_CSS.encode(), content_type="text/css; charset=utf-8"
+        )
+        for name in ("logo", "gaba", "dzjg", "jiucuo", "tujie", "zt_zqsk", "zt_yshj", "zt_aqsc"):
+            self._pages[f"/images/{name}.gif"] = Response(body=PIXEL_GIF, content_type="image/gif")
+
+
+def services_pages(spec: PortalSpec, portal: str) -> dict[str, Response]:
+    """The 政务服务网 a portal links to on its own (IPv4-only) host; `portal` is its home."""
+    links = link_list([(text, path) for text, path in SERVICE_LINKS[1:]])
+    pages = {}
+    for text, path in SERVICE_LINKS:
+        title = f"{spec.short}政务服务网" if path == "/" else f"{text}_{spec.short}政务服务网"
+        body = (
+            f"<h1>{esc(title)}</h1>\n{links}\n<p>{link(portal, esc(spec.name))}</p>\n"
+            f"<p>网站标识码：{spec.site_code}</p>"
+        )
+        pages[path] = Response.html(
+            document(title=title, charset_meta='<meta charset="utf-8">', metas=(), body=body)
+        )
+    return pages
