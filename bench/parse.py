@@ -29,9 +29,9 @@ def main() -> None:
     if args.src:
         sys.path.insert(0, str(args.src.resolve()))
     sys.path.insert(0, str(Path(__file__).parent))
-    import fleet
     from selectolax.lexbor import LexborHTMLParser
 
+    import fleet
     import gkaudit.html as html
 
     spec = fleet.Spec(portals=4, pages=60)

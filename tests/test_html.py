@@ -796,3 +796,55 @@ def test_parse_with_arbitrary_urls(href: str, page_url: str) -> None:
 def test_a_link_with_a_control_character_in_its_host_is_dropped(host: str) -> None:
     d = parse_text(f'<a href="http://{host}/x">x</a>', "http://www.dl.gov.cn/")
     assert d.links == ()
+
+
+# --- links only scripts show or follow ----------------------------------------------------------
+
+REALWEB = Path(__file__).parent / "fixtures" / "realweb"
+
+
+def test_hanweb_datastore_records_are_links_and_nextgroup_is_not() -> None:
+    doc = parse((REALWEB / "hanweb-jpage-list.html").read_bytes(), "http://www.dlzs.gov.cn/zqsk/")
+    records = [link for link in doc.links if "/art/" in link.url]
+    assert len(records) == 6
+    assert records[0].url == "http://www.dlzs.gov.cn/art/2026/11/20/art_3301_3001.html"
+    assert records[0].text == "大连市中山区助企纾困政策措施汇编"
+    assert records[0].date == dt.date(2026, 11, 20)
+    assert not [link for link in doc.links if "dataproxy" in link.url]
+    assert "大连市中山区助企纾困政策措施汇编" in doc.text
+
+
+def test_a_script_island_that_is_not_a_datastore_stays_a_script() -> None:
+    body = b'<script type="text/xml"><config><![CDATA[<a href="/x.html">x</a>]]></config></script>'
+    assert parse(body, "http://a.gov.cn/").links == ()
+
+
+@pytest.mark.parametrize(
+    ("markup", "target"),
+    [
+        ("""<a href="javascript:void(0)" onclick="window.open('/zqsk/index.html')">助企纾困</a>""",
+         "/zqsk/index.html"),
+        ("""<a href="javascript:;" onclick="javascript:window.open('zqsk/','_blank')"
+           >助企纾困</a>""",
+         "/col/zqsk/"),
+        ("""<li onclick="location.href='/zqsk/'">助企纾困</li>""", "/zqsk/"),
+        ("""<span onclick="window.location.href = &quot;/zqsk/&quot;">助企纾困</span>""", "/zqsk/"),
+        ("""<div onclick="top.location.replace('/zqsk/')">助企纾困</div>""", "/zqsk/"),
+        ("""<area href="/zqsk/" alt="助企纾困">""", "/zqsk/"),
+    ],
+)  # fmt: skip
+def test_a_click_script_target_is_a_link_with_its_text(markup: str, target: str) -> None:
+    doc = parse(f"<body>{markup}</body>".encode(), "http://a.gov.cn/col/")
+    assert [(link.url, link.text) for link in doc.links] == [
+        (f"http://a.gov.cn{target}", "助企纾困")
+    ]
+
+
+def test_href_wins_over_onclick_and_a_clickable_box_of_links_is_not_a_link() -> None:
+    body = (
+        """<a href="/a.html" onclick="window.open('/b.html')">甲</a>"""
+        """<div onclick="location.href='/c.html'"><a href="/d.html">乙</a></div>"""
+        """<a href="javascript:void(0)" onclick="showMenu(3)">丙</a>"""
+    ).encode()
+    doc = parse(body, "http://a.gov.cn/")
+    assert [link.url for link in doc.links] == ["http://a.gov.cn/a.html", "http://a.gov.cn/d.html"]

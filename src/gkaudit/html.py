@@ -34,7 +34,8 @@ __all__ = ["Document", "Link", "decode", "parse", "parse_text"]
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """One ``<a href>`` (or image-map ``<area href>``) of a page that leads to an http(s) URL."""
+    """One ``<a href>``, image-map ``<area href>``, or clicked element whose ``onclick`` opens a
+    URL (``window.open(…)``, ``location.href = …``) of a page, leading to an http(s) URL."""
 
     url: str
     """Absolute URL: resolved against the page (and its ``<base href>``), fragment removed,
@@ -415,6 +416,41 @@ def _script_redirect(script: str) -> str | None:
     return None
 
 
+# Hanweb (大汉) jpage lists: the server writes the first page's items as CDATA records in an
+# XML island, <script type="text/xml"><datastore><recordset><record><![CDATA[<li>…</li>]]>
+# </record>…, which the jpage script renders in place. The records are the list a browser
+# shows; the <nextgroup> (the dataproxy URL of the next pages) is not part of it.
+_DATASTORE_RE = re.compile(
+    r"<script\b[^>]*>\s*<datastore>(.*?)</datastore>\s*</script>", re.IGNORECASE | re.DOTALL
+)
+_RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.IGNORECASE | re.DOTALL)
+# What a click runs instead of following href: window.open('…'), location.href = '…',
+# location.replace('…').
+_ONCLICK_RE = re.compile(
+    r"""(?:\bopen|location(?:\s*\.\s*href)?\s*=|location\s*\.\s*(?:replace|assign))
+        \s*\(?\s*(["'])(?P<url>[^"'\\]+)\1""",
+    re.VERBOSE,
+)
+
+
+def _datastore_records(match: re.Match[str]) -> str:
+    return "".join(_RECORD_RE.findall(match.group(1)))
+
+
+def _unwrap_datastores(text: str) -> str:
+    """The page as the jpage script shows it: each datastore island replaced by its records."""
+    if "datastore>" not in text:
+        return text
+    return _DATASTORE_RE.sub(_datastore_records, text)
+
+
+def _onclick_target(script: str | None) -> str | None:
+    if not script:
+        return None
+    match = _ONCLICK_RE.search(script)
+    return match.group("url") if match is not None else None
+
+
 def _refresh_target(content: str) -> str | None:
     match = _REFRESH_RE.match(content)
     if match is None:
@@ -611,7 +647,7 @@ def parse_text(
     """
     # Lexbor works on UTF-8 either way (same speed here); encoding it ourselves with "replace"
     # keeps a str holding lone surrogates from raising.
-    tree = LexborHTMLParser(text.encode("utf-8", "replace"))
+    tree = LexborHTMLParser(_unwrap_datastores(text).encode("utf-8", "replace"))
 
     base = url
     base_node = tree.css_first("base[href]")
@@ -666,10 +702,19 @@ def parse_text(
     # Pass 1: resolve, and record for every ancestor which URL it leads to (or several).
     found: list[tuple[LexborNode, str, list[LexborNode]]] = []
     link_holders: dict[int, object] = {}
-    for node in tree.css("a[href], area[href]"):
-        link_url = resolve(node.attrs.get("href"))
-        if link_url is None:
+    listed: set[int] = set()  # a selector list gives an <a href onclick> twice
+    for node in tree.css("a[href], area[href], [onclick]"):
+        if node.mem_id in listed:
             continue
+        listed.add(node.mem_id)
+        attrs = node.attrs
+        link_url = resolve(attrs.get("href"))
+        if link_url is None:
+            # A click that only a script follows (href="javascript:void(0)" onclick=
+            # "window.open('/zqsk/')"; a clickable <li>), unless it wraps real links.
+            link_url = resolve(_onclick_target(attrs.get("onclick")))
+            if link_url is None or (node.tag != "a" and node.css_first("a[href]") is not None):
+                continue
         ancestors: list[LexborNode] = []
         parent = node.parent
         while parent is not None and len(ancestors) < _ANCESTOR_DEPTH:

@@ -136,3 +136,41 @@ async def test_locate_column_opens_candidates_in_turn(fleet: Fleet) -> None:
     assert listing.url.endswith("/zcjd/")
     assert len(listing.items) == 2
     assert all(later.article for _, later in search.tried[1:])
+
+
+def test_article_title_wins_over_the_column_metas_an_article_carries() -> None:
+    # 国办发〔2017〕47号: an article page names its column beside its own title
+    both = (
+        b'<head><meta name="ColumnName" content="x"><meta name="ArticleTitle" content="y"></head>'
+    )
+    assert cms_page_kind(parse(both, "http://x/")) == "article"
+
+
+def test_column_metas_give_way_to_prose_unless_the_page_lists_dated_items() -> None:
+    prose = "<p>" + "中山区出台助企纾困十条措施，帮助市场主体渡过难关。" * 30 + "</p>"
+    head = '<head><meta name="ColumnName" content="助企纾困"></head>'
+    article = parse(f"<html>{head}<body>{prose}</body></html>".encode(), f"{ZS}/zqsk/")
+    assert reads_as_article(article, list_items(article))
+    rows = "".join(
+        f'<li><a href="/zqsk/{n}.html">助企纾困第{n}号通知</a><span>2026-11-2{n}</span></li>'
+        for n in range(1, 4)
+    )
+    listing = parse(
+        f"<html>{head}<body><ul>{rows}</ul>{prose}</body></html>".encode(), f"{ZS}/zqsk/"
+    )
+    assert not reads_as_article(listing, list_items(listing))
+
+
+def test_links_to_the_lists_other_pages_are_not_items_whatever_their_text() -> None:
+    rows = "".join(
+        f'<li><a href="./202611/t2026112{n}_1.html">助企纾困第{n}号通知</a></li>'
+        for n in range(1, 4)
+    )
+    pager = (
+        '<a href="index_1.html">助企纾困（第2页）</a><a href="index.html?page=3">第三页助企纾困</a>'
+        '<a href="/other/index_1.html">另一栏目的第二页</a>'
+    )
+    page = parse(f"<body><ul>{rows}</ul>{pager}</body>".encode(), f"{ZS}/zqsk/index.html")
+    assert [link.text for link in list_items(page)] == [
+        "助企纾困第1号通知", "助企纾困第2号通知", "助企纾困第3号通知", "另一栏目的第二页",
+    ]  # fmt: skip

@@ -49,11 +49,26 @@ _FUNCTIONAL_RE = re.compile(
     )$""",
     re.VERBOSE | re.IGNORECASE,
 )
+# The other pages of the same list: TRS "index_2.html" beside "index.html" (what its
+# createPageHTML script writes), or the same path with a page number in the query.
+_PAGE_NAME_RE = re.compile(r"index_[0-9]+\.s?html?\Z")
+_PAGE_QUERY_RE = re.compile(r"(?:\A|&)(?:page|pageno|pagenum|pageindex|currentpage|curpage)=", re.I)
 _BRACKETS = "[]【】()（）<>《》〈〉「」『』:：>»«·|•◆■●▪-_ "
 
 
 def _core(text: str) -> str:
     return text.strip(_BRACKETS)
+
+
+def _is_pagination(url: str, list_url: str) -> bool:
+    path, _, query = url.partition("?")
+    directory, _, name = path.rpartition("/")
+    list_path = list_url.partition("?")[0]
+    if directory != list_path.rpartition("/")[0]:
+        return False
+    return bool(_PAGE_NAME_RE.match(name)) or (
+        path == list_path and _PAGE_QUERY_RE.search(query) is not None
+    )
 
 
 def list_items(
@@ -64,7 +79,8 @@ def list_items(
 ) -> list[Link]:
     """The links of a list page that are its items, in list order, one per URL.
 
-    Not items: links to the page itself, pagination and buttons (首页, 下一页, 更多>>, 打印),
+    Not items: links to the page itself, pagination and buttons (首页, 下一页, 更多>>, 打印;
+    links to the list's other pages, TRS ``index_2.html`` or ``?page=2``, whatever their text),
     texts shorter than ITEM_MIN_CHARS, and undated links that are site `chrome` or `shared`
     with the page the list was found on (a sidebar of sibling columns). A dated link is an item
     even when the home page shows it too (a home page preview of the column). When at least
@@ -73,7 +89,7 @@ def list_items(
     own = {doc.url}
     chosen: dict[str, Link] = {}
     for link in doc.links:
-        if link.url in own:
+        if link.url in own or _is_pagination(link.url, doc.url):
             continue
         text = normalize(link.text)
         core = _core(text)
@@ -90,12 +106,14 @@ def list_items(
 
 
 def cms_page_kind(doc: Document) -> str | None:
-    """What the page's CMS says it is: `"list"` (ColumnName/ColumnType meta), `"article"`
-    (ArticleTitle meta, 网页设计规范 of 国办发〔2017〕47号), or None."""
-    if "columnname" in doc.meta_names or "columntype" in doc.meta_names:
-        return "list"
+    """What the page's CMS says it is: `"article"` (ArticleTitle meta, 网页设计规范 of
+    国办发〔2017〕47号), else `"list"` (ColumnName/ColumnType meta), or None. The design rules
+    put the column metas on an article page too (the column it belongs to), beside its
+    ArticleTitle, so ArticleTitle decides."""
     if "articletitle" in doc.meta_names:
         return "article"
+    if "columnname" in doc.meta_names or "columntype" in doc.meta_names:
+        return "list"
     return None
 
 
@@ -112,12 +130,15 @@ def own_prose(doc: Document, reference: Document | None = None) -> int:
 def reads_as_article(
     doc: Document, items: Sequence[Link], reference: Document | None = None
 ) -> bool:
-    """A single article rather than a list: the CMS meta says so; or, without such meta, the
-    page is mostly prose of its own (see `own_prose`, ARTICLE_MIN_CHARS and ARTICLE_RATIO):
-    related links under an article do not make it a list."""
+    """A single article rather than a list: its CMS says ArticleTitle; or the page is mostly
+    prose of its own (see `own_prose`, ARTICLE_MIN_CHARS and ARTICLE_RATIO): related links
+    under an article do not make it a list. Column metas alone (an article that names its
+    column) give way to an article's prose, unless the page lists DATED_LIST dated items."""
     kind = cms_page_kind(doc)
-    if kind is not None:
-        return kind == "article"
+    if kind == "article":
+        return True
+    if kind == "list" and sum(1 for link in items if link.date is not None) >= DATED_LIST:
+        return False
     prose = own_prose(doc, reference)
     item_chars = sum(len(normalize(link.text)) for link in items)
     minimum = ARTICLE_MIN_CHARS if reference is not None else ARTICLE_MIN_CHARS_ALONE
