@@ -101,7 +101,9 @@ def assert_error_naming(found: dict[str, Verdict], words: str) -> None:
 
 async def test_ruishu_412_challenge_is_error_naming_it(web: RealWeb) -> None:
     found = await verdicts(web, "ruishu.dlzs.gov.cn")
-    assert found["reachable"].message == "blocked by a WAF challenge page (瑞数, HTTP 412)"
+    assert found["reachable"].message.startswith(
+        "blocked by a WAF challenge page (瑞数, HTTP 412); no browser to run it"
+    )
     assert_error_naming(found, "瑞数, HTTP 412")
 
 

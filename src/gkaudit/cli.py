@@ -43,6 +43,7 @@ from gkaudit.history import (
     render_history_json,
 )
 from gkaudit.model import Plan, Report, Site, SiteReport, Status
+from gkaudit.net.browser import BrowserMode, unavailable
 from gkaudit.net.dns import parse_nameserver
 from gkaudit.net.http import DEFAULT_USER_AGENT, FetchSettings
 from gkaudit.net.obstacles import Markers, combined
@@ -217,6 +218,14 @@ def scan(
     user_agent: Annotated[
         str | None, typer.Option("--user-agent", help="User-Agent header (default names gkaudit).")
     ] = None,
+    browser: Annotated[
+        BrowserMode,
+        typer.Option(
+            "--browser",
+            help="Headless Chromium for challenge-gated and script-built pages: auto (when "
+            "installed), never, always (required).",
+        ),
+    ] = BrowserMode.AUTO,
     obstacles: Annotated[
         list[Path] | None,
         typer.Option(
@@ -239,8 +248,11 @@ def scan(
             f"--baseline {baseline}: a report of another plan ({old.plan.document}), "
             f"not {plan_model.document}"
         )
+    if browser is BrowserMode.ALWAYS and (missing := unavailable()) is not None:
+        _usage_error(f"--browser always: {missing}")
     settings = ScanSettings(
         as_of=_as_of(as_of),
+        browser=browser,
         nameservers=_check_nameservers(nameserver or []),
         authoritative_port=ns_port,
         sites_in_flight=sites_in_flight,

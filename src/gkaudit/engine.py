@@ -29,6 +29,7 @@ from gkaudit.model import (
     ToolInfo,
     Verdict,
 )
+from gkaudit.net.browser import Browser, BrowserMode, why_not
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
 from gkaudit.net.robots import Robots
@@ -51,6 +52,8 @@ class ScanSettings:
     respect_robots: bool = True
     #: Sites scanned at once; 0: twice what the request limits keep busy (concurrency/per_host).
     sites_in_flight: int = 0
+    #: The headless browser for challenge-gated and script-built pages (started on first use).
+    browser: BrowserMode = BrowserMode.AUTO
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class Engine:
         self._finished: dict[int, SiteReport] = {}
         self._started_at = dt.datetime.now(dt.UTC)
         self._sites: Sequence[Site] = ()
+        self._browser: Browser | None = None
+        self._unrendered: str | None = None
 
     async def run(
         self, sites: Sequence[Site], on_site: Callable[[SiteReport], None] | None = None
@@ -87,6 +92,8 @@ class Engine:
         )
         fetcher = Fetcher(resolver, self.settings.fetch)
         robots = Robots(fetcher, self.settings.fetch.user_agent)
+        self._unrendered = why_not(self.settings.browser)
+        self._browser = Browser(fetcher) if self._unrendered is None else None
         try:
             # A site holds its pages until its last rule is done, so memory grows with the sites
             # in flight, not with the fleet; more than the request limits can keep busy gains
@@ -102,6 +109,8 @@ class Engine:
 
             await asyncio.gather(*(scan(i, s) for i, s in enumerate(sites)))
         finally:
+            if self._browser is not None:
+                await self._browser.aclose()
             await fetcher.aclose()
         return self.report()
 
@@ -132,6 +141,8 @@ class Engine:
             self.settings.as_of,
             robots=robots if self.settings.respect_robots else None,
             max_pages=self.settings.max_pages,
+            browser=self._browser,
+            unrendered=self._unrendered,
         )
         deadline = asyncio.get_running_loop().time() + self.settings.site_budget
         try:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import http
+import json
+import re
 import socket
 import threading
 from collections import Counter
@@ -187,6 +189,39 @@ def moved_to(host: str) -> Guard:
     return guard
 
 
+def script_built_list(page: bytes, api: str) -> tuple[Reply, Reply]:
+    """A list page whose items come from a JSON API, as Vue/jQuery portals ship their lists:
+    `page`'s `<ul class="list">` emptied, its items served at `api` and put back by a script
+    (only a browser shows them). Returns the page and the API's answer."""
+    html = page.decode("utf-8")
+    found = re.search(r'<ul class="list">(.*?)</ul>', html, re.S)
+    assert found is not None, 'the page has no <ul class="list">'
+    items = [
+        {"url": href, "title": title, "date": date}
+        for href, title, date in re.findall(
+            r'<li><a href="([^"]+)"[^>]*>([^<]+)</a><span class="date">([^<]+)</span></li>',
+            found.group(1),
+        )
+    ]
+    script = (
+        "<script>\n"
+        f"fetch('{api}').then(function (r) {{ return r.json(); }}).then(function (rows) {{\n"
+        "  var ul = document.getElementById('list');\n"
+        "  rows.forEach(function (row) {\n"
+        "    var li = document.createElement('li');\n"
+        "    li.innerHTML = '<a href=\"' + row.url + '\" target=\"_blank\">' + row.title +\n"
+        "      '</a><span class=\"date\">' + row.date + '</span>';\n"
+        "    ul.appendChild(li);\n"
+        "  });\n"
+        "});\n</script>\n"
+    )
+    emptied = (
+        html[: found.start()] + '<ul class="list" id="list"></ul>' + html[found.end() :]
+    ).replace("</body>", script + "</body>")
+    data = json.dumps(items, ensure_ascii=False).encode()
+    return Reply.page(emptied), Reply(200, data, "application/json")
+
+
 # --- the server --------------------------------------------------------------------------------
 
 
@@ -239,6 +274,23 @@ class RealWeb:
         return Site(
             id=host.split(".")[0], name=host, url=self.url(host), kind=kind, hints=Hints(**urls)
         )
+
+    @asynccontextmanager
+    async def browsing(
+        self, host: str, *, as_of: dt.date, kind: SiteKind = SiteKind.DISTRICT
+    ) -> AsyncIterator[SiteContext]:
+        """`scan` with a headless browser (tests using it skip when none is installed)."""
+        from gkaudit.net.browser import Browser
+
+        fetcher = self.fetcher()
+        browser = Browser(fetcher)
+        context = SiteContext(self.site(host, kind), fetcher, as_of, browser=browser)
+        try:
+            yield context
+        finally:
+            context.close()
+            await browser.aclose()
+            await fetcher.aclose()
 
     def fetcher(self, **settings: object) -> Fetcher:
         assert self.dns is not None, "use RealWeb in a with block"

@@ -35,7 +35,7 @@ from aiohttp.tracing import Trace
 from gkaudit import __version__
 from gkaudit.model import Family, HttpEvidence
 from gkaudit.net.dns import DnsAnswer, Resolver, ip_literal
-from gkaudit.net.obstacles import Markers, Obstacle, packaged
+from gkaudit.net.obstacles import Markers, Obstacle, packaged, script_built
 from gkaudit.net.politeness import Politeness
 
 DEFAULT_USER_AGENT = (
@@ -110,6 +110,10 @@ class Page:
     #: What stands between us and the content, when the answer is a firewall's, a rate
     #: limit's or a maintenance page (`gkaudit.net.obstacles`): never read as content.
     obstacle: Obstacle | None = None
+    #: Rendered by the headless browser (`gkaudit.net.browser`), its scripts run.
+    rendered: bool = False
+    #: A script fills the page's list (`gkaudit.net.obstacles.script_built`).
+    scripted: bool = False
     _size: int | None = field(default=None, repr=False)
 
     @property
@@ -360,16 +364,29 @@ class Fetcher:
             tuple(hops),
         )
 
+    async def exchange(
+        self, url: str, family: Family, *, headers: Mapping[str, str] | None = None
+    ) -> Outcome:
+        """One GET of `url` (retried like any fetch), its redirect not followed: for a client
+        that follows redirects itself, the browser (`gkaudit.net.browser`), whose cookies and
+        referrer travel in `headers`."""
+        return await self._with_retries(url, family, "GET", True, headers)
+
     async def _with_retries(
-        self, url: str, family: Family, method: str, read_body: bool
+        self,
+        url: str,
+        family: Family,
+        method: str,
+        read_body: bool,
+        headers: Mapping[str, str] | None = None,
     ) -> Outcome:
         attempt = 0
         while True:
             attempt += 1
-            outcome = await self._request(url, family, method, read_body)
+            outcome = await self._request(url, family, method, read_body, headers)
             if isinstance(outcome, FetchFailure) and outcome.stale and outcome.transient:
                 # a connection idle in the pool closed by the server: once more, on a new one
-                outcome = await self._request(url, family, method, read_body)
+                outcome = await self._request(url, family, method, read_body, headers)
             delay = self._retry_delay(outcome, attempt)
             if delay is None:
                 return replace(outcome, attempts=attempt)
@@ -395,7 +412,14 @@ class Fetcher:
         base: float = self.settings.backoff * 2 ** (attempt - 1)
         return base + random.uniform(0, base / 2)
 
-    async def _request(self, url: str, family: Family, method: str, read_body: bool) -> Outcome:
+    async def _request(
+        self,
+        url: str,
+        family: Family,
+        method: str,
+        read_body: bool,
+        headers: Mapping[str, str] | None = None,
+    ) -> Outcome:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return FetchFailure(url, family, FailureKind.INVALID_URL, f"not an http(s) URL: {url}")
@@ -413,7 +437,9 @@ class Fetcher:
                 # cannot hold us past the timeout.
                 async with (
                     asyncio.timeout(timeout),
-                    session.request(method, url, allow_redirects=False) as response,
+                    session.request(
+                        method, url, allow_redirects=False, headers=headers
+                    ) as response,
                 ):
                     address = _peer.get()[0]
                     body = bytearray()
@@ -438,6 +464,7 @@ class Fetcher:
                         address=address,
                         elapsed_ms=(time.perf_counter() - started) * 1000,
                         obstacle=self.obstacles.recognise(response.status, content),
+                        scripted=script_built(content),
                     )
             except DnsLookupFailed as exc:
                 return FetchFailure(

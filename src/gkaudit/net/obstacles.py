@@ -38,6 +38,7 @@ __all__ = [
     "combined",
     "packaged",
     "parse",
+    "script_built",
 ]
 
 #: Markers are looked for in this much of a body: obstacle pages are small.
@@ -50,6 +51,27 @@ _INVISIBLE = re.compile(
     rb"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]*>", re.DOTALL | re.I
 )
 _ENTITY = re.compile(rb"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.I)
+
+
+# A list a script fills from an API: a data call, and an empty container (or a template binding
+# that only a script can expand). Checked only when a page lists too few items.
+_DATA_CALL = re.compile(
+    rb"\$\.(?:ajax|get|getJSON|post)\s*\(|axios[.(]|\bfetch\s*\(|XMLHttpRequest", re.I
+)
+_EMPTY_LIST = re.compile(
+    rb"<(ul|ol|tbody|div|table)\b[^>]*\b(?:id|class)\s*=\s*[\"'][^\"']*"
+    rb"(?:list|news|data|content|article|xxgk)[^\"']*[\"'][^>]*>\s*</\1\s*>",
+    re.I,
+)
+_TEMPLATE = re.compile(rb"\bv-for\s*=|\bng-repeat\s*=|\{\{\s*[\w.]+\s*\}\}")
+
+
+def script_built(body: bytes) -> bool:
+    """The page's list is filled by a script (from an API, or a Vue/Angular template)."""
+    head = body[:SCAN_BYTES]
+    if _TEMPLATE.search(head):
+        return True
+    return bool(_DATA_CALL.search(head) and _EMPTY_LIST.search(head))
 
 
 class ObstacleKind(StrEnum):
@@ -98,6 +120,9 @@ class Obstacle:
     name: str
     kind: ObstacleKind
     status: int
+    #: What was (not) done about it: "not passed by a headless browser either", or why no
+    #: browser tried.
+    note: str = ""
 
     def describe(self) -> str:
         """In an inspector's words: `blocked by a WAF challenge page (瑞数, HTTP 412)`."""
@@ -109,7 +134,8 @@ class Obstacle:
             text = _("turned away by a rate-limit page ({name}, HTTP {status})")
         else:
             text = _("the portal shows a maintenance page ({name}, HTTP {status})")
-        return text.format(name=self.name, status=self.status)
+        text = text.format(name=self.name, status=self.status)
+        return f"{text}; {self.note}" if self.note else text
 
     @property
     def rate_limited(self) -> bool:

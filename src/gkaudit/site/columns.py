@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from gkaudit.html import Document, Link
+from gkaudit.i18n import _
 from gkaudit.model import Evidence, NoteEvidence, Verdict
 from gkaudit.net.http import Outcome, Page, inconclusive
 from gkaudit.site.context import SiteContext
@@ -160,6 +161,8 @@ class Listing:
     min_items: int
     items: tuple[Link, ...] = ()
     article: bool = False
+    #: Why the page was not rendered in a browser (no browser here, or `--browser never`).
+    unrendered: str = ""
 
     @property
     def page(self) -> Page | None:
@@ -177,13 +180,31 @@ class Listing:
         return newest_date(self.items, as_of)
 
     @property
+    def script_built(self) -> bool:
+        """Too few items read, on a page whose list a script fills from an API, and no browser
+        ran that script: what the page lists is unknown."""
+        page = self.page
+        return (
+            page is not None
+            and page.scripted
+            and not page.rendered
+            and not self.article
+            and len(self.items) < self.min_items
+        )
+
+    @property
     def inconclusive(self) -> bool:
-        return self.page is None and inconclusive(self.outcome)
+        return (self.page is None and inconclusive(self.outcome)) or self.script_built
 
     def problem(self) -> str:
         """Why it is not a column (empty for a column)."""
         if self.page is None:
             return f"does not load: {describe(self.outcome)}"
+        if self.script_built:
+            return _(
+                "is a list built by JavaScript (a script fills it from an API), which only a "
+                "browser shows: {why}"
+            ).format(why=self.unrendered)
         if self.article:
             return "is a single article, not a column"
         if len(self.items) < self.min_items:
@@ -197,10 +218,21 @@ class Listing:
 async def read_listing(
     site: SiteContext, url: str, *, min_items: int, found_on: Page | None = None
 ) -> Listing:
-    """Open `url` and read it as a column (see `list_items` and `reads_as_article`)."""
-    outcome = await site.open(url)
+    """Open `url` and read it as a column (see `list_items` and `reads_as_article`); a list
+    that a script fills is read again as the browser shows it, when there is one."""
+    listing = await _read(site, url, await site.open(url), min_items, found_on)
+    if listing.script_built and listing.page is not None and site.can_render:
+        rendered = await site.render(listing.page.final_url)
+        if loads(rendered):
+            return await _read(site, url, rendered, min_items, found_on)
+    return listing
+
+
+async def _read(
+    site: SiteContext, url: str, outcome: Outcome, min_items: int, found_on: Page | None
+) -> Listing:
     if not loads(outcome):
-        return Listing(url, outcome, min_items)
+        return Listing(url, outcome, min_items, unrendered=site.unrendered)
     doc = site.document(outcome)
     chrome = await site.chrome()
     shared: frozenset[tuple[str, str]] = frozenset()
@@ -215,6 +247,7 @@ async def read_listing(
         min_items,
         items=tuple(items),
         article=reads_as_article(doc, items, reference),
+        unrendered=site.unrendered,
     )
 
 

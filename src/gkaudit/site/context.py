@@ -16,9 +16,12 @@ from typing import Any, TypeVar
 
 from gkaudit.domains import host_of, registered_domain, within
 from gkaudit.html import Document, LinkKey, is_file_url, parse, recurring_links
+from gkaudit.i18n import _
 from gkaudit.model import Family, Site
+from gkaudit.net.browser import Browser, no_browser
 from gkaudit.net.dns import DnsAnswer
 from gkaudit.net.http import FailureKind, Fetcher, FetchFailure, Outcome, Page
+from gkaudit.net.obstacles import ObstacleKind
 from gkaudit.net.robots import Robots
 
 #: HTTP redirects, meta refreshes, script redirects and frames followed to reach the home page.
@@ -44,6 +47,8 @@ class SiteContext:
         *,
         robots: Robots | None = None,
         max_pages: int = MAX_PAGES,
+        browser: Browser | None = None,
+        unrendered: str | None = None,
     ) -> None:
         self.site = site
         self.as_of = as_of
@@ -52,6 +57,9 @@ class SiteContext:
         #: sites.yaml that 301s to the new one): links within either are the portal's own.
         self.landed_domain: str | None = None
         self._fetcher = fetcher
+        self._browser = browser
+        #: Why pages are not rendered in a browser here ("" when they can be).
+        self.unrendered = "" if browser is not None else (unrendered or no_browser())
         self._robots = robots
         self._pages_left = max_pages
         self._max_pages = max_pages
@@ -146,7 +154,46 @@ class SiteContext:
                 )
             self._pages_left -= 1
 
-        return await self._once(key, lambda: self._fetcher.fetch(url, family))
+        return await self._once(key, lambda: self._gated(url, family))
+
+    async def _gated(self, url: str, family: Family) -> Outcome:
+        """The page at `url`, from the browser when a script challenge stands in front of it."""
+        outcome = await self._fetcher.fetch(url, family)
+        if not (
+            isinstance(outcome, Page)
+            and outcome.obstacle is not None
+            and outcome.obstacle.kind is ObstacleKind.CHALLENGE
+        ):
+            return outcome
+        if self._browser is None:
+            return self._copy(outcome, obstacle=replace(outcome.obstacle, note=self.unrendered))
+        rendered = await self.render(url, family)
+        if isinstance(rendered, Page) and rendered.obstacle is None:
+            return rendered
+        note = _("not passed by a headless browser either")
+        if isinstance(rendered, Page) and rendered.obstacle is not None:
+            return self._copy(rendered, obstacle=replace(rendered.obstacle, note=note))
+        return self._copy(outcome, obstacle=replace(outcome.obstacle, note=note))
+
+    @property
+    def can_render(self) -> bool:
+        return self._browser is not None
+
+    async def render(self, url: str, family: Family = Family.IPV4) -> Outcome:
+        """`url` as a headless browser shows it (its scripts run), once per run; every request
+        the browser makes is charged to the site's page budget. Only with a browser."""
+        browser = self._browser
+        if browser is None:
+            raise RuntimeError("no browser: check `can_render` first")
+
+        def charge() -> bool:
+            if self._pages_left <= 0:
+                return False
+            self._pages_left -= 1
+            return True
+
+        key = ("render", url, family)
+        return await self._once(key, lambda: browser.render(url, family, charge))
 
     async def probe(self, url: str, family: Family) -> Outcome:
         """Status only (HEAD, falling back to GET where HEAD is refused); no body kept."""
@@ -184,7 +231,7 @@ class SiteContext:
     ) -> Outcome:
         start, seen = url, {url}
         hops: list[str] = []
-        for _ in range(MAX_HOPS):
+        for _attempt in range(MAX_HOPS):
             outcome = await fetch(url, family)
             hops.extend(outcome.redirects)
             if isinstance(outcome, FetchFailure):

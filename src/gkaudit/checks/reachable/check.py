@@ -72,6 +72,12 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     if not home.is_html:
         kind = home.content_type or "no content type"
         return Verdict.failed(f"the home page is not HTML ({kind})", evidence)
+    if home.rendered:
+        evidence.append(
+            NoteEvidence(
+                text=_("read in a headless browser: a script challenge stood in front of the page")
+            )
+        )
     if site.landed_domain is not None:
         evidence.append(
             NoteEvidence(
