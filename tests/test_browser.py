@@ -13,6 +13,7 @@ from gkaudit.checks.column import check as column
 from gkaudit.checks.reachable import check as reachable
 from gkaudit.model import Status
 from gkaudit.net.browser import unavailable
+from gkaudit.net.http import FetchFailure
 from tests.support.realweb import Host, RealWeb, fixture, ruishu, script_built_list, wzws
 from tests.test_realweb import DLZS
 
@@ -73,3 +74,34 @@ async def test_a_challenge_no_browser_passes_stays_error(web: RealWeb) -> None:
     assert verdict.message == (
         "blocked by a WAF challenge page (瑞数, HTTP 412); not passed by a headless browser either"
     )
+
+
+@needs_browser
+async def test_the_browser_goes_to_no_private_address_unless_allowed(web: RealWeb) -> None:
+    # every portal here is on loopback: without --allow-private the browser fetches nothing
+    before = sum(web.hits.values())
+    async with web.browsing("vue.dlzs.gov.cn", as_of=AS_OF, allow_private=False) as site:
+        outcome = await site.render(web.url("vue.dlzs.gov.cn", "/zqsk/"))
+    assert isinstance(outcome, FetchFailure)
+    assert outcome.message == "points to a private address (not fetched)"
+    assert sum(web.hits.values()) == before
+
+
+@pytest.mark.parametrize(
+    ("address", "refused"),
+    [
+        ("127.0.0.1", True),
+        ("10.20.30.40", True),
+        ("192.168.1.1", True),
+        ("169.254.169.254", True),  # cloud metadata
+        ("100.64.0.1", True),  # CGNAT
+        ("fd00::1", True),  # ULA
+        ("::1", True),
+        ("202.96.64.68", False),
+        ("240e:1::1", False),
+    ],
+)
+def test_which_addresses_the_browser_refuses(address: str, refused: bool) -> None:
+    from gkaudit.net.browser import _not_public
+
+    assert _not_public(address) is refused

@@ -277,13 +277,18 @@ class RealWeb:
 
     @asynccontextmanager
     async def browsing(
-        self, host: str, *, as_of: dt.date, kind: SiteKind = SiteKind.DISTRICT
+        self,
+        host: str,
+        *,
+        as_of: dt.date,
+        kind: SiteKind = SiteKind.DISTRICT,
+        allow_private: bool = True,
     ) -> AsyncIterator[SiteContext]:
         """`scan` with a headless browser (tests using it skip when none is installed)."""
         from gkaudit.net.browser import Browser
 
         fetcher = self.fetcher()
-        browser = Browser(fetcher)
+        browser = Browser(fetcher, allow_private=allow_private)
         context = SiteContext(self.site(host, kind), fetcher, as_of, browser=browser)
         try:
             yield context

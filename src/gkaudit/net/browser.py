@@ -18,6 +18,7 @@ the budget and the address guard. Nothing is downloaded: the browser is the syst
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import os
 import shutil
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from gkaudit.i18n import _
 from gkaudit.model import Family
@@ -123,8 +124,11 @@ class _Render:
 class Browser:
     """One headless Chromium for the run, started on first use; `render` a page with it."""
 
-    def __init__(self, fetcher: Fetcher, *, timeout: float | None = None) -> None:
+    def __init__(
+        self, fetcher: Fetcher, *, timeout: float | None = None, allow_private: bool = False
+    ) -> None:
         self._fetcher = fetcher
+        self._allow_private = allow_private
         self._timeout = timeout or fetcher.settings.timeout * 2
         self._slots = asyncio.Semaphore(RENDERS_AT_ONCE)
         self._lock = asyncio.Lock()
@@ -213,6 +217,17 @@ class Browser:
             if not request.url.startswith(("http://", "https://")) or not charge():
                 await route.abort("blockedbyclient")
                 return
+            if not self._allow_private and await self._private(request.url, family):
+                # a compromised portal must not steer the scanner's browser into the intranet
+                if request.is_navigation_request():
+                    seen.failure = FetchFailure(
+                        request.url,
+                        family,
+                        FailureKind.INVALID_URL,
+                        _("points to a private address (not fetched)"),
+                    )
+                await route.abort("blockedbyclient")
+                return
             seen.inflight += 1
             try:
                 headers = {
@@ -257,6 +272,29 @@ class Browser:
                 seen.last_activity = time.monotonic()
 
         return route
+
+    async def _private(self, url: str, family: Family) -> bool:
+        """`url`'s host is, or resolves to, an address no public portal has: loopback,
+        RFC 1918, ULA, link-local (cloud metadata), CGNAT, unspecified or reserved."""
+        host = urlsplit(url).hostname or ""
+        answer = await self._fetcher.resolver.addresses(host, family)
+        return any(_not_public(address) for address in answer.records)
+
+
+def _not_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    return (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_unspecified
+        or ip.is_multicast
+        or (ip.version == 4 and ip in _CGNAT)
+    )
+
+
+_CGNAT = ipaddress.ip_network("100.64.0.0/10")
 
 
 def _headers(page: Page) -> dict[str, str]:
