@@ -24,7 +24,7 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from gkaudit import __version__
+from gkaudit import __version__, falsealarms
 from gkaudit.baseline import BaselineError, Comparison, compare, load_report, render_comparison
 from gkaudit.config import (
     ConfigError,
@@ -50,7 +50,13 @@ from gkaudit.net.obstacles import Markers, combined
 from gkaudit.plugins import PluginError, Registry
 from gkaudit.reporters import json as json_reporter
 from gkaudit.reporters import junit, markdown, sarif, terminal
-from gkaudit.waivers import Waiver, WaiverError, apply_waivers, load_waivers
+from gkaudit.waivers import (
+    Waiver,
+    WaiverError,
+    apply_waivers,
+    load_false_alarms,
+    load_waivers,
+)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CONFIG, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -242,6 +248,8 @@ def scan(
     if fail_on is FailOn.REGRESSION and baseline is None:
         _usage_error("--fail-on regression needs --baseline REPORT.json")
     waivers = _waivers(waivers_path)
+    if waivers_path is not None:  # read without error by _waivers just now
+        falsealarms.active.set(tuple(load_false_alarms(waivers_path)))
     old = _baseline(baseline) if baseline is not None else None
     if old is not None and old.plan.document != plan_model.document:
         _usage_error(

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from gkaudit.privacy.mask import scrub
+
 
 class Frozen(BaseModel):
     """Base of every model: immutable, and strict about unknown keys."""
@@ -168,6 +170,8 @@ class HttpEvidence(Frozen):
     error: str | None = None
     elapsed_ms: float | None = None
 
+    _masked = field_validator("error")(lambda cls, v: None if v is None else scrub(v))
+
 
 class HtmlEvidence(Frozen):
     """Something seen (or looked for) in a page: a link, a title, a missing section."""
@@ -177,6 +181,8 @@ class HtmlEvidence(Frozen):
     text: str
     href: str | None = None
 
+    _masked = field_validator("text")(lambda cls, v: scrub(v))
+
 
 class NoteEvidence(Frozen):
     """A sentence that explains a verdict where no fetch or answer says it better."""
@@ -184,11 +190,17 @@ class NoteEvidence(Frozen):
     kind: Literal["note"] = "note"
     text: str
 
+    _masked = field_validator("text")(lambda cls, v: scrub(v))
+
 
 Evidence = Annotated[
     DnsEvidence | HttpEvidence | HtmlEvidence | NoteEvidence, Field(discriminator="kind")
 ]
 Metric = int | float | str | bool | None
+
+
+def _masked_metrics(metrics: dict[str, Metric]) -> dict[str, Metric]:
+    return {k: scrub(v) if isinstance(v, str) else v for k, v in metrics.items()}
 
 
 # --- output: verdicts, results, reports -------------------------------------------------------
@@ -198,12 +210,17 @@ class Verdict(Frozen):
     """What a check returns: a status, one line of explanation, the evidence and metrics.
 
     The engine turns it into a `Result` by stamping the rule's id, clause and severity.
+    Personal numbers in the text are masked here, whatever the check wrote: the second line of
+    defence behind the checks' own masking (`gkaudit.privacy.mask.scrub`).
     """
 
     status: Status
     message: str
     evidence: tuple[Evidence, ...] = ()
     metrics: dict[str, Metric] = {}
+
+    _masked = field_validator("message")(lambda cls, v: scrub(v))
+    _masked_metrics = field_validator("metrics")(lambda cls, v: _masked_metrics(v))
 
     @classmethod
     def passed(cls, message: str, evidence: Iterable[Evidence] = (), **metrics: Metric) -> Verdict:
@@ -236,6 +253,9 @@ class Result(Frozen):
     message: str
     evidence: tuple[Evidence, ...] = ()
     metrics: dict[str, Metric] = {}
+
+    _masked = field_validator("message")(lambda cls, v: scrub(v))
+    _masked_metrics = field_validator("metrics")(lambda cls, v: _masked_metrics(v))
 
 
 class SiteReport(Frozen):

@@ -23,7 +23,10 @@ from gkaudit.checks.ipv6_aaaa.check import run as ipv6_aaaa
 from gkaudit.checks.ipv6_links.check import run as ipv6_links
 from gkaudit.checks.ipv6_nameservers.check import run as ipv6_nameservers
 from gkaudit.checks.ipv6_reachable.check import run as ipv6_reachable
+from gkaudit.checks.personal_data.check import run as personal_data
 from gkaudit.checks.reachable.check import run as reachable
+from gkaudit.checks.wording_severe.check import run as wording_severe
+from gkaudit.checks.wording_typos.check import run as wording_typos
 from gkaudit.declaration import (
     Check,
     CheckParams,
@@ -67,7 +70,10 @@ BUILTIN: tuple[Check, ...] = _builtin(
     ipv6_links,
     ipv6_nameservers,
     ipv6_reachable,
+    personal_data,
     reachable,
+    wording_severe,
+    wording_typos,
 )
 
 

@@ -13,6 +13,9 @@ A waiver covers one (site, rule) up to and including its `expires` day. While it
 finding counts again, with a note that the waiver expired. An `error` (inconclusive) result is never
 waived: it says nothing about the portal, only that the scan could not decide.
 
+The same file may list `false_alarms:` (核减), single findings marked as no problem: see
+`gkaudit.falsealarms`.
+
 Errors name the file, the line and the field (`waivers.yaml:4: waivers[1].expires: not a date`), so
 that a CI log points straight at the line to fix.
 """
@@ -30,6 +33,7 @@ from typing import Any
 from pydantic import field_validator
 
 from gkaudit.config import ConfigError, YamlDocument, reject_duplicates
+from gkaudit.falsealarms import FalseAlarm
 from gkaudit.model import Frozen, Report, Status
 
 #: The statuses a waiver can cover: the findings about the portal itself.
@@ -95,25 +99,41 @@ class WaiverMatch:
 
 class WaiversFile(Frozen):
     waivers: tuple[Waiver, ...] = ()
+    false_alarms: tuple[FalseAlarm, ...] = ()
 
-    @field_validator("waivers", mode="before")
+    @field_validator("waivers", "false_alarms", mode="before")
     @classmethod
     def _empty(cls, value: Any) -> Any:
         return () if value is None else value  # `waivers:` with nothing under it
 
 
-def load_waivers(path: str | os.PathLike[str]) -> list[Waiver]:
-    """The waivers in the YAML file at `path`; raises `WaiverError` on any problem."""
+def _load(path: str | os.PathLike[str]) -> WaiversFile:
     try:
         doc = YamlDocument(Path(path))
         if doc.data is None:
-            return []
-        doc.mapping("waivers")
-        waivers: tuple[Waiver, ...] = doc.validate(WaiversFile, doc.data).waivers
-        reject_duplicates(doc, "waivers", [f"{w.site} / {w.rule}" for w in waivers], field="")
+            return WaiversFile()
+        only_marks = isinstance(doc.data, dict) and "waivers" not in doc.data
+        doc.mapping("false_alarms" if only_marks and "false_alarms" in doc.data else "waivers")
+        parsed: WaiversFile = doc.validate(WaiversFile, doc.data)
+        reject_duplicates(
+            doc, "waivers", [f"{w.site} / {w.rule}" for w in parsed.waivers], field=""
+        )
+        reject_duplicates(
+            doc, "false_alarms", [f"{m.url} / {m.text}" for m in parsed.false_alarms], field=""
+        )
     except ConfigError as exc:
         raise WaiverError(str(exc)) from None
-    return list(waivers)
+    return parsed
+
+
+def load_waivers(path: str | os.PathLike[str]) -> list[Waiver]:
+    """The waivers in the YAML file at `path`; raises `WaiverError` on any problem."""
+    return list(_load(path).waivers)
+
+
+def load_false_alarms(path: str | os.PathLike[str]) -> list[FalseAlarm]:
+    """The false alarms (核减) marked in the waivers file at `path`."""
+    return list(_load(path).false_alarms)
 
 
 def find_waiver(waivers: Iterable[Waiver], site: str, rule: str) -> Waiver | None:

@@ -123,3 +123,10 @@ def test_context_never_cuts_a_number_into_a_leaking_fragment() -> None:
     for match in find(text, TODAY):
         assert IDS[0][3:15] not in match.context
         assert MOBILES[0][3:7] not in match.context
+
+
+def test_a_card_column_is_known_by_its_header_and_no_other_column() -> None:
+    card = CARDS[0]
+    table = f"序号\t姓名\t流水号\t银行卡号\n1\t张三\t{card}\t{CARDS[1]}\n"
+    found = find(table, TODAY)
+    assert [(m.kind, m.masked) for m in found] == [(Kind.CARD, mask_card(CARDS[1]))]

@@ -128,11 +128,15 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
 
 
 def word97(text: str) -> bytes:
-    """A Word 97-2003 document (.doc; WPS 文字 writes .wps the same way) whose body is `text`
-    (paragraphs split by newlines, table cells by tabs, as Word's marks \\r and \\x07)."""
-    marks = text.replace("\n", "\r").replace("\t", "\x07")
-    if not marks.endswith("\r"):
-        marks += "\r"
+    """A Word 97-2003 document (.doc; WPS 文字 writes .wps the same way) whose body is `text`:
+    a line with tabs is a table row (each cell ends with the mark \\x07, the row with one
+    more), any other line a paragraph (ending with \\r), as Word writes them."""
+    marks = "".join(
+        "".join(f"{cell}\x07" for cell in line.split("\t")) + "\x07"
+        if "\t" in line
+        else line + "\r"
+        for line in text.split("\n")
+    )
     at = 0x800
     utf16 = marks.encode("utf-16-le")
     word = bytearray(at + len(utf16))

@@ -13,7 +13,8 @@ import struct
 from gkaudit.attachments.limits import Limits, Unreadable
 from gkaudit.attachments.ooxml import table_text
 
-# Word marks in the text stream: paragraph, cell/row end, line and page breaks, field marks
+# Word marks in the text stream: paragraph, cell end (a row ends with one more), line and page
+# breaks; a table row becomes one line, its cells split by tabs
 _WORD_MARKS = str.maketrans({"\r": "\n", "\x07": "\t", "\x0b": "\n", "\x0c": "\n"})
 _FIB_FC_CLX = 0x01A2  # fcClx/lcbClx in FibRgFcLcb97 (index 33), fixed for Word 97 and later
 _MIN_NFIB = 0x00C1  # Word 97
@@ -77,7 +78,8 @@ def doc_text(data: bytes, limits: Limits) -> str:
             raise Unreadable(f"the {table} stream is missing")
         clx_at, clx_len = struct.unpack_from("<II", word, _FIB_FC_CLX)
         clx = ole.openstream(table).read()[clx_at : clx_at + clx_len]
-    return _pieces_text(word, clx, limits).translate(_WORD_MARKS)
+    text = _pieces_text(word, clx, limits)
+    return text.replace("\x07\x07", "\x07\r").translate(_WORD_MARKS)
 
 
 def _pieces_text(word: bytes, clx: bytes, limits: Limits) -> str:

@@ -57,22 +57,28 @@ def _word_part_text(stream: io.BufferedIOBase, out: list[str]) -> None:
     parser.StartDoctypeDeclHandler = _reject_dtd
     parser.EntityDeclHandler = _reject_dtd
     in_text = False
+    cells = 0  # depth of table cells: a table row is one line, its cells split by tabs
 
     def start(name: str, _attrs: dict[str, str]) -> None:
-        nonlocal in_text
+        nonlocal in_text, cells
         if name == f"{_W} t":
             in_text = True
         elif name in (f"{_W} tab", f"{_W} br"):
             out.append(" ")
+        elif name == f"{_W} tc":
+            cells += 1
 
     def end(name: str) -> None:
-        nonlocal in_text
+        nonlocal in_text, cells
         if name == f"{_W} t":
             in_text = False
         elif name == f"{_W} p":
-            out.append("\n")
+            out.append(" " if cells else "\n")
         elif name == f"{_W} tc":
+            cells -= 1
             out.append("\t")
+        elif name == f"{_W} tr":
+            out.append("\n")
 
     def chars(data: str) -> None:
         if in_text:

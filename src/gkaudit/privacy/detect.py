@@ -10,7 +10,9 @@
 - A mobile number: `1[3-9]` and nine more digits (or 3-4-4 groups split by a space or hyphen),
   not inside a longer run of digits or letters.
 - A bank card number: 16 to 19 digits passing the Luhn check, and only where a label
-  (卡号, 银行卡, 账号, 账户, 开户, 存折...) stands at most 30 characters before it.
+  (卡号, 银行卡, 账号, 账户, 开户, 存折...) stands at most 30 characters before it or heads
+  its column in a table (rows split by newlines, cells by tabs). A PDF keeps no table
+  structure: there the label must be near.
 
 Never counted: masked forms (a `*` next to the digits), digits inside longer runs (order
 numbers, timestamps) or inside URLs and file names, dates, landlines (0411-8xxxxxxx) and
@@ -42,6 +44,8 @@ ID_LABELS = ("身份证", "身份号码", "证件号", "公民身份")
 #: Words labelling a bank card or account number; one must stand just before the number.
 CARD_LABELS = ("卡号", "银行卡", "账号", "帐号", "账户", "帐户", "开户", "存折", "社保卡", "一卡通")
 _LABEL_WINDOW = 30
+#: Rows looked back through for a table's header row.
+_HEADER_LINES = 500
 CONTEXT = 20
 
 _EDGE = r"0-9A-Za-z*＊×"
@@ -107,8 +111,23 @@ def is_mobile(digits: str) -> bool:
 
 
 def _labelled(text: str, start: int) -> bool:
+    """A card label just before the number, or heading its column in a table of tab-separated
+    rows (how gkaudit reads Word tables)."""
     before = text[max(0, start - _LABEL_WINDOW) : start]
-    return any(label in before for label in CARD_LABELS)
+    if any(label in before for label in CARD_LABELS):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    column = text.count("\t", line_start, start)
+    end = line_start - 1
+    for _ in range(_HEADER_LINES):
+        if end <= 0:
+            return False
+        begin = text.rfind("\n", 0, end) + 1
+        cells = text[begin:end].split("\t")
+        if any(label in cell for cell in cells for label in CARD_LABELS):
+            return column < len(cells) and any(label in cells[column] for label in CARD_LABELS)
+        end = begin - 1
+    return False
 
 
 def _glued(ch: str) -> bool:

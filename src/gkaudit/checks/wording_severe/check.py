@@ -1,0 +1,66 @@
+"""No severe expression error (严重表述错误) on the portal's pages.
+
+Why: The national inspection indicators (国办秘函〔2019〕19号) veto a site for a severe
+expression error, such as a state leader's name or title written wrong; plan clause (十八)
+asks for keyword and typo screening before publication. Fuzhou logged 1,400 such errors on its
+government websites in one month.
+
+What it checks: the visible text (title and body) of up to `max_pages` pages crawled from the
+home page, against the curated list `gkaudit/wording/data/severe.yaml` (versioned; each entry a
+wrong form of a leader's name or title, of the Party's or the state's formal name, of a major
+meeting or document, with its correct form and a source), matched exactly in one pass of a
+compiled regular expression. No language model: an open corrector "corrects" the 公网安备
+footer every portal carries. A hit marked as a false alarm (核减) in the waivers file is left
+out and listed.
+
+Params:
+- `max_pages`: pages crawled from the home page (default 60).
+
+Passes when no page shows a listed wrong form.
+
+Fails when a page does: each hit is named with the page and the correct form.
+
+Inconclusive (`error`) when the home page cannot be fetched.
+
+Evidence: each hit: the page, the text written with twenty characters of context either side,
+and the correct form; the false alarms struck, with their reasons. Metrics: `pages`, `hits`,
+`pages_with_hits`, `false_alarms`, `list_version`.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from gkaudit.declaration import CheckParams, check
+from gkaudit.i18n import _
+from gkaudit.model import Verdict
+from gkaudit.site.context import SiteContext
+from gkaudit.site.pages import home_page, home_verdict
+from gkaudit.wording.pages import scan
+
+
+class Params(CheckParams):
+    """How much of the site to read."""
+
+    max_pages: int = Field(60, ge=1, description="pages crawled from the home page")
+
+
+@check("wording_severe", params=Params)
+async def run(site: SiteContext, params: Params) -> Verdict:
+    if await home_page(site) is None:
+        return home_verdict(await site.home(), _("severe expression errors"))
+    found = await scan(site, "severe", params.max_pages)
+    metrics = found.metrics()
+    if found.hits:
+        return Verdict.failed(
+            _("severe expression errors on {count} pages: {forms}").format(
+                count=found.urls, forms=found.summary()
+            ),
+            found.evidence(),
+            **metrics,
+        )
+    return Verdict.passed(
+        _("no severe expression error in {pages} pages").format(pages=found.pages),
+        found.evidence(),
+        **metrics,
+    )

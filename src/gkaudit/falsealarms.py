@@ -1,0 +1,52 @@
+"""False alarms (核减): findings an inspector has checked and marked as not a problem.
+
+Real monitoring systems let the site's office contest a finding and the inspector strike it
+("误报/核减"); gkaudit keeps those marks in the waivers file, so they hold across runs:
+
+```yaml
+false_alarms:
+  - url: http://www.dlzs.gov.cn/zwgk/202211/t20221101_1.html
+    text: 138****5678          # the matched text as gkaudit reports it (numbers masked)
+    reason: 区长信箱的公开工作手机号，经核实可以公开
+```
+
+A mark is keyed by the page (or file) URL and the matched text, the way reports show them. The
+checks that find text (`privacy.personal-data`, `wording.*`) leave marked findings out of their
+verdict and list them, with the reason, in the evidence: every output shows what was struck and
+why. The run's marks are set once by the command that loads the waivers file.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from pydantic import field_validator
+
+from gkaudit.model import Frozen, check_http_url
+
+
+class FalseAlarm(Frozen):
+    url: str
+    text: str
+    reason: str
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, url: str) -> str:
+        return check_http_url(url.strip())
+
+    @field_validator("text", "reason")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("expected non-empty text")
+        return value.strip()
+
+
+#: The marks in force for this run (set by the scan from the waivers file).
+active: ContextVar[tuple[FalseAlarm, ...]] = ContextVar("false_alarms", default=())
+
+
+def marked(url: str, text: str) -> FalseAlarm | None:
+    """The mark striking `text` found at `url`, if an inspector made one."""
+    return next((m for m in active.get() if m.url == url and m.text == text), None)
