@@ -113,10 +113,15 @@ def is_mobile(digits: str) -> bool:
 def _labelled(text: str, start: int) -> bool:
     """A card label just before the number, or heading its column in a table of tab-separated
     rows (how gkaudit reads Word tables)."""
-    before = text[max(0, start - _LABEL_WINDOW) : start]
-    if any(label in before for label in CARD_LABELS):
-        return True
     line_start = text.rfind("\n", 0, start) + 1
+    # in a table row the label must be in the number's own cell (or head its column): the
+    # next column's header is no label of this one
+    line_end = text.find("\n", start)
+    tabbed = "\t" in text[line_start : len(text) if line_end < 0 else line_end]
+    cell_start = max(line_start, text.rfind("\t", line_start, start) + 1)
+    window = max(cell_start if tabbed else 0, start - _LABEL_WINDOW)
+    if any(label in text[window:start] for label in CARD_LABELS):
+        return True
     column = text.count("\t", line_start, start)
     end = line_start - 1
     for _ in range(_HEADER_LINES):
