@@ -1,10 +1,11 @@
 """The published texts of one site: its pages, crawled from the home page, and the attachments
 they link, read within a per-site budget of pages, files and bytes.
 
-The crawl is breadth first over internal links (the home page, the pages it links, the pages
-those link), pages whose link text names a list of people first (公示, 名单, 花名册, 低保...),
-since that is where inspectors find leaks. Both the privacy and the wording rules read the same
-crawl: it is made once per site and shared.
+The crawl is breadth first over links to the site's own host (the home page, the pages it
+links, the pages those link; a department's site under the city's domain is another site),
+pages whose link text names a list of people first (公示, 名单, 花名册, 低保...), since that
+is where inspectors find leaks. Attachments may be on any host (portals keep files on a file
+server). Both the privacy and the wording rules read the same crawl: made once per site.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 
 from gkaudit.attachments.sniff import EXTENSIONS
 from gkaudit.attachments.worker import Extractor, shared
+from gkaudit.domains import host_of
 from gkaudit.html import Link, is_file_url
 from gkaudit.net.http import FetchFailure, Page
 from gkaudit.site.context import SiteContext
@@ -80,6 +82,9 @@ async def _crawl(site: SiteContext, max_pages: int) -> list[tuple[Page, Text]]:
     home = await site.home()
     if not isinstance(home, Page) or not home.loads:
         return []
+    # the site's own host(s) only: a department under the city's domain is a site of its own,
+    # whose pages must not count against the city
+    hosts = {host_of(site.site.url), host_of(home.final_url)}
     found: list[tuple[Page, Text]] = []
     seen = {home.final_url, site.site.url}  # links queued
     read = {home.final_url}  # pages read, by where they ended up
@@ -92,7 +97,7 @@ async def _crawl(site: SiteContext, max_pages: int) -> list[tuple[Page, Text]]:
             for link in doc.links:
                 if (
                     link.url not in seen
-                    and site.is_internal(link.url)
+                    and host_of(link.url) in hosts
                     and not is_file_url(link.url)
                 ):
                     seen.add(link.url)

@@ -188,6 +188,9 @@ def test_every_verdict_of_every_rule_appears() -> None:
         "policy.interpretation": {P, F, E},
         "disclosure.catalogue": {P, F, E},
         "disclosure.annual-report": {P, F, E},
+        "privacy.personal-data": {P, W, F, E},
+        "wording.severe": {P, F, E},
+        "wording.typos": {P, W, E},
     }
 
 
