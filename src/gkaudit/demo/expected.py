@@ -18,7 +18,10 @@ from gkaudit.checks.ipv6_aaaa import demo as ipv6_aaaa
 from gkaudit.checks.ipv6_links import demo as ipv6_links
 from gkaudit.checks.ipv6_nameservers import demo as ipv6_nameservers
 from gkaudit.checks.ipv6_reachable import demo as ipv6_reachable
+from gkaudit.checks.personal_data import demo as personal_data
 from gkaudit.checks.reachable import demo as reachable
+from gkaudit.checks.wording_severe import demo as wording_severe
+from gkaudit.checks.wording_typos import demo as wording_typos
 from gkaudit.demo.identities import IDENTITIES
 from gkaudit.demo.spec import GOVERNMENT_RULES, RULE_IDS, DemoFault, PortalSpec
 from gkaudit.model import Status
@@ -33,7 +36,10 @@ FAULTS: Mapping[str, tuple[DemoFault, ...]] = {
     "ipv6_links": ipv6_links.FAULTS,
     "ipv6_nameservers": ipv6_nameservers.FAULTS,
     "ipv6_reachable": ipv6_reachable.FAULTS,
+    "personal_data": personal_data.FAULTS,
     "reachable": reachable.FAULTS,
+    "wording_severe": wording_severe.FAULTS,
+    "wording_typos": wording_typos.FAULTS,
 }
 
 

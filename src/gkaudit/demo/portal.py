@@ -259,6 +259,8 @@ class Portal:
         self.column("ywdt", news)
         notice_pool = GOV_NOTICES if s.government else DEPT_NOTICES
         notices = [
+            self.article("tzgg", title, self.day(2), body) for title, body in s.extra_notices
+        ] + [
             self.news_article("tzgg", t, age)
             for t, age in zip(notice_pool, (3, 8, 15, 29), strict=True)
         ]

@@ -29,6 +29,9 @@ RULE_IDS = (
     "policy.interpretation",
     "disclosure.catalogue",
     "disclosure.annual-report",
+    "privacy.personal-data",
+    "wording.severe",
+    "wording.typos",
 )
 
 CITY = "港康市"
@@ -119,6 +122,8 @@ class PortalSpec:
     home_dates: DateStyle | None = None  # in home page lists (default: `dates`)
     docs: tuple[tuple[str, str], ...] = GOV_DOCS
     extra_news: tuple[str, ...] = ()  # newest first, before the usual news
+    #: notices (title, body HTML) published before the usual ones, two days ago
+    extra_notices: tuple[tuple[str, str], ...] = ()
     report_title: str = "{name}{year}年政府信息公开工作年度报告"
     hints: tuple[tuple[str, str], ...] = ()  # (sites.yaml hint name, column key)
     dns_faults: tuple[tuple[str, str | None, DnsFault], ...] = ()  # (name, type, fault)

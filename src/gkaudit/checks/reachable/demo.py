@@ -17,6 +17,9 @@ PAGE_RULES = (
     "policy.interpretation",
     "disclosure.catalogue",
     "disclosure.annual-report",
+    "privacy.personal-data",
+    "wording.severe",
+    "wording.typos",
 )
 
 FAULTS = (
