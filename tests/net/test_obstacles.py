@@ -111,3 +111,15 @@ def test_a_bad_obstacles_file_is_a_located_usage_error(
     assert info.value.code == EXIT_CONFIG
     assert "waf.yaml:3: obstacles[0].kind:" in err
     assert "Traceback" not in err
+
+
+def test_a_large_412_challenge_is_still_recognised_by_its_status() -> None:
+    # 瑞数 inlines its whole VM script on some sites: the status-bound marker scans any size
+    body = (
+        (REALWEB / "ruishu-412.html")
+        .read_bytes()
+        .replace(b"</head>", b"<script>" + b"var _$x=1;" * 5000 + b"</script></head>")
+    )
+    assert len(body) > 40_000
+    found = packaged().recognise(412, body)
+    assert found is not None and found.name == "瑞数"

@@ -43,6 +43,11 @@ __all__ = [
 
 #: Markers are looked for in this much of a body: obstacle pages are small.
 SCAN_BYTES = 256 * 1024
+#: Bodies larger than this are matched only by markers bound to a status and without
+#: `max_text` (瑞数's 412): challenge, block and notice pages are a sentence or two and a
+#: script (those saved in tests/fixtures/realweb are all under 7 KB), and searching every
+#: portal page for every marker would cost as much as parsing it.
+SMALL_PAGE = 32 * 1024
 
 _NONBLANK = Annotated[str, StringConstraints(min_length=1)]
 # Visible text, roughly: what is left without scripts, styles, comments and tags. Good enough
@@ -66,12 +71,19 @@ _EMPTY_LIST = re.compile(
 _TEMPLATE = re.compile(rb"\bv-for\s*=|\bng-repeat\s*=|\{\{\s*[\w.]+\s*\}\}")
 
 
+_TEMPLATE_HINTS = (b"v-for", b"ng-repeat", b"{{")
+_DATA_HINTS = (b"$.", b"axios", b"fetch", b"XMLHttpRequest")
+
+
 def script_built(body: bytes) -> bool:
     """The page's list is filled by a script (from an API, or a Vue/Angular template)."""
     head = body[:SCAN_BYTES]
-    if _TEMPLATE.search(head):
+    # literal searches first (memmem, fast); the regular expressions only where they may match
+    if any(h in head for h in _TEMPLATE_HINTS) and _TEMPLATE.search(head):
         return True
-    return bool(_DATA_CALL.search(head) and _EMPTY_LIST.search(head))
+    if not any(h in head for h in _DATA_HINTS):
+        return False
+    return bool(_EMPTY_LIST.search(head) and _DATA_CALL.search(head))
 
 
 class ObstacleKind(StrEnum):
@@ -174,7 +186,10 @@ class Markers:
             return None
         head = body[:SCAN_BYTES]
         text = _LazyText(head)
+        large = len(body) > SMALL_PAGE
         for marker in self.markers:
+            if large and (marker.max_text is not None or not marker.status):
+                continue  # obstacle pages are small; a large one only by its status (瑞数 412)
             if marker.matches(status, head, text):
                 return Obstacle(marker.name, marker.kind, status)
         return None
