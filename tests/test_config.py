@@ -232,3 +232,11 @@ def test_an_impossible_date_is_text_not_a_crash(tmp_path: Path) -> None:
     assert load_sites(write(tmp_path, text))[1].name == "2025-02-30"
     text = GOOD_SITES.replace("kind: district", "kind: 2025-02-30")
     assert "sites.yaml:9: sites[1].kind:" in error_of(write(tmp_path, text))
+
+
+def test_org_names_the_body_its_reports_carry(tmp_path: Path) -> None:
+    text = GOOD_SITES.replace("    kind: city\n", "    kind: city\n    org: 大连市人民政府\n")
+    sites = load_sites(write(tmp_path, text))
+    assert (sites[0].org, sites[1].org) == ("大连市人民政府", None)
+    message = error_of(write(tmp_path, text.replace("org: 大连市人民政府", 'org: ""')))
+    assert "sites.yaml:6: sites[0].org" in message

@@ -105,6 +105,9 @@ class Site(Frozen):
     name: str = Field(min_length=1)
     url: str
     kind: SiteKind
+    org: str | None = Field(None, min_length=1)
+    """The body's name as its reports carry it, when not `name` (大连市科技局): see the
+    annual-report rule's ownership."""
     hints: Hints = Hints()
 
     @field_validator("url")

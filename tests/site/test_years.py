@@ -8,7 +8,8 @@ import re
 import pytest
 
 from gkaudit.model import SiteKind
-from gkaudit.site.years import DEFAULT_DEADLINES, due_year, report_years
+from gkaudit.site.years import DEFAULT_DEADLINES, due_year, names_another_body, report_years
+from gkaudit.text import normalize
 from tests.site.saved import AS_OF, doc, link
 
 
@@ -55,3 +56,38 @@ def test_report_years_skip_an_empty_year_group() -> None:
 )
 def test_due_year_follows_article_49(kind: SiteKind, as_of: dt.date, due: int) -> None:
     assert due_year(kind, as_of, DEFAULT_DEADLINES) == due
+
+
+@pytest.mark.parametrize(
+    ("names", "department", "title", "another"),
+    [
+        (["大连市西岗区人民政府"], False, "2025年政府信息公开工作年度报告", False),
+        (["大连市西岗区人民政府"], False, "西岗区2025年政府信息公开工作年度报告", False),
+        (["大连市西岗区人民政府"], False, "2025年度大连市西岗区政府信息公开工作年度报告", False),
+        (
+            ["大连市西岗区人民政府"],
+            False,
+            "西岗区人民政府办公室2025年政府信息公开工作年度报告",
+            False,
+        ),
+        (["大连市西岗区人民政府"], False, "大连市2025年政府信息公开工作年度报告", True),
+        (["大连市西岗区人民政府"], False, "2025年度大连市人民政府政府信息公开工作年度报告", True),
+        (["大连市西岗区人民政府"], False, "辽宁省人民政府2025年政府信息公开工作年度报告", True),
+        (["大连市西岗区人民政府"], False, "沙河口区2025年政府信息公开工作年度报告", True),
+        (["大连金普新区"], False, "金普新区2025年政府信息公开工作年度报告", False),
+        (["大连市科学技术局"], True, "大连市科学技术局2025年政府信息公开工作年度报告", False),
+        (["大连市科学技术局"], True, "大连市科技局2025年政府信息公开工作年度报告", False),
+        (["大连市科学技术局"], True, "大连市人民政府2025年政府信息公开工作年度报告", True),
+        (["www.dlzs.gov.cn"], False, "大连市2025年政府信息公开工作年度报告", False),
+        (
+            ["中山门户网站", "大连市中山区人民政府"],
+            False,
+            "大连市2025年政府信息公开工作年度报告",
+            True,
+        ),
+    ],
+)
+def test_a_report_title_names_another_body(
+    names: list[str], department: bool, title: str, another: bool
+) -> None:
+    assert names_another_body(normalize(title), names, department=department) is another

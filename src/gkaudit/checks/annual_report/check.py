@@ -34,8 +34,15 @@ section refused gkaudit (HTTP 401, 403, 429) or could not be reached from here, 
 is not found and the platform (or a 政务公开 page it may be behind) refused gkaudit or could
 not be reached from here.
 
-Evidence: where the section was found and its fetch, and the link of the report found for
-the due year (or of the newest report). Metrics: `due_year`, `newest_year`, `reports`.
+Ownership: only the portal's own body's reports count. A district or zone platform often lists
+the city's or the province's reports beside its own; a title that names another body before
+政府信息公开 (大连市2025年…, 辽宁省人民政府2025年… on 西岗区's platform) is skipped. The own
+body is the site's `name` in `sites.yaml`, or its `org` (the name its reports carry, when
+they abbreviate it: 大连市科技局 for 大连市科学技术局). A title naming no body counts as own.
+
+Evidence: where the section was found and its fetch, the other bodies' reports skipped, and
+the link of the report found for the due year (or of the newest report). Metrics:
+`due_year`, `newest_year`, `reports`.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from pydantic import AfterValidator, Field, field_validator
 
 from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.html import Link
+from gkaudit.i18n import ngettext
 from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence, SiteKind, Verdict
 from gkaudit.net.http import inconclusive
 from gkaudit.site.context import SiteContext
@@ -64,7 +72,14 @@ from gkaudit.site.platform import (
     load_section,
     section_rank,
 )
-from gkaudit.site.years import DEFAULT_DEADLINES, deadline_of, due_year, report_years
+from gkaudit.site.years import (
+    DEFAULT_DEADLINES,
+    deadline_of,
+    due_year,
+    names_another_body,
+    report_years,
+)
+from gkaudit.text import normalize
 
 SECTION = ANNUAL_REPORT_SECTION
 
@@ -162,7 +177,27 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     evidence.append(page.evidence())
     doc = site.document(page)
     title = Link(url=page.final_url, text=doc.title, label="", date=None)
-    years = report_years([*doc.links, title], re.compile(params.pattern), site.as_of)
+    pattern = re.compile(params.pattern)
+    names = (site.site.name, site.site.org or "")
+    department = site.site.kind is SiteKind.DEPARTMENT
+    own: list[Link] = []
+    others: list[Link] = []
+    for link in (*doc.links, title):
+        theirs = names_another_body(normalize(link.text), names, department=department)
+        (others if theirs else own).append(link)
+    years = report_years(own, pattern, site.as_of)
+    # every report of another body, not only the first of each year
+    skipped = list(dict.fromkeys(r.text for r in others if report_years([r], pattern, site.as_of)))
+    if skipped:
+        evidence.append(
+            NoteEvidence(
+                text=ngettext(
+                    "skipped {n} report of another body: {titles}",
+                    "skipped {n} reports of other bodies: {titles}",
+                    len(skipped),
+                ).format(n=len(skipped), titles="; ".join(skipped))
+            )
+        )
 
     deadlines = params.deadline_table()
     kind = site.site.kind
