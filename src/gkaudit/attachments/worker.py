@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import os
 import pickle
 import queue
 import select
@@ -17,6 +18,7 @@ import struct
 import subprocess
 import sys
 import time
+import weakref
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -125,6 +127,10 @@ class Extractor:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         for w in self._all:
             self._idle.put(w)
+        # files wait here, not in threads: a queue of blocked threads would starve the loop's
+        # default executor, which other code shares
+        self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
+        self._gates = weakref.WeakKeyDictionary()
         atexit.register(self.close)
 
     def _read(self, kind: FileKind, data: bytes) -> tuple[str, str]:
@@ -140,7 +146,10 @@ class Extractor:
         kind = sniff(data)
         if kind is None:
             return Extracted(None, error="not a spreadsheet, Word document or PDF by its bytes")
-        status, payload = await asyncio.to_thread(self._read, kind, data)
+        loop = asyncio.get_running_loop()
+        gate = self._gates.setdefault(loop, asyncio.Semaphore(len(self._all)))
+        async with gate:
+            status, payload = await asyncio.to_thread(self._read, kind, data)
         elapsed = (time.perf_counter() - started) * 1000
         if status == "ok":
             return Extracted(kind, payload, elapsed_ms=elapsed)
@@ -155,10 +164,11 @@ _shared: Extractor | None = None
 
 
 def shared() -> Extractor:
-    """The extractor of this process: one reader process per run, not per site."""
+    """The extractor of this process: reader processes per run (one per core, two at most),
+    not per site."""
     global _shared
     if _shared is None:
-        _shared = Extractor()
+        _shared = Extractor(workers=max(1, min(2, os.cpu_count() or 1)))
     return _shared
 
 
