@@ -1,0 +1,157 @@
+"""The tables an office's documents are made of, shared by the spreadsheet and HTML reports:
+the 整改清单 (one row per problem) and the site x rule matrix with its pass rates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gkaudit.i18n import N_, _
+from gkaudit.model import STATUS_RANK, Report, Result, SiteReport, Status
+from gkaudit.reporters.past import Past
+
+#: Results an office has to act on or look into, worst first.
+PROBLEMS = (Status.FAIL, Status.WARN, Status.ERROR)
+
+HEADERS = (
+    N_("No."),
+    N_("Site"),
+    N_("Sponsor"),
+    N_("Rule"),
+    N_("Clause"),
+    N_("Conclusion"),
+    N_("Problem"),
+    N_("Evidence links"),
+    N_("First found"),
+    N_("Days open"),
+    N_("What to fix"),
+)
+
+#: What to fix, by the rule's family (the part of its id before the dot).
+_ADVICE = {
+    "site": N_("Restore access to the portal's home page and keep it reachable."),
+    "ipv6": N_(
+        "Ask the portal's operator to complete IPv6 support (AAAA records, IPv6 access "
+        "to the home page and its links, IPv6 name servers)."
+    ),
+    "column": N_("Keep the required column on the portal and update it within the plan's time."),
+    "policy": N_("Publish an interpretation with every policy document and link them."),
+    "disclosure": N_(
+        "Complete the government information disclosure platform: the standard columns "
+        "and the annual reports, reachable from the portal."
+    ),
+}
+_ADVICE_ERROR = N_(
+    "gkaudit could not decide: check this by hand, or remove the obstacle named in the "
+    "problem and scan again."
+)
+_ADVICE_OTHER = N_("Fix the problem described and scan again.")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One problem of the 整改清单."""
+
+    number: int
+    site: str
+    sponsor: str
+    rule: str
+    clause: str
+    conclusion: str
+    problem: str
+    urls: tuple[str, ...]
+    first_found: str
+    days_open: int | None
+    advice: str
+    status: Status
+
+    def cells(self) -> list[str | int]:
+        return [
+            self.number,
+            self.site,
+            self.sponsor,
+            self.rule,
+            self.clause,
+            self.conclusion,
+            self.problem,
+            "\n".join(self.urls),
+            self.first_found,
+            "" if self.days_open is None else self.days_open,
+            self.advice,
+        ]
+
+
+def headers() -> list[str]:
+    return [_(text) for text in HEADERS]
+
+
+def advice(result: Result) -> str:
+    if result.status is Status.ERROR:
+        return _(_ADVICE_ERROR)
+    return _(_ADVICE.get(result.rule.partition(".")[0], _ADVICE_OTHER))
+
+
+def urls(result: Result) -> tuple[str, ...]:
+    """The pages and links the evidence names, in order, each once."""
+    found: dict[str, None] = {}
+    for item in result.evidence:
+        for url in (getattr(item, "url", None), getattr(item, "href", None)):
+            if isinstance(url, str) and url:
+                found[url] = None
+    return tuple(found)
+
+
+def rows(report: Report, past: Past | None = None) -> list[Row]:
+    """Every problem of `report`, site by site, worst first. Without a history, 首次发现 and
+    持续天数 stay empty: the report alone cannot say since when a problem stands."""
+    problems = [
+        (site, result)
+        for site in report.sites
+        for result in sorted(site.results, key=lambda r: -STATUS_RANK[r.status])
+        if result.status in PROBLEMS
+    ]
+    out = []
+    for number, (site, result) in enumerate(problems, start=1):
+        first = past.first_seen(site.id, result.rule, report) if past else None
+        out.append(
+            Row(
+                number=number,
+                site=site.url,
+                sponsor=site.name,
+                rule=f"{result.rule} {result.title}",
+                clause=result.clause,
+                conclusion=_(result.status.value),
+                problem=result.message,
+                urls=urls(result),
+                first_found="" if first is None else first.date().isoformat(),
+                days_open=None if first is None else max(0, (report.as_of - first.date()).days),
+                advice=advice(result),
+                status=result.status,
+            )
+        )
+    return out
+
+
+def rule_ids(report: Report) -> list[tuple[str, str]]:
+    """(id, title) of every rule in the report, in plan order."""
+    seen: dict[str, str] = {}
+    for _site, result in report.results():
+        seen.setdefault(result.rule, result.title)
+    return list(seen.items())
+
+
+def pass_rate(results: list[Result]) -> float | None:
+    """Share of the conclusive, applicable results that passed; None when there is none."""
+    decided = [r for r in results if r.status not in (Status.ERROR, Status.SKIP)]
+    return sum(r.status is Status.PASS for r in decided) / len(decided) if decided else None
+
+
+def status_of(site: SiteReport, rule: str) -> Status | None:
+    return next((r.status for r in site.results if r.rule == rule), None)
+
+
+def rule_pass_rate(report: Report, rule: str) -> float | None:
+    return pass_rate([r for _s, r in report.results() if r.rule == rule])
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.0%}"
