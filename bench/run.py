@@ -69,6 +69,7 @@ QUICK = Sizes(60, 60, 50, 40, 4, 60, 100, 20, 1.0)
 
 def _env(src: str | None) -> dict[str, str]:
     env = dict(os.environ)
+    env["GKAUDIT_ALLOW_PRIVATE"] = "1"  # the fleet is on loopback
     if src:
         env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
     return env

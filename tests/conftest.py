@@ -22,6 +22,9 @@ _violations: list[str] = []
 
 # History databases default to the user's data directory; tests must never write there.
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="gkaudit-tests-")
+# Every test server is on loopback, which the private-address guard refuses by default; the
+# guard's own tests turn it back on (FetchSettings(allow_private=False)).
+os.environ["GKAUDIT_ALLOW_PRIVATE"] = "1"
 
 
 def _loopback(host: object) -> bool:

@@ -509,7 +509,7 @@ def demo(
             as_of=today,
             nameservers=(fleet.nameserver,),
             authoritative_port=fleet.dns.port,
-            fetch=FetchSettings(timeout=DEMO_TIMEOUT, retries=1, interval=0.0),
+            fetch=FetchSettings(timeout=DEMO_TIMEOUT, retries=1, interval=0.0, allow_private=True),
         )
         out.print(
             f"demo fleet: {len(fleet.sites)} portals on 127.0.0.1 and [::1] port "

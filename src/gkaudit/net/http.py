@@ -33,8 +33,10 @@ from aiohttp.connector import Connection
 from aiohttp.tracing import Trace
 
 from gkaudit import __version__
+from gkaudit.i18n import _
 from gkaudit.model import Family, HttpEvidence
 from gkaudit.net.dns import DnsAnswer, Resolver, ip_literal
+from gkaudit.net.guard import allowed_by_environment, is_private
 from gkaudit.net.obstacles import Markers, Obstacle, packaged, script_built
 from gkaudit.net.politeness import Politeness
 
@@ -61,12 +63,15 @@ class FailureKind(StrEnum):
     INVALID_URL = "invalid_url"
     ROBOTS = "robots"  # not fetched: the portal's robots.txt disallows it
     BUDGET = "budget"  # not fetched: the site's page budget is spent
+    PRIVATE = "private"  # not fetched: the address is private (net/guard.py)
     ERROR = "error"
 
 
 TRANSIENT_FAILURES = frozenset({FailureKind.TIMEOUT, FailureKind.RESET})
 #: Failures that say nothing about the portal: our route, our robots.txt choice, our budget.
-OURS = frozenset({FailureKind.NO_ROUTE, FailureKind.ROBOTS, FailureKind.BUDGET})
+OURS = frozenset(
+    {FailureKind.NO_ROUTE, FailureKind.ROBOTS, FailureKind.BUDGET, FailureKind.PRIVATE}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,13 +200,29 @@ class DnsLookupFailed(Exception):
 _SOCKET_FAMILY = {Family.IPV4: socket.AF_INET, Family.IPV6: socket.AF_INET6}
 
 
+class PrivateAddress(Exception):
+    """Raised inside the connector when every address of a host is one the guard refuses."""
+
+    def __init__(self, addresses: Iterable[str]) -> None:
+        super().__init__(", ".join(addresses))
+        self.addresses = tuple(addresses)
+
+    def failure(self, url: str, family: Family) -> FetchFailure:
+        message = _("points to a private address ({address}), not fetched")
+        return FetchFailure(
+            url, family, FailureKind.PRIVATE, message.format(address=", ".join(self.addresses))
+        )
+
+
 class PinnedResolver(AbstractResolver):
     """aiohttp's resolver, answered by ours for one family: a hostname connects to the
-    addresses our resolver gives, in order, while the URL, Host and TLS SNI keep the name."""
+    addresses our resolver gives, in order, while the URL, Host and TLS SNI keep the name.
+    Unless private addresses are allowed, those are dropped (net/guard.py)."""
 
-    def __init__(self, resolver: Resolver, family: Family) -> None:
+    def __init__(self, resolver: Resolver, family: Family, allow_private: bool) -> None:
         self._resolver = resolver
         self._family = family
+        self._allow_private = allow_private
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
@@ -209,6 +230,11 @@ class PinnedResolver(AbstractResolver):
         answer = await self._resolver.addresses(host, self._family)
         if not answer.ok:
             raise DnsLookupFailed(answer)
+        addresses = answer.records
+        if not self._allow_private:
+            addresses = tuple(a for a in addresses if not is_private(a))
+            if not addresses:
+                raise PrivateAddress(answer.records)
         return [
             ResolveResult(
                 hostname=host,
@@ -218,7 +244,7 @@ class PinnedResolver(AbstractResolver):
                 proto=0,
                 flags=socket.AI_NUMERICHOST,
             )
-            for address in answer.records
+            for address in addresses
         ]
 
     async def close(self) -> None:
@@ -269,6 +295,8 @@ class FetchSettings:
     verify_tls: bool = True
     #: How obstacle pages are recognised (None: the packaged obstacles.yaml).
     obstacles: Markers | None = None
+    #: connect to loopback, private, link-local... addresses too (net/guard.py)
+    allow_private: bool = field(default_factory=allowed_by_environment)
 
 
 class Fetcher:
@@ -293,7 +321,7 @@ class Fetcher:
                 limit=self.settings.concurrency,
                 limit_per_host=0,
                 family=_SOCKET_FAMILY[family],
-                resolver=PinnedResolver(self.resolver, family),
+                resolver=PinnedResolver(self.resolver, family, self.settings.allow_private),
                 use_dns_cache=False,  # ours memoizes per run
                 happy_eyeballs_delay=None,  # one address after another, in our order
                 ssl=self._tls,
@@ -327,7 +355,7 @@ class Fetcher:
         hops: list[str] = []
         seen = {url}
         current = url
-        for _ in range(self.settings.max_redirects + 1):
+        for _hop in range(self.settings.max_redirects + 1):
             outcome = await self._with_retries(current, family, method, read_body)
             if isinstance(outcome, FetchFailure):
                 return replace(outcome, url=url, redirects=tuple(hops))
@@ -424,7 +452,9 @@ class Fetcher:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return FetchFailure(url, family, FailureKind.INVALID_URL, f"not an http(s) URL: {url}")
         if ip_literal(parts.hostname) is not None:
-            # aiohttp connects an IP literal without asking the resolver: ask ours here
+            # aiohttp connects an IP literal without asking the resolver: guard it here
+            if not self.settings.allow_private and is_private(parts.hostname):
+                return PrivateAddress([parts.hostname]).failure(url, family)
             answer = await self.resolver.addresses(parts.hostname, family)
             if not answer.ok:
                 return FetchFailure(url, family, FailureKind.DNS, answer.describe(), dns=answer)
@@ -466,6 +496,8 @@ class Fetcher:
                         obstacle=self.obstacles.recognise(response.status, content),
                         scripted=script_built(content),
                     )
+            except PrivateAddress as exc:
+                return exc.failure(url, family)
             except DnsLookupFailed as exc:
                 return FetchFailure(
                     url, family, FailureKind.DNS, exc.answer.describe(), dns=exc.answer
