@@ -7,17 +7,20 @@ import contextlib
 import dataclasses
 import datetime as dt
 import io
+import itertools
 import json
 import sqlite3
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from gkaudit.cli import main
 from gkaudit.demo import DemoFleet
 from gkaudit.demo.http import Behaviour
+from gkaudit.reporters import json as json_reporter
 
 AS_OF = dt.date(2026, 11, 29)
 RULES = ("site.reachable", "ipv6.aaaa", "ipv6.reachable")  # enough to gate; keeps the test quick
@@ -37,6 +40,7 @@ def ci_job(fleet: DemoFleet, work: Path, *extra: str) -> tuple[int, str]:
     args += ["--ns-port", str(fleet.dns.port)]
     args += ["--timeout", "2", "--retries", "0", "--no-progress", "--db", str(work / "h.sqlite3")]
     args += ["--json", str(work / "report.json"), "--junit", str(work / "junit.xml")]
+    args += ["--sarif", str(work / "report.sarif")]
     for rule in RULES:
         args += ["--rule", rule]
     out = io.StringIO()
@@ -105,6 +109,29 @@ def test_the_gate_fails_on_a_new_failure_only_and_names_it(
     city = suites[next(name for name in suites if name and "gkcity" in name)]
     failed = [c.get("name") for c in city.iter("testcase") if c.find("failure") is not None]
     assert any("ipv6.reachable" in (name or "") for name in failed)
+
+    # SARIF for code scanning: every finding located at its site's line in sites.yaml
+    results = json.loads((tmp_path / "report.sarif").read_text(encoding="utf-8"))["runs"][0][
+        "results"
+    ]
+    yaml_lines = (tmp_path / "sites.yaml").read_text(encoding="utf-8").splitlines()
+    assert results
+    for result in results:
+        physical = result["locations"][0]["physicalLocation"]
+        assert physical["artifactLocation"]["uri"] == (tmp_path / "sites.yaml").as_posix()
+        start = physical["region"]["startLine"] - 1
+        assert yaml_lines[start].lstrip().startswith("- ")  # the site's list item begins here
+        item = [yaml_lines[start][yaml_lines[start].index("- ") + 2 :]]
+        item += itertools.takewhile(
+            lambda x: not x.lstrip().startswith("- "), yaml_lines[start + 1 :]
+        )
+        ids = [x.split(":", 1)[1].strip() for x in item if x.strip().startswith("id:")]
+        assert ids == [result["properties"]["site"]]
+
+    # the JSON report of a real scan is valid against the schema shipped in the package
+    validator = jsonschema.Draft202012Validator(json_reporter.schema())
+    document = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert sorted(validator.iter_errors(document), key=str) == []
 
     # the history kept all three runs, and knows since when the city fails
     with sqlite3.connect(tmp_path / "h.sqlite3") as db:

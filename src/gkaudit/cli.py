@@ -288,7 +288,7 @@ def scan(
     for path, render in (
         (json_path, json_reporter.render),
         (junit_path, junit.render),
-        (sarif_path, sarif.render),
+        (sarif_path, lambda r: sarif.render(r, sarif.SitesFile.read(sites_file))),
         (markdown_path, markdown.render),
     ):
         if path is not None:

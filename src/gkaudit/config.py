@@ -199,6 +199,19 @@ def load_sites(path: Path) -> tuple[Site, ...]:
     return sites
 
 
+def site_lines(path: Path) -> dict[str, int]:
+    """The 1-based line where each site of a valid `sites.yaml` starts, by id (SARIF locates a
+    portal's findings there, so code scanning can show them on the file)."""
+    doc = YamlDocument(path)
+    items = doc.data.get("sites") if isinstance(doc.data, Mapping) else None
+    lines: dict[str, int] = {}
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        line = doc.line_of(("sites", index))
+        if isinstance(item, Mapping) and isinstance(item.get("id"), str) and line is not None:
+            lines.setdefault(item["id"], line)
+    return lines
+
+
 def reject_duplicates(doc: YamlDocument, key: str, ids: Iterable[str], field: str = "id") -> None:
     """Refuse a list (at `key`) whose items repeat an identity (`ids`, in list order); `field`
     names the item's identity field, or is "" when the identity is made of several."""

@@ -1,4 +1,6 @@
-"""The JUnit reporter, read back with the standard library's XML parser as a CI system would."""
+"""The JUnit reporter, read back with the standard library's XML parser as a CI system would, and
+validated against Jenkins' junit-10.xsd (tests/fixtures/junit-10.xsd: the xUnit plugin's
+`src/main/resources/org/jenkinsci/plugins/xunit/types/model/xsd/junit-10.xsd`, verbatim)."""
 
 from __future__ import annotations
 
@@ -6,11 +8,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from gkaudit.model import Report, Status
 from gkaudit.reporters import junit
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "reports" / "report.json"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+FIXTURE = FIXTURES / "reports" / "report.json"
+SCHEMA = etree.XMLSchema(etree.parse(FIXTURES / "junit-10.xsd"))
 _OUTCOMES = ("failure", "error", "skipped")
 
 
@@ -42,10 +47,10 @@ def test_one_testcase_per_rule(report: Report, root: ET.Element) -> None:
     ("status", "element"),
     [
         (Status.FAIL, "failure"),
-        (Status.ERROR, "error"),
+        (Status.ERROR, "skipped"),
         (Status.SKIP, "skipped"),
         (Status.PASS, None),
-        (Status.WARN, None),
+        (Status.WARN, "failure"),
     ],
 )
 def test_status_maps_to_junit_outcome(
@@ -81,21 +86,45 @@ def test_every_evidence_kind_reaches_the_body(root: ET.Element) -> None:
     dns = _case(root, "zhongshan", "ipv6.aaaa").find("failure")
     assert dns is not None
     assert "DNS AAAA www.dlzs.gov.cn: NODATA" in (dns.text or "")
-    http = _case(root, "kjj", "site.reachable").find("error")
+    http = _case(root, "kjj", "site.reachable").find("skipped")
     assert http is not None
     assert http.get("type") == "inconclusive"
+    assert http.get("message") == "inconclusive: 连接超时（15 秒）"
     assert "failed: timeout after 15.0 s" in (http.text or "")
     note = _case(root, "zhongshan", "ipv6.reachable").find("failure")
     assert note is not None
     assert "www.dlzs.gov.cn has no AAAA record | see ipv6.aaaa" in (note.text or "")
 
 
-def test_warn_passes_but_says_so(root: ET.Element) -> None:
+def test_a_warning_is_a_failure_of_type_warning(root: ET.Element) -> None:
     case = _case(root, "dalian", "column.business-relief")
-    out = case.find("system-out")
-    assert out is not None
-    assert "[warn, severity error]" in (out.text or "")
-    assert "超过 90 天未更新" in (out.text or "")
+    warning = case.find("failure")
+    assert warning is not None
+    assert warning.get("type") == "warning"
+    assert warning.get("message", "").startswith("warning: ")
+    assert "[warn, severity error]" in (warning.text or "")
+    assert "超过 90 天未更新" in (warning.text or "")
+
+
+def test_valid_against_jenkins_junit_10_xsd(report: Report) -> None:
+    document = etree.fromstring(junit.render(report).encode("utf-8"))
+    assert SCHEMA.validate(document), SCHEMA.error_log
+
+
+def test_the_schema_catches_what_jenkins_refuses(report: Report) -> None:
+    document = etree.fromstring(junit.render(report).encode("utf-8"))
+    document.set("skipped", "1")  # not an attribute of <testsuites> in junit-10.xsd
+    assert not SCHEMA.validate(document)
+
+
+def test_times_are_the_run_and_the_fetches(report: Report, root: ET.Element) -> None:
+    assert root.get("time") == "90.000"
+    case = _case(root, "kjj", "site.reachable")
+    assert case.get("time") == "15.000"  # the timed-out fetch
+    suite = root.find("testsuite[@name='kjj']")
+    assert suite is not None
+    total = sum(float(c.get("time", "")) for c in suite.findall("testcase"))
+    assert suite.get("time") == f"{total:.3f}"
 
 
 def test_skipped_has_reason(root: ET.Element) -> None:
@@ -107,15 +136,17 @@ def test_skipped_has_reason(root: ET.Element) -> None:
 def test_totals(report: Report, root: ET.Element) -> None:
     s = report.summary
     assert root.get("tests") == str(len(report.results()))
-    assert root.get("failures") == str(s.fail)
-    assert root.get("errors") == str(s.error)
-    assert root.get("skipped") == str(s.skip)
-    assert root.get("time") == "90.000"
+    assert root.get("failures") == str(s.fail + s.warn)
+    assert root.get("errors") == "0"  # inconclusive is skipped, never an error
     for site, suite in zip(report.sites, root.findall("testsuite"), strict=True):
         statuses = [r.status for r in site.results]
-        assert suite.get("failures") == str(statuses.count(Status.FAIL))
-        assert suite.get("errors") == str(statuses.count(Status.ERROR))
-        assert suite.get("skipped") == str(statuses.count(Status.SKIP))
+        assert suite.get("failures") == str(
+            statuses.count(Status.FAIL) + statuses.count(Status.WARN)
+        )
+        assert suite.get("errors") == "0"
+        assert suite.get("skipped") == str(
+            statuses.count(Status.SKIP) + statuses.count(Status.ERROR)
+        )
 
 
 def test_site_properties(root: ET.Element) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from gkaudit.config import load_sites, site_lines
 from gkaudit.model import Report, Status
 from gkaudit.reporters import sarif
 
@@ -177,3 +178,55 @@ def _values(node: Any, keys: set[str]) -> Iterator[Any]:
     elif isinstance(node, list):
         for item in node:
             yield from _values(item, keys)
+
+
+SITES_YAML = """\
+# the portals of the fixture report
+sites:
+  - id: dalian
+    name: 大连市人民政府
+    url: https://www.dl.gov.cn/
+    kind: city
+
+  - name: 大连市中山区人民政府  # id not first: the item's line still counts
+    id: zhongshan
+    url: https://www.dlzs.gov.cn/
+    kind: district
+  - {id: kjj, name: 大连市科学技术局, url: "https://kjj.dl.gov.cn/", kind: department}
+"""
+
+
+@pytest.fixture
+def located(report: Report, tmp_path: Path) -> dict[str, Any]:
+    path = tmp_path / "sites.yaml"
+    path.write_text(SITES_YAML, encoding="utf-8")
+    assert [s.id for s in load_sites(path)] == [s.id for s in report.sites]
+    assert sarif.SitesFile.read(path).lines == site_lines(path)
+    sites = sarif.SitesFile(uri="config/sites.yaml", lines=site_lines(path))
+    parsed: dict[str, Any] = json.loads(sarif.render(report, sites))
+    return parsed
+
+
+def test_each_result_is_located_at_its_site_in_sites_yaml(located: dict[str, Any]) -> None:
+    lines = {"dalian": 3, "zhongshan": 8, "kjj": 12}
+    results = located["runs"][0]["results"]
+    assert results
+    for result in results:
+        physical = result["locations"][0]["physicalLocation"]
+        assert physical["artifactLocation"] == {
+            "uri": "config/sites.yaml",
+            "uriBaseId": "%SRCROOT%",
+        }
+        assert physical["region"] == {"startLine": lines[result["properties"]["site"]]}
+        portal = result["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert portal.startswith("https://")
+    errors = sorted(jsonschema.Draft4Validator(SCHEMA).iter_errors(located), key=str)
+    assert errors == []
+
+
+def test_rules_carry_help(located: dict[str, Any]) -> None:
+    rules = located["runs"][0]["tool"]["driver"]["rules"]
+    for rule in rules:
+        assert "What to fix:" in rule["help"]["text"], rule["id"]
+    ipv6 = next(r for r in rules if r["id"] == "ipv6.aaaa")
+    assert "IPv6" in ipv6["help"]["text"]

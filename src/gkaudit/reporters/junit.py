@@ -1,11 +1,23 @@
 """JUnit XML report: one testsuite per site, one testcase per rule.
 
 CI systems (GitLab, Jenkins, GitHub test reporters) all read this dialect, so a scan shows up
-beside a project's unit tests. The mapping: `fail` is a `<failure>`, `error` (inconclusive) is an
-`<error>`, `skip` is `<skipped>`; `pass` and `warn` are passing test cases whose `<system-out>`
-carries the message, because JUnit has no "warning" and a warning must not turn a green pipeline
-red. Every non-passing element carries the message as its `message` attribute and the full
-explanation (rule, clause, message, evidence, metrics) as its text.
+beside a project's unit tests; the document is valid against Jenkins' `junit-10.xsd` (the xUnit
+plugin's schema, tests/fixtures/junit-10.xsd). The mapping, chosen for what those tools show:
+
+- `fail` is a `<failure>` whose `type` is the rule's severity;
+- `warn` is a `<failure type="warning">`: JUnit has no warning, and a passing test case hides its
+  output, so a warning would go unseen. Jenkins marks the build unstable (yellow, its own notion
+  of a warning), GitLab lists the test as failed with the type shown; neither fails a pipeline
+  on it: the gate is gkaudit's exit code;
+- `error` (inconclusive) is `<skipped type="inconclusive">` with the reason as its message:
+  Jenkins and GitLab both count `<error>` as a failed test, and an inconclusive result is never a
+  failure;
+- `skip` (the rule does not apply) is `<skipped type="not-applicable">`;
+- `pass` is a passing test case whose `<system-out>` carries the message.
+
+Every non-passing element carries the message as its `message` attribute and the full
+explanation (rule, clause, message, evidence, metrics) as its text. A testcase's `time` is the
+time of the fetches its evidence records; the root's is the whole run's.
 """
 
 from __future__ import annotations
@@ -14,7 +26,9 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
+from gkaudit.i18n import _
 from gkaudit.model import (
+    HttpEvidence,
     Metric,
     Report,
     Result,
@@ -37,9 +51,7 @@ def render(report: Report) -> str:
         tests=str(counts["tests"]),
         failures=str(counts["failures"]),
         errors=str(counts["errors"]),
-        skipped=str(counts["skipped"]),
         time=_seconds(report.finished_at - report.started_at),
-        timestamp=report.started_at.isoformat(),
     )
     for site in report.sites:
         root.append(_suite(report, site))
@@ -56,6 +68,7 @@ def _suite(report: Report, site: SiteReport) -> ET.Element:
         failures=str(counts["failures"]),
         errors=str(counts["errors"]),
         skipped=str(counts["skipped"]),
+        time=_seconds(dt.timedelta(seconds=sum(_elapsed(r) for r in site.results))),
         timestamp=report.started_at.isoformat(),
     )
     properties = ET.SubElement(suite, "properties")
@@ -75,15 +88,24 @@ def _suite(report: Report, site: SiteReport) -> ET.Element:
 def _case(site: SiteReport, result: Result) -> ET.Element:
     # classname is the site so that CI tools group by portal; name is the stable rule id, because
     # tools track a test across runs by name and a rule's title may be reworded.
-    case = ET.Element("testcase", classname=_clean(site.id), name=_clean(result.rule))
+    case = ET.Element(
+        "testcase",
+        classname=_clean(site.id),
+        name=_clean(result.rule),
+        time=_seconds(dt.timedelta(seconds=_elapsed(result))),
+    )
     body = _clean(explain(result))
     message = _clean(result.message)
     if result.status is Status.FAIL:
         ET.SubElement(case, "failure", message=message, type=result.severity.value).text = body
+    elif result.status is Status.WARN:
+        warning = _clean(_("warning: {message}").format(message=result.message))
+        ET.SubElement(case, "failure", message=warning, type="warning").text = body
     elif result.status is Status.ERROR:
-        ET.SubElement(case, "error", message=message, type="inconclusive").text = body
+        reason = _clean(_("inconclusive: {message}").format(message=result.message))
+        ET.SubElement(case, "skipped", message=reason, type="inconclusive").text = body
     elif result.status is Status.SKIP:
-        ET.SubElement(case, "skipped", message=message).text = body
+        ET.SubElement(case, "skipped", message=message, type="not-applicable").text = body
     else:
         ET.SubElement(case, "system-out").text = body
     return case
@@ -106,6 +128,15 @@ def explain(result: Result) -> str:
     return "\n".join(lines)
 
 
+def _elapsed(result: Result) -> float:
+    """Seconds spent on the fetches the result's evidence records."""
+    return sum(
+        (item.elapsed_ms or 0.0) / 1000
+        for item in result.evidence
+        if isinstance(item, HttpEvidence)
+    )
+
+
 def _metric(value: Metric) -> str:
     if value is None:
         return "null"
@@ -120,9 +151,9 @@ def _counts(pairs: list[tuple[SiteReport, Result]]) -> dict[str, int]:
     statuses = [result.status for _, result in pairs]
     return {
         "tests": len(statuses),
-        "failures": statuses.count(Status.FAIL),
-        "errors": statuses.count(Status.ERROR),
-        "skipped": statuses.count(Status.SKIP),
+        "failures": statuses.count(Status.FAIL) + statuses.count(Status.WARN),
+        "errors": 0,
+        "skipped": statuses.count(Status.SKIP) + statuses.count(Status.ERROR),
     }
 
 

@@ -6,18 +6,26 @@ severity, or `warning` for a warn); `error` is kind `review` (the scanner could 
 has to look), which the standard requires to have level `none`. `pass` and `skip` are not findings
 and are left out.
 
-The "artifact" of a finding is the portal: its URL is the primary location, the URLs in the evidence
-are related locations, and the site id is a logical location so dashboards can group by portal. A
-partial fingerprint of site and rule lets a dashboard recognise the same finding across runs.
+A finding is located where the portal is written: the site's line in `sites.yaml`
+(`region.startLine`), which is what GitHub code scanning needs to accept an upload; the portal's
+URL and the URLs in the evidence are related locations, and the site id is a logical location so
+dashboards can group by portal. Given no `sites.yaml` (a report read back from JSON), the portal's
+URL is the primary location. A partial fingerprint of site and rule lets a dashboard recognise the
+same finding across runs. Each rule carries its `help`: what it requires and what to fix.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from gkaudit.config import site_lines
+from gkaudit.i18n import _
 from gkaudit.model import (
     HtmlEvidence,
     HttpEvidence,
@@ -27,6 +35,7 @@ from gkaudit.model import (
     SiteReport,
     Status,
 )
+from gkaudit.reporters.tables import rule_advice
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = (
@@ -41,16 +50,29 @@ _FINDINGS = (Status.FAIL, Status.WARN, Status.ERROR)
 _URI_SAFE = ":/?#[]@!$&'()*+,;=-._~%"
 
 
-def render(report: Report) -> str:
+@dataclass(frozen=True)
+class SitesFile:
+    """Where the sites were written: the path as the repository names it, each site's line."""
+
+    uri: str
+    lines: Mapping[str, int]
+
+    @classmethod
+    def read(cls, path: Path) -> SitesFile:
+        """The sites of `path`, named as given (relative to the repository root in CI)."""
+        return cls(path.as_posix(), site_lines(path))
+
+
+def render(report: Report, sites: SitesFile | None = None) -> str:
     """The SARIF 2.1.0 log for `report`, as JSON text."""
-    return json.dumps(to_sarif(report), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(to_sarif(report, sites), ensure_ascii=False, indent=2) + "\n"
 
 
-def to_sarif(report: Report) -> dict[str, Any]:
+def to_sarif(report: Report, sites: SitesFile | None = None) -> dict[str, Any]:
     """The SARIF log as plain data, for callers that want to add to it before writing."""
     rules, index = _rules(report)
     results = [
-        _result(site, result, index[result.rule])
+        _result(site, result, index[result.rule], sites)
         for site, result in report.results()
         if result.status in _FINDINGS
     ]
@@ -88,7 +110,7 @@ def _rules(report: Report) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Rule descriptors in first-seen order, and each rule id's index among them."""
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
-    for _, result in report.results():
+    for _site, result in report.results():
         if result.rule in index:
             continue
         index[result.rule] = len(rules)
@@ -99,6 +121,7 @@ def _rules(report: Report) -> tuple[list[dict[str, Any]], dict[str, int]]:
                 "fullDescription": {
                     "text": f"{result.title}（{report.plan.document} {result.clause}）"
                 },
+                "help": {"text": _help(report, result)},
                 "defaultConfiguration": {"level": _level(result.severity)},
                 "properties": {
                     "clause": result.clause,
@@ -111,7 +134,29 @@ def _rules(report: Report) -> tuple[list[dict[str, Any]], dict[str, int]]:
     return rules, index
 
 
-def _result(site: SiteReport, result: Result, rule_index: int) -> dict[str, Any]:
+def _help(report: Report, result: Result) -> str:
+    what = _("{title}: clause {clause} of {document}. What to fix: {advice}")
+    return what.format(
+        title=result.title,
+        clause=result.clause,
+        document=report.plan.document,
+        advice=rule_advice(result.rule),
+    )
+
+
+def _location(site: SiteReport, sites: SitesFile | None) -> dict[str, Any]:
+    line = sites.lines.get(site.id) if sites else None
+    if sites is None or line is None:
+        return {"artifactLocation": {"uri": _uri(site.url)}}
+    return {
+        "artifactLocation": {"uri": _uri(sites.uri), "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": line},
+    }
+
+
+def _result(
+    site: SiteReport, result: Result, rule_index: int, sites: SitesFile | None
+) -> dict[str, Any]:
     if result.status is Status.ERROR:
         kind, level = "review", "none"
     elif result.status is Status.WARN:
@@ -126,7 +171,7 @@ def _result(site: SiteReport, result: Result, rule_index: int) -> dict[str, Any]
         "message": {"text": f"{site.name}（{site.id}）：{result.message}"},
         "locations": [
             {
-                "physicalLocation": {"artifactLocation": {"uri": _uri(site.url)}},
+                "physicalLocation": _location(site, sites),
                 "logicalLocations": [
                     {"name": site.name, "fullyQualifiedName": site.id, "kind": "resource"}
                 ],
@@ -143,16 +188,26 @@ def _result(site: SiteReport, result: Result, rule_index: int) -> dict[str, Any]
             "metrics": result.metrics,
         },
     }
-    related = _related(site, result)
+    related = _related(site, result, portal=sites is not None and site.id in sites.lines)
     if related:
         out["relatedLocations"] = related
     return out
 
 
-def _related(site: SiteReport, result: Result) -> list[dict[str, Any]]:
-    """Each distinct URL named by the evidence (the schema wants these unique)."""
-    seen = {_uri(site.url)}
+def _related(site: SiteReport, result: Result, *, portal: bool) -> list[dict[str, Any]]:
+    """Each distinct URL named by the evidence (the schema wants these unique), after the
+    portal's own when it is not the primary location."""
+    seen = set() if portal else {_uri(site.url)}
     related: list[dict[str, Any]] = []
+    if portal:
+        seen.add(_uri(site.url))
+        related.append(
+            {
+                "id": 1,
+                "physicalLocation": {"artifactLocation": {"uri": _uri(site.url)}},
+                "message": {"text": site.name},
+            }
+        )
     for item in result.evidence:
         if isinstance(item, HttpEvidence):
             urls = [item.url, item.final_url, *item.redirects]

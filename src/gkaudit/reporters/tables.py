@@ -84,10 +84,14 @@ def headers() -> list[str]:
     return [_(text) for text in HEADERS]
 
 
+def rule_advice(rule: str) -> str:
+    """What to fix when `rule` fails."""
+    return _(_ADVICE.get(rule.partition(".")[0], _ADVICE_OTHER))
+
+
 def advice(result: Result) -> str:
-    if result.status is Status.ERROR:
-        return _(_ADVICE_ERROR)
-    return _(_ADVICE.get(result.rule.partition(".")[0], _ADVICE_OTHER))
+    """What to do about `result`: fix it, or look by hand when gkaudit could not decide."""
+    return _(_ADVICE_ERROR) if result.status is Status.ERROR else rule_advice(result.rule)
 
 
 def urls(result: Result) -> tuple[str, ...]:
