@@ -73,6 +73,25 @@ async def test_address_of_the_other_family_is_not_used(
     assert outcome.kind is FailureKind.DNS and "no AAAA" in outcome.message
 
 
+async def test_a_probe_asks_again_with_get_where_head_fails(server: FaultServer) -> None:
+    f = make_fetcher(retries=1)
+    try:
+        before = server.hits["/head-reset"]
+        outcome = await f.probe(server.url("/head-reset"))
+        assert isinstance(outcome, Page) and outcome.status == 200
+        assert server.hits["/head-reset"] - before == 3  # HEAD, its retry, then GET
+        not_found = await f.probe(server.url("/not-found"))
+        assert isinstance(not_found, Page) and not_found.status == 404
+    finally:
+        await f.aclose()
+
+
+async def test_a_probe_after_a_dns_failure_asks_no_more(fetcher: Fetcher) -> None:
+    outcome = await fetcher.probe("http://127.0.0.1:9/x", Family.IPV6)  # no AAAA for it
+    assert isinstance(outcome, FetchFailure) and outcome.kind is FailureKind.DNS
+    assert outcome.attempts == 1
+
+
 async def test_http_error_is_a_page_not_a_failure(server: FaultServer, fetcher: Fetcher) -> None:
     outcome = await fetcher.fetch(server.url("/not-found"))
     assert isinstance(outcome, Page) and outcome.status == 404 and not outcome.ok

@@ -51,6 +51,14 @@ class FaultServer:
             ),
             "/not-found": lambda s, c, p, h: c.sendall(_response("404 Not Found", b"no")),
             "/reset": lambda s, c, p, h: _reset(c),
+            # a firewall that resets every HEAD but answers GET
+            "/head-reset": lambda s, c, p, h: (
+                _reset(c)
+                if h[":method"] == "HEAD"
+                else c.sendall(
+                    _response("200 OK", _html("正常页面"), {"Content-Type": "text/html"})
+                )
+            ),
             "/reset-mid-body": FaultServer._reset_mid_body,
             "/slow-drip": FaultServer._slow_drip,
             "/silent": FaultServer._silent,
@@ -143,6 +151,7 @@ class FaultServer:
             headers = {
                 k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in head[1:])
             }
+            headers[":method"] = head[0].split(" ")[0]  # as HTTP/2 names it
             self.hits[path] += 1
             self.user_agents.append(headers.get("user-agent", ""))
             handler = self.routes.get(path)

@@ -68,6 +68,17 @@ class FailureKind(StrEnum):
 
 
 TRANSIENT_FAILURES = frozenset({FailureKind.TIMEOUT, FailureKind.RESET})
+#: HEAD failures a GET would meet the same way (the name, the URL, or our own choice).
+GET_CANNOT_HELP = frozenset(
+    {
+        FailureKind.DNS,
+        FailureKind.INVALID_URL,
+        FailureKind.NO_ROUTE,
+        FailureKind.ROBOTS,
+        FailureKind.BUDGET,
+        FailureKind.PRIVATE,
+    }
+)
 #: Failures that say nothing about the portal: our route, our robots.txt choice, our budget.
 OURS = frozenset(
     {FailureKind.NO_ROUTE, FailureKind.ROBOTS, FailureKind.BUDGET, FailureKind.PRIVATE}
@@ -347,6 +358,18 @@ class Fetcher:
         for session in self._sessions.values():
             await session.close()
         self._sessions.clear()
+
+    async def probe(self, url: str, family: Family = Family.IPV4) -> Outcome:
+        """Status only, as a link checker asks: HEAD, then a GET whose body is not read where
+        HEAD failed in any way a GET might not (many portal servers and firewalls refuse,
+        reset or time out HEAD but answer GET); not after a DNS answer or our own refusal."""
+        outcome = await self.fetch(url, family, method="HEAD")
+        if isinstance(outcome, Page):
+            if outcome.status < 400:
+                return outcome
+        elif outcome.kind in GET_CANNOT_HELP or outcome.dns is not None:
+            return outcome
+        return await self.fetch(url, family, read_body=False)
 
     async def fetch(
         self, url: str, family: Family = Family.IPV4, *, method: str = "GET", read_body: bool = True

@@ -196,16 +196,8 @@ class SiteContext:
         return await self._once(key, lambda: browser.render(url, family, charge))
 
     async def probe(self, url: str, family: Family) -> Outcome:
-        """Status only (HEAD, falling back to GET where HEAD is refused); no body kept."""
-
-        async def run() -> Outcome:
-            outcome = await self._fetcher.fetch(url, family, method="HEAD")
-            if isinstance(outcome, Page) and outcome.status in (400, 403, 404, 405, 501):
-                # many portal servers refuse HEAD; ask again the way a browser would
-                outcome = await self._fetcher.fetch(url, family, read_body=False)
-            return outcome
-
-        return await self._once(("probe", url, family), run)
+        """Status only (HEAD, falling back to GET where HEAD fails: `Fetcher.probe`)."""
+        return await self._once(("probe", url, family), lambda: self._fetcher.probe(url, family))
 
     async def home(self, family: Family = Family.IPV4) -> Outcome:
         """The home page as a browser shows it (see `open`), public by the plan's definition so
