@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from gkaudit.model import Report
 from gkaudit.reporters import terminal
@@ -34,7 +35,7 @@ def test_golden(report: Report) -> None:
 
 
 def test_findings_carry_their_evidence_and_passes_stay_quiet(report: Report) -> None:
-    text = terminal.render_text(report, width=80)
+    text = terminal.render_text(report, width=200)  # wide: no finding wraps
     for _, result in report.results():
         line = f"{result.rule} {result.clause} {result.message}"
         assert (line in text) == (result.status.value in ("fail", "warn", "error")), line
@@ -53,3 +54,68 @@ def test_matrix_fits_a_ci_log(report: Report) -> None:
 def test_an_incomplete_report_says_so(report: Report) -> None:
     text = terminal.render_text(report.model_copy(update={"incomplete": True}))
     assert text.startswith("Incomplete scan")
+
+
+def test_findings_wrap_at_the_width_and_keep_their_indent(report: Report) -> None:
+    text = terminal.render_text(report, width=80)
+    lines = text.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines)
+    start = lines.index(
+        "  ! column.business-relief (三) 助企纾困专栏最新信息发布于 2025-01-15，超过 90"
+    )
+    assert lines[start + 1] == "    天未更新"
+    timeout = next(i for i, line in enumerate(lines) if "failed: timeout after" in line)
+    assert lines[timeout].startswith("      HTTP https://kjj.dl.gov.cn/ ")
+    assert lines[timeout + 1].startswith("        15.0 s")
+
+
+def _with_links(report: Report, rules: int) -> Report:
+    """The report with `rules` extra rules, one of them carrying IPv6 link rates."""
+    site = report.sites[1]
+    extra = tuple(
+        site.results[0].model_copy(
+            update={
+                "rule": f"extra.rule-{i}",
+                "metrics": {"level2_rate": 1.0, "level3_rate": 1.0} if i == 0 else {},
+            }
+        )
+        for i in range(rules)
+    )
+    sites = tuple(s.model_copy(update={"results": (*s.results, *extra)}) for s in report.sites)
+    return report.model_copy(update={"sites": sites})
+
+
+@pytest.mark.parametrize("width", [80, 100, 160])
+def test_full_names_and_the_link_rates_at_any_width(report: Report, width: int) -> None:
+    text = terminal.render_text(_with_links(report, 3), width=width)
+    matrix = text.split("\n\n")[0]
+    assert "100% / 100%" in matrix
+    assert "…" not in matrix
+    lines = matrix.splitlines()
+    for site in report.sites:
+        row = next(i for i, line in enumerate(lines) if line.split()[:1] == [site.id])
+        name = lines[row].split()[1]
+        indent = lines[row].index(name)
+        for more in lines[row + 1 :]:  # a narrow terminal folds the name onto the next lines
+            if not more.strip() or more[:indent].strip():
+                break
+            name += more.split()[0]
+        assert name == site.name
+
+
+def test_a_wide_terminal_shows_each_name_on_one_line(report: Report) -> None:
+    matrix = terminal.render_text(_with_links(report, 3), width=160).split("\n\n")[0]
+    for site in report.sites:
+        assert any(site.name in line and site.id in line for line in matrix.splitlines())
+
+
+def test_portal_text_cannot_drive_the_terminal(report: Report) -> None:
+    site = report.sites[0]
+    evil = site.results[-1].model_copy(
+        update={"message": "title\x1b[2J\x1b]0;pwned\x07\x1b[31mred\u202eevil\rover"}
+    )
+    sites = (site.model_copy(update={"results": (*site.results[:-1], evil)}), *report.sites[1:])
+    text = terminal.render_text(report.model_copy(update={"sites": sites}))
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "\r" not in text
+    assert "titleredevilover" in text

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from gkaudit.model import STATUS_RANK, Report, Result, Status
 from gkaudit.reporters.evidence import describe
+from gkaudit.reporters.neutral import terminal as plain
 
 STYLE = {
     Status.PASS: ("✔", "green"),
@@ -45,7 +46,7 @@ def render(report: Report, console: Console) -> None:
             continue
         console.print()
         console.print(
-            Text.assemble((f"{site.name} ", "bold"), (f"({site.id}) {site.url}", "dim")),
+            Text.assemble((f"{plain(site.name)} ", "bold"), (f"({site.id}) {site.url}", "dim")),
             soft_wrap=True,
         )
         for result in sorted(results, key=lambda r: -STATUS_RANK[r.status]):
@@ -66,14 +67,15 @@ def _matrix(report: Report, rules: list[Result]) -> Table:
     rates at a glance. Narrow enough for an 80-column CI log."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("site", no_wrap=True)
-    table.add_column("name", no_wrap=True, max_width=16, overflow="ellipsis")
+    # never cut: a narrow terminal folds a long name onto a second line of its row
+    table.add_column("name", overflow="fold")
     for number, _ in enumerate(rules, 1):
         table.add_column(str(number), justify="center", no_wrap=True)
     show_rates = any(_rates(r) for site in report.sites for r in site.results)
     if show_rates:
-        table.add_column("IPv6 links\nL2 / L3", no_wrap=True)
+        table.add_column("IPv6 links\nL2 / L3", no_wrap=True, min_width=len("100% / 100%"))
     for site in report.sites:
-        cells = [Text(site.id, style="bold"), Text(site.name)]
+        cells = [Text(site.id, style="bold"), Text(plain(site.name))]
         cells += [Text(STYLE[r.status][0], style=STYLE[r.status][1]) for r in site.results]
         if show_rates:
             rates = [text for r in site.results if (text := _rates(r)) is not None]
@@ -104,21 +106,26 @@ def _legend(console: Console, rules: list[Result]) -> None:
 
 
 def _finding(console: Console, result: Result) -> None:
+    """The finding indented under its site, its evidence under it; a long line wraps at the
+    terminal's width and keeps its indent (portal text stripped of control sequences)."""
     mark, style = STYLE[result.status]
-    console.print(
-        Text.assemble(
-            ("  ", ""),
-            (f"{mark} {result.rule}", style),
-            (f" {result.clause} ", "dim"),
-            result.message,
-        ),
-        soft_wrap=True,
+    line = Text.assemble(
+        (f"{mark} {result.rule}", style), (f" {result.clause} ", "dim"), plain(result.message)
     )
+    _indented(console, line, 2, 4)
     for evidence in result.evidence[:MAX_EVIDENCE]:
-        console.print(Text("      " + describe(evidence), style="dim"), soft_wrap=True)
+        _indented(console, Text(plain(describe(evidence)), style="dim"), 6, 8)
     hidden = len(result.evidence) - MAX_EVIDENCE
     if hidden > 0:
         console.print(Text(f"      … and {hidden} more (see the JSON report)", style="dim"))
+
+
+def _indented(console: Console, text: Text, indent: int, hang: int) -> None:
+    """`text` wrapped at the console's width, its first line indented by `indent` and the
+    lines it wraps onto by `hang`."""
+    for number, line in enumerate(text.wrap(console, max(20, console.width - hang))):
+        line.rstrip()
+        console.print(Text(" " * (hang if number else indent)) + line, soft_wrap=True)
 
 
 def _totals(report: Report) -> Text:
