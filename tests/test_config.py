@@ -240,3 +240,49 @@ def test_org_names_the_body_its_reports_carry(tmp_path: Path) -> None:
     assert (sites[0].org, sites[1].org) == ("大连市人民政府", None)
     message = error_of(write(tmp_path, text.replace("org: 大连市人民政府", 'org: ""')))
     assert "sites.yaml:6: sites[0].org" in message
+
+
+def test_tags_and_region_load_and_bad_ones_are_located(tmp_path: Path) -> None:
+    tagged = GOOD_SITES.replace(
+        "    kind: city\n", '    kind: city\n    region: "210200"\n    tags: [agri, finance]\n'
+    )
+    sites = load_sites(write(tmp_path, tagged))
+    assert sites[0].region == "210200"
+    assert sites[0].tags == ("agri", "finance")
+    assert sites[1].tags == () and sites[1].region is None
+    assert "sites.yaml:6: sites[0].region:" in error_of(
+        write(tmp_path, tagged.replace('"210200"', '"2102"'))
+    )
+    assert "sites.yaml:7: sites[0].tags[1]:" in error_of(
+        write(tmp_path, tagged.replace("finance]", "Fin ance]"))
+    )
+
+
+def test_rules_name_sites_by_declared_tags(tmp_path: Path, registry: Registry) -> None:
+    declared = PLAN.replace("rules:\n", "tags:\n  agri: 涉农地区(十六)\nrules:\n")
+    text = declared + "    applies_to: [city, agri]\n"
+    plan = load_plan(write(tmp_path, text, "plan.yaml"), registry)
+    assert plan.tags == {"agri": "涉农地区(十六)"}
+    assert plan.rules[0].applies_to == (SiteKind.CITY, "agri")
+    message = plan_error(tmp_path, declared + "    applies_to: [agri, comerce]\n", registry)
+    assert "plan.yaml:10: rules[0].applies_to[1]: 'comerce' is neither a site kind" in message
+    assert "applies_to[0]" not in message
+    empty = plan_error(tmp_path, declared + "    applies_to: []\n", registry)
+    assert "plan.yaml:10: rules[0].applies_to:" in empty
+
+
+def test_the_national_indicators_plan_loads(registry: Registry) -> None:
+    plan = load_plan(default_plan_path().with_name("gwjc-2019.yaml"), registry)
+    assert plan.title == "政府网站与政务新媒体检查指标"
+    assert plan.document == "国办秘函〔2019〕19号"
+    assert plan.rules
+
+
+def test_the_real_sites_are_tagged_from_the_plan_text() -> None:
+    """(十六) names the 涉农 districts; every one with a portal in sites.yaml carries `agri`."""
+    sites = load_sites(Path(__file__).resolve().parents[1] / "sites.yaml")
+    agri = {s.name for s in sites if "agri" in s.tags}
+    named = ["甘井子区", "旅顺口区", "普兰店区", "瓦房店市", "庄河市", "长海县", "金普新区", "高新"]
+    assert len(agri) == len(named)
+    assert all(any(n in name for name in agri) for n in named)
+    assert all(s.region is None or s.region.startswith("2102") for s in sites)

@@ -32,7 +32,7 @@ async def scripted(site: SiteContext, params: Params) -> Verdict:
 
 REGISTRY = Registry([Check("scripted", Params, scripted, "manual", __name__)])
 SITES = [
-    Site(id="city", name="市", url="http://www.a.gov.cn/", kind=SiteKind.CITY),
+    Site(id="city", name="市", url="http://www.a.gov.cn/", kind=SiteKind.CITY, tags=("agri",)),
     Site(id="dept", name="局", url="http://kjj.a.gov.cn/", kind=SiteKind.DEPARTMENT),
 ]
 
@@ -72,6 +72,18 @@ def test_a_rule_that_does_not_apply_is_skipped() -> None:
     results = scan(rule("a", "fail", applies_to=(SiteKind.CITY, SiteKind.DISTRICT)))
     assert results[0][0][1] is Status.FAIL
     assert results[1][0] == ("a", Status.SKIP, "does not apply to department portals")
+
+
+def test_a_rule_for_a_tag_runs_on_the_sites_so_tagged_only() -> None:
+    results = scan(rule("a", "fail", applies_to=("agri",)))
+    assert results[0][0][1] is Status.FAIL
+    assert results[1][0] == (
+        "a",
+        Status.SKIP,
+        "does not apply to department portals not tagged agri",
+    )
+    both = scan(rule("a", "fail", applies_to=(SiteKind.DEPARTMENT, "agri")))
+    assert [site[0][1] for site in both] == [Status.FAIL, Status.FAIL]
 
 
 def test_a_failed_warning_rule_warns() -> None:

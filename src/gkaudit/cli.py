@@ -439,7 +439,7 @@ def rules(plan: PlanOpt = None, plugins: PluginsOpt = None) -> None:
         soft_wrap=True,
     )
     for r in plan_model.rules:
-        kinds = ", ".join(k.value for k in r.applies_to)
+        kinds = ", ".join(map(str, r.applies_to))
         out.print(
             Text.assemble(
                 "  ",
@@ -465,7 +465,7 @@ def explain(
         known = ", ".join(r.id for r in plan_model.rules)
         _usage_error(f"unknown rule {rule_id!r} (rules of this plan: {known})")
     if rule is not None:
-        kinds = ", ".join(k.value for k in rule.applies_to)
+        kinds = ", ".join(map(str, rule.applies_to))
         out.print(Text.assemble((rule.id, "bold"), f" {rule.clause} {rule.title}"), soft_wrap=True)
         out.print(
             f"check: {check.name} · severity: {rule.severity.value} · applies to: {kinds}",

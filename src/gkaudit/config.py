@@ -11,15 +11,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from gkaudit.model import Frozen, Plan, Rule, Site
+from gkaudit.model import Frozen, Plan, Rule, Site, check_tag
 from gkaudit.net.obstacles import Markers, ObstaclesFile
 from gkaudit.plugins import Registry
 
@@ -114,10 +114,12 @@ class YamlDocument:
             raise self.error(1, required_key, "missing")
         return self.data
 
-    def validate(self, model: type[BaseModel], value: Any, at: Loc = ()) -> Any:
+    def validate(
+        self, model: type[BaseModel], value: Any, at: Loc = (), context: Any = None
+    ) -> Any:
         """Validate `value` (found at `at`) as `model`, turning errors into located problems."""
         try:
-            return model.model_validate(_plain(value))
+            return model.model_validate(_plain(value), context=context)
         except ValidationError as exc:
             raise ConfigError(self.problems(exc, at)) from None
 
@@ -250,6 +252,7 @@ def select_sites(sites: Sequence[Site], wanted: Sequence[str]) -> tuple[Site, ..
 class PlanFile(Frozen):
     title: str
     document: str
+    tags: dict[Annotated[str, AfterValidator(check_tag)], str] = Field(default_factory=dict)
     rules: tuple[Rule, ...]
 
 
@@ -269,7 +272,10 @@ def load_plan(path: Path | None, registry: Registry) -> Plan:
     path = path or default_plan_path()
     doc = YamlDocument(path)
     doc.mapping("rules")
-    parsed: PlanFile = doc.validate(PlanFile, doc.data)
+    declared = doc.data.get("tags")
+    # rules are checked against the tags the plan declares, as written, even if `tags:` is bad
+    tags = {"tags": set(declared) if isinstance(declared, Mapping) else set()}
+    parsed: PlanFile = doc.validate(PlanFile, doc.data, context=tags)
     reject_duplicates(doc, "rules", [r.id for r in parsed.rules])
     problems: list[Problem] = []
     for index, rule in enumerate(parsed.rules):
@@ -290,7 +296,13 @@ def load_plan(path: Path | None, registry: Registry) -> Plan:
             problems.extend(doc.problems(exc, ("rules", index, "params")))
     if problems:
         raise ConfigError(problems)
-    return Plan(title=parsed.title, document=parsed.document, source=str(path), rules=parsed.rules)
+    return Plan(
+        title=parsed.title,
+        document=parsed.document,
+        source=str(path),
+        tags=parsed.tags,
+        rules=parsed.rules,
+    )
 
 
 def select_rules(plan: Plan, wanted: Sequence[str]) -> Plan:

@@ -23,6 +23,7 @@ from gkaudit.model import (
     Rule,
     Severity,
     Site,
+    SiteKind,
     SiteReport,
     Status,
     Summary,
@@ -157,11 +158,12 @@ class Engine:
 
     async def _run_rule(self, bound: _Bound, context: SiteContext, deadline: float) -> Result:
         rule = bound.rule
-        if context.site.kind not in rule.applies_to:
-            verdict = Verdict(
-                status=Status.SKIP,
-                message=f"does not apply to {context.site.kind.value} portals",
-            )
+        if not context.site.is_in(rule.applies_to):
+            tags = [str(entry) for entry in rule.applies_to if not isinstance(entry, SiteKind)]
+            message = f"does not apply to {context.site.kind.value} portals"
+            if tags:
+                message += f" not tagged {' or '.join(tags)}"
+            verdict = Verdict(status=Status.SKIP, message=message)
         else:
             budget = asyncio.timeout_at(deadline)
             try:

@@ -7,12 +7,20 @@ without loss. The JSON form of `Report` is the public contract `gkaudit.report/1
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from gkaudit.privacy.mask import scrub
 
@@ -84,6 +92,16 @@ def check_http_url(url: str) -> str:
     return url
 
 
+_TAG = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+
+
+def check_tag(tag: str) -> str:
+    """Accept a site tag (lower-case letters, digits and hyphens); say what is wrong if not."""
+    if not _TAG.match(tag):
+        raise ValueError(f"{tag!r} is not a tag (lower-case letters, digits and '-', at most 32)")
+    return tag
+
+
 class Hints(Frozen):
     """URLs an inspector gives where discovery from the home page cannot find a column."""
 
@@ -109,6 +127,12 @@ class Site(Frozen):
     """The body's name as its reports carry it, when not `name` (大连市科技局): see the
     annual-report rule's ownership."""
     hints: Hints = Hints()
+    tags: tuple[Annotated[str, AfterValidator(check_tag)], ...] = Field((), max_length=32)
+    """Labels a plan's clauses name sites by (`agri` for the 涉农 districts, `finance` for the
+    finance bureau): a rule's `applies_to` may list them beside the kinds."""
+    region: str | None = Field(None, pattern=r"^[1-8][0-9]{5}$")
+    """The 6-digit administrative division code (GB/T 2260) of the body's area, which its
+    网站标识码 begins with."""
 
     @field_validator("url")
     @classmethod
@@ -119,10 +143,28 @@ class Site(Frozen):
     def host(self) -> str:
         return urlsplit(self.url).hostname or ""
 
+    def is_in(self, scope: tuple[SiteKind | str, ...]) -> bool:
+        """True when a rule scoped to these kinds and tags applies to this site."""
+        return self.kind in scope or any(tag in scope for tag in self.tags)
+
     def hint(self, name: str) -> str | None:
         """The hint URL of that name, if `sites.yaml` gives one."""
         value = getattr(self.hints, name, None)
         return value if isinstance(value, str) else None
+
+
+def _scope_entry(entry: SiteKind | str, info: ValidationInfo) -> SiteKind | str:
+    if entry in SiteKind.__members__.values():
+        return SiteKind(entry)
+    if not _TAG.match(entry):
+        raise ValueError(f"{entry!r} is neither a site kind ({', '.join(SiteKind)}) nor a tag")
+    declared = (info.context or {}).get("tags")
+    if declared is not None and entry not in declared:
+        raise ValueError(
+            f"{entry!r} is neither a site kind ({', '.join(SiteKind)}) nor a tag declared in "
+            "the plan's `tags:`"
+        )
+    return entry
 
 
 class Rule(Frozen):
@@ -134,7 +176,12 @@ class Rule(Frozen):
     check: str
     params: dict[str, Any] = {}
     severity: Severity = Severity.ERROR
-    applies_to: tuple[SiteKind, ...] = tuple(SiteKind)
+    applies_to: tuple[Annotated[SiteKind | str, AfterValidator(_scope_entry)], ...] = Field(
+        tuple(SiteKind), min_length=1
+    )
+    """The site kinds and the site tags (sites.yaml `tags:`) the rule applies to; read from a plan
+    file, a tag must be one the plan declares, so that a misspelt kind is an error, not a rule
+    that skips every site."""
 
 
 class Plan(Frozen):
@@ -143,6 +190,8 @@ class Plan(Frozen):
     title: str
     document: str
     source: str = ""
+    tags: dict[str, str] = {}
+    """The site tags the plan's rules name, each with what it means (涉农地区 …)."""
     rules: tuple[Rule, ...]
 
 
