@@ -51,6 +51,11 @@ class FaultServer:
             ),
             "/not-found": lambda s, c, p, h: c.sendall(_response("404 Not Found", b"no")),
             "/reset": lambda s, c, p, h: _reset(c),
+            # no Content-Type at all, as TRS pages often come (a browser sniffs them as HTML)
+            "/untyped-trs": lambda s, c, p, h: c.sendall(
+                _response("200 OK", b"<!-- TRS WCM -->\r\n" + _html("TRS页面"))
+            ),
+            "/untyped-pdf": lambda s, c, p, h: c.sendall(_response("200 OK", b"%PDF-1.7 ...")),
             # a firewall that resets every HEAD but answers GET
             "/head-reset": lambda s, c, p, h: (
                 _reset(c)

@@ -73,7 +73,8 @@ class Route:
         headers: Headers = (),
     ) -> Route:
         """`html` is sent as UTF-8 text/html, `text` as text/plain; `body` as it is, with
-        `content_type` (no Content-Type header at all when it is None)."""
+        `content_type` (aiohttp sends application/octet-stream when it is None: a response
+        with no Content-Type at all comes from tests/support/faultserver.py)."""
         self.status = status
         if html is not None:
             self.body, self.content_type = html.encode(), "text/html; charset=utf-8"
@@ -151,8 +152,5 @@ class FakeWeb:
                 response = web.Response(status=route.status, body=route.body, headers=headers)
                 if route.content_type is not None:
                     response.headers["Content-Type"] = route.content_type
-                else:
-                    # aiohttp would add application/octet-stream; some portals send nothing
-                    response.headers.popall("Content-Type", None)
                 return response
         return web.Response(status=404, text="no route in the fake web")

@@ -39,6 +39,7 @@ from gkaudit.net.dns import DnsAnswer, Resolver, ip_literal
 from gkaudit.net.guard import allowed_by_environment, is_private
 from gkaudit.net.obstacles import Markers, Obstacle, packaged, script_built
 from gkaudit.net.politeness import Politeness
+from gkaudit.net.sniff import UNKNOWN_TYPES, sniffs_as_html
 
 DEFAULT_USER_AGENT = (
     f"gkaudit/{__version__} (government website audit; +https://github.com/gkaudit/gkaudit)"
@@ -148,12 +149,11 @@ class Page:
     @property
     def is_html(self) -> bool:
         kind = self.content_type.split(";", 1)[0].strip().lower()
-        if kind:
+        if kind not in UNKNOWN_TYPES:
             return kind in ("text/html", "application/xhtml+xml")
         if self._size is not None:
             return True  # the body was released once parsed, so it was HTML
-        head = self.body[:512].lstrip().lower()
-        return head.startswith((b"<!doctype html", b"<html", b"<head", b"<frameset"))
+        return sniffs_as_html(self.body)
 
     @property
     def size(self) -> int:
