@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
+import polib
 import pytest
+from babel.messages.extract import extract_from_dir
 
 from gkaudit import i18n
 
@@ -52,3 +57,48 @@ def test_the_locale_chooses(env: dict[str, str], language: str) -> None:
 def test_an_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown language"):
         i18n.use("fr")  # type: ignore[arg-type]
+
+
+SOURCE = Path(i18n.__file__).parent
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+
+
+def _message_ids() -> dict[str, list[str]]:
+    """Every message id the source marks, with where it is marked."""
+    ids: dict[str, list[str]] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(SOURCE), method_map=[("**.py", "python")], keywords=KEYWORDS
+    ):
+        msgid = message if isinstance(message, str) else message[0]
+        ids.setdefault(msgid, []).append(f"{filename}:{lineno}")
+    return ids
+
+
+def test_every_message_id_in_the_source_has_chinese() -> None:
+    ids = _message_ids()
+    assert len(ids) > 50  # the extraction found the source's texts
+    translated = i18n.catalog("zh")
+    missing = {
+        msgid: where
+        for msgid, where in ids.items()
+        if msgid not in translated and (msgid, 0) not in translated
+    }
+    assert not missing, "no Chinese for:\n" + "\n".join(
+        f"{w[0]}: {m!r}" for m, w in missing.items()
+    )
+
+
+def test_the_catalogue_has_no_entry_twice() -> None:
+    po = polib.pofile(str(i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "gkaudit.po"))
+    counts = Counter(entry.msgid for entry in po)
+    assert [msgid for msgid, n in counts.items() if n > 1] == []
+
+
+def test_a_translation_keeps_the_placeholders() -> None:
+    po = polib.pofile(str(i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "gkaudit.po"))
+    wrong = []
+    for entry in po.translated_entries():
+        expected = set(re.findall(r"\{(\w*)", entry.msgid))
+        texts = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        wrong += [entry.msgid for text in texts if set(re.findall(r"\{(\w*)", text)) != expected]
+    assert wrong == []

@@ -30,7 +30,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from gkaudit.i18n import _
+from gkaudit.i18n import N_, _
 from gkaudit.model import Family
 from gkaudit.net.http import (
     REDIRECT_STATUSES,
@@ -79,19 +79,22 @@ def chromium_path() -> str | None:
 
 
 @cache
-def unavailable() -> str | None:
-    """Why no browser can be used here, or None when one can."""
+def _missing() -> str | None:
+    """The untranslated reason no browser can be used here (cached: the answer is the machine's,
+    while its text follows the run's language, so only the message id is kept)."""
     try:
         import playwright.async_api  # noqa: F401
     except ImportError:
-        return _("no browser to run it: the browser extra is not installed ({hint})").format(
-            hint=INSTALL_HINT
-        )
+        return N_("no browser to run it: the browser extra is not installed ({hint})")
     if chromium_path() is None:
-        return _("no browser to run it: no Chromium at /usr/bin/chromium ({hint})").format(
-            hint=INSTALL_HINT
-        )
+        return N_("no browser to run it: no Chromium at /usr/bin/chromium ({hint})")
     return None
+
+
+def unavailable() -> str | None:
+    """Why no browser can be used here, or None when one can, in the run's language."""
+    missing = _missing()
+    return None if missing is None else _(missing).format(hint=INSTALL_HINT)
 
 
 def why_not(mode: BrowserMode) -> str | None:
