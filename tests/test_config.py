@@ -271,8 +271,17 @@ def test_rules_name_sites_by_declared_tags(tmp_path: Path, registry: Registry) -
     assert "plan.yaml:10: rules[0].applies_to:" in empty
 
 
-def test_the_national_indicators_plan_loads(registry: Registry) -> None:
-    plan = load_plan(default_plan_path().with_name("gwjc-2019.yaml"), registry)
+def test_the_national_indicators_plan_loads_by_name(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    plan = load_plan(Path("gwjc-2019"), registry)
+    assert plan.source == str(default_plan_path().with_name("gwjc-2019.yaml"))
+    assert load_plan(Path("dalian-2022"), registry).source == str(default_plan_path())
+    write(tmp_path, PLAN, "gwjc-2019")  # a file of that name in the working directory wins
+    assert load_plan(Path("gwjc-2019"), registry).document == "测试〔2026〕1号"
+    with pytest.raises(ConfigError, match=r"gwjc-2020.*cannot be read"):
+        load_plan(Path("gwjc-2020"), registry)
     assert plan.title == "政府网站与政务新媒体检查指标"
     assert plan.document == "国办秘函〔2019〕19号"
     assert plan.rules

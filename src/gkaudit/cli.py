@@ -148,7 +148,11 @@ def _check_nameservers(values: Sequence[str]) -> tuple[str, ...]:
 
 SitesArg = Annotated[Path, typer.Argument(help="The portals to audit.", show_default=True)]
 PlanOpt = Annotated[
-    Path | None, typer.Option("--plan", help="Plan file (default: the packaged Dalian 2022 plan).")
+    Path | None,
+    typer.Option(
+        "--plan",
+        help="Plan file, or a packaged plan's name: dalian-2022 (the default), gwjc-2019.",
+    ),
 ]
 PluginsOpt = Annotated[
     list[Path] | None, typer.Option("--plugins", help="Directory of extra check modules.")

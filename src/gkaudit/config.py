@@ -261,15 +261,30 @@ DEFAULT_PLAN = "dalian-2022.yaml"
 
 def default_plan_path() -> Path:
     """The packaged default plan (the repository's `rules/` in a source checkout)."""
-    packaged = resources.files("gkaudit") / "rules" / DEFAULT_PLAN
+    return packaged_plan_path(DEFAULT_PLAN.removesuffix(".yaml"))
+
+
+def packaged_plan_path(name: str) -> Path:
+    """The packaged plan of that name (`gwjc-2019`), which may not exist."""
+    packaged = resources.files("gkaudit") / "rules" / f"{name}.yaml"
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "rules" / DEFAULT_PLAN
+    return Path(__file__).resolve().parents[2] / "rules" / f"{name}.yaml"
+
+
+def resolve_plan(given: Path | None) -> Path:
+    """A `--plan` value: a file, or the name of a packaged plan (`dalian-2022`, `gwjc-2019`)."""
+    if given is None:
+        return default_plan_path()
+    if given.suffix or given.exists() or len(given.parts) != 1:
+        return given
+    packaged = packaged_plan_path(given.name)
+    return packaged if packaged.is_file() else given
 
 
 def load_plan(path: Path | None, registry: Registry) -> Plan:
     """A plan file, with every rule's check known and its params valid for that check."""
-    path = path or default_plan_path()
+    path = resolve_plan(path)
     doc = YamlDocument(path)
     doc.mapping("rules")
     declared = doc.data.get("tags")
