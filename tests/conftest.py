@@ -25,6 +25,8 @@ os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="gkaudit-tests-")
 # Every test server is on loopback, which the private-address guard refuses by default; the
 # guard's own tests turn it back on (FetchSettings(allow_private=False)).
 os.environ["GKAUDIT_ALLOW_PRIVATE"] = "1"
+# The CLI picks its language at start-up; the tests read English (subprocesses inherit this).
+os.environ["GKAUDIT_LANG"] = "en"
 
 
 def _loopback(host: object) -> bool:

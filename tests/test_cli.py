@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gkaudit.cli import EXIT_CONFIG, EXIT_INTERNAL, main
+from gkaudit.audit import EXIT_CONFIG, EXIT_INTERNAL
+from gkaudit.cli import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -30,7 +31,7 @@ def test_validate_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     sites = tmp_path / "sites.yaml"
     sites.write_text(SITES, encoding="utf-8")
     code, out, _ = run(capsys, "validate", str(sites))
-    assert code == 0 and "1 sites" in out and "OK" in out
+    assert code == 0 and f"{sites}: 1 site\n" in out and "9 rules\n" in out and "OK" in out
 
 
 def test_config_error_exits_2_with_location_and_no_traceback(
@@ -95,12 +96,12 @@ def test_explain_unknown_rule(capsys: pytest.CaptureFixture[str]) -> None:
 def test_internal_error_exits_3(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import gkaudit.cli
+    import gkaudit.audit
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(gkaudit.cli.Registry, "load", explode)
+    monkeypatch.setattr(gkaudit.audit.Registry, "load", explode)
     monkeypatch.delenv("GKAUDIT_DEBUG", raising=False)
     code, _, err = run(capsys, "rules")
     assert code == EXIT_INTERNAL
@@ -164,7 +165,7 @@ def test_exit_code_by_fail_on(
 ) -> None:
     import datetime as dt
 
-    from gkaudit.cli import FailOn, exit_code
+    from gkaudit.audit import FailOn, exit_code
     from gkaudit.model import Report, Status
     from gkaudit.waivers import Waiver
 

@@ -8,7 +8,8 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,10 @@ from gkaudit.history import (
     HistoryError,
     HistoryStore,
     default_db_path,
-    render_history,
-    render_history_json,
 )
 from gkaudit.model import Report, Status, Summary
+from gkaudit.reporters.history import render as render_history
+from gkaudit.reporters.history import render_json as render_history_json
 
 FIXTURE = Path(__file__).parent / "fixtures" / "reports" / "report.json"
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -332,20 +333,32 @@ def _assert_complete(path: Path, report: Report, runs: int) -> None:
 # --- rendering ------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def shanghai(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's zone is Beijing time, as on an office's server."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("shanghai")
 def test_render_history(store: HistoryStore, report: Report) -> None:
     _record(store, report, [P, F, F])
     text = render_history(store.timeline(site="zhongshan"))
     lines = text.splitlines()
     assert lines[0].split() == ["SITE", "RULE", "STATUS", "SINCE", "RUNS", "LAST", "CHANGE"]
     row = next(line for line in lines if " ipv6.aaaa " in line)
-    assert row.split(maxsplit=6) == [
+    assert row.split(maxsplit=7) == [
         "zhongshan",
         "ipv6.aaaa",
         "fail",
         "2025-06-02",
         "08:00",
+        "+0800",
         "2",
-        "pass -> fail (last pass 2025-06-01 08:00)",
+        "pass -> fail (last pass 2025-06-01 08:00 +0800)",
     ]
     # Columns line up: every row has the STATUS column at the same offset.
     offset = lines[0].index("STATUS")

@@ -15,8 +15,10 @@ has failed for months is "still failing", and an inconclusive result (a timeout)
 regression. A failure whose baseline was inconclusive or skipped is a "new failure": reported, not
 gated, because the baseline cannot tell whether it is new. Sites and rules that only the new report
 has are listed, not judged. A failure covered by an unexpired waiver is "waived" whatever its
-baseline; once the waiver has expired it is judged as usual and, being overdue, gates too
-(`Comparison.failed`).
+baseline. Once the waiver has expired the failure is judged as usual and listed among the expired
+waivers: it gates `--fail-on regression` only if it is a regression (it passed in the baseline), as
+the gate's definition says; a failure that was already failing (waived) in the baseline is "still
+failing". `--fail-on fail` counts every failure whose waiver has expired.
 
 Two reports are only comparable if they share the report schema and the plan document.
 """
@@ -103,7 +105,7 @@ class Comparison:
     new_failures: tuple[Finding, ...] = ()
     newly_inconclusive: tuple[Finding, ...] = ()
     waived: tuple[Finding, ...] = ()
-    #: Failures (regressions, still failing, new failures) whose waiver has expired: they gate.
+    #: Failures (regressions, still failing, new failures) whose waiver has expired.
     expired_waivers: tuple[Finding, ...] = ()
     new_sites: tuple[str, ...] = ()
     new_rules: tuple[str, ...] = ()
@@ -113,8 +115,8 @@ class Comparison:
 
     @property
     def failed(self) -> bool:
-        """Whether `--fail-on regression` fails: a regression, or a failure whose waiver expired."""
-        return bool(self.regressions or self.expired_waivers)
+        """Whether `--fail-on regression` fails: a regression (waived ones are not)."""
+        return bool(self.regressions)
 
 
 def load_report(path: str | os.PathLike[str]) -> Report:
@@ -233,70 +235,3 @@ def _finding(
 
 def _rules(report: Report) -> list[str]:
     return list(dict.fromkeys(result.rule for _, result in report.results()))
-
-
-def render_comparison(c: Comparison) -> str:
-    """Plain-text summary for `gkaudit diff` and `scan --baseline`."""
-    lines = [
-        f"Plan {c.plan}: baseline as of {c.baseline_as_of.isoformat()}, "
-        f"current as of {c.current_as_of.isoformat()}",
-        "",
-    ]
-    always = (
-        ("Regressions", c.regressions),
-        ("Fixed", c.fixes),
-        ("Still failing", c.still_failing),
-        ("Newly inconclusive (never a regression)", c.newly_inconclusive),
-    )
-    for heading, findings in always:
-        lines += _block(heading, findings)
-    optional = (
-        ("New failures (baseline inconclusive or skipped, not gated)", c.new_failures),
-        ("Waived", c.waived),
-        ("Waivers expired (failing again)", c.expired_waivers),
-    )
-    for heading, findings in optional:
-        if findings:
-            lines += _block(heading, findings)
-    for heading, names in (
-        ("New sites (reported, not gated)", c.new_sites),
-        ("New rules (reported, not gated)", c.new_rules),
-        ("Sites no longer in the report", c.removed_sites),
-        ("Rules no longer in the report", c.removed_rules),
-    ):
-        if names:
-            lines += [f"{heading}: {', '.join(names)}", ""]
-    if c.unused_waivers:
-        lines.append(f"Waivers that matched no finding ({len(c.unused_waivers)}):")
-        lines += [
-            f"  {w.site} {w.rule} (expires {w.expires.isoformat()})" for w in c.unused_waivers
-        ]
-        lines.append("")
-    lines.append(_verdict(c))
-    return "\n".join(lines) + "\n"
-
-
-def _block(heading: str, findings: Sequence[Finding]) -> list[str]:
-    lines = [f"{heading} ({len(findings)}):"]
-    if not findings:
-        lines.append("  none")
-    for f in findings:
-        lines.append(
-            f"  {f.site} {f.rule} {f.title} {f.clause}: {f.before.value} -> {f.after.value}: "
-            f"{' '.join(f.message.split())}"
-        )
-        if f.waiver is not None:
-            lines.append(f"      {f.waiver.note}")
-    return [*lines, ""]
-
-
-def _verdict(c: Comparison) -> str:
-    if not c.failed:
-        return "No regressions."
-    parts = []
-    if c.regressions:
-        parts.append(f"{len(c.regressions)} regression{'s' if len(c.regressions) != 1 else ''}")
-    if c.expired_waivers:
-        n = len(c.expired_waivers)
-        parts.append(f"{n} failure{'s' if n != 1 else ''} whose waiver expired")
-    return "Failing: " + ", ".join(parts) + "."

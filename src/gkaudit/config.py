@@ -19,6 +19,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from gkaudit import suggest
+from gkaudit.i18n import _
 from gkaudit.model import Frozen, Plan, Rule, Site, check_tag
 from gkaudit.net.obstacles import Markers, ObstaclesFile
 from gkaudit.plugins import Registry
@@ -242,7 +244,9 @@ def select_sites(sites: Sequence[Site], wanted: Sequence[str]) -> tuple[Site, ..
     known = {s.id for s in sites}
     unknown = [w for w in wanted if w not in known]
     if unknown:
-        raise ConfigError([Problem("--site", None, "", f"unknown site id {u!r}") for u in unknown])
+        raise ConfigError(
+            [Problem("--site", None, "", suggest.unknown(_("site id"), u, known)) for u in unknown]
+        )
     return tuple(s for s in sites if s.id in set(wanted))
 
 
@@ -327,7 +331,9 @@ def select_rules(plan: Plan, wanted: Sequence[str]) -> Plan:
     known = {r.id for r in plan.rules}
     unknown = [w for w in wanted if w not in known]
     if unknown:
-        raise ConfigError([Problem("--rule", None, "", f"unknown rule id {u!r}") for u in unknown])
+        raise ConfigError(
+            [Problem("--rule", None, "", suggest.unknown(_("rule id"), u, known)) for u in unknown]
+        )
     return plan.model_copy(update={"rules": tuple(r for r in plan.rules if r.id in set(wanted))})
 
 

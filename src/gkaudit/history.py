@@ -20,7 +20,6 @@ import json
 import os
 import sqlite3
 import time
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -422,6 +421,12 @@ class HistoryStore:
             }
         )
 
+    def known(self) -> tuple[list[str], list[str]]:
+        """The site ids and the rule ids that have a recorded result, sorted."""
+        sites = self._db.execute("SELECT DISTINCT site_id FROM results ORDER BY 1").fetchall()
+        rules = self._db.execute("SELECT DISTINCT rule FROM results ORDER BY 1").fetchall()
+        return [row[0] for row in sites], [row[0] for row in rules]
+
     def timeline(self, site: str | None = None, rule: str | None = None) -> list[Entry]:
         """Where each (site, rule) stands, optionally for one site and/or rule; sorted by both."""
         rows = self._db.execute(
@@ -540,50 +545,3 @@ def _metrics(text: str) -> dict[str, Metric]:
     if not isinstance(value, dict):
         raise HistoryError(f"stored metrics are not an object: {text[:80]!r}")
     return value
-
-
-# --- terminal ---------------------------------------------------------------------------------
-
-
-def render_history(entries: Sequence[Entry]) -> str:
-    """A table of entries for the terminal: site, rule, status, since when, and the last change."""
-    if not entries:
-        return "No history recorded yet.\n"
-    header = ("SITE", "RULE", "STATUS", "SINCE", "RUNS", "LAST CHANGE")
-    rows = [header] + [
-        (
-            e.site,
-            e.rule,
-            e.status.value,
-            _when(e.since),
-            str(e.runs),
-            "first run"
-            if e.previous is None or e.previous_seen is None
-            else f"{e.previous.value} -> {e.status.value} (last {e.previous.value} "
-            f"{_when(e.previous_seen)})",
-        )
-        for e in entries
-    ]
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(header))]
-    lines = [
-        "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def render_history_json(entries: Sequence[Entry]) -> str:
-    """The entries as a JSON array, for `gkaudit history --json`."""
-    return json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2) + "\n"
-
-
-def _when(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
-
-
-def _width(text: str) -> int:
-    # Chinese characters take two terminal columns; padding by len() would skew the table.
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))

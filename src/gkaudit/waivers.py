@@ -34,6 +34,7 @@ from pydantic import field_validator
 
 from gkaudit.config import ConfigError, YamlDocument, reject_duplicates
 from gkaudit.falsealarms import FalseAlarm
+from gkaudit.i18n import _
 from gkaudit.model import Frozen, Report, Status
 
 #: The statuses a waiver can cover: the findings about the portal itself.
@@ -92,9 +93,12 @@ class WaiverMatch:
     @property
     def note(self) -> str:
         """What a report says beside the finding."""
-        if self.expired:
-            return f"waiver expired on {self.waiver.expires.isoformat()}: {self.waiver.reason}"
-        return f"waived until {self.waiver.expires.isoformat()}: {self.waiver.reason}"
+        text = (
+            _("waiver expired on {date}: {reason}")
+            if self.expired
+            else _("waived until {date}: {reason}")
+        )
+        return text.format(date=self.waiver.expires.isoformat(), reason=self.waiver.reason)
 
 
 class WaiversFile(Frozen):
