@@ -139,3 +139,10 @@ async def test_chromium_shows_hostile_text_and_runs_none_of_it(
     assert dialogs == []
     assert requests == [path.as_uri()]
     assert await page.evaluate("document.querySelectorAll('img').length") == 0
+
+
+def test_evidence_reads_in_chinese() -> None:
+    page = html.render(fixture_report())
+    assert "HTTP https://kjj.dl.gov.cn/ 经 ipv4 192.0.2.30 失败：" in page
+    assert "经 ipv6 2001:db8::10 失败：" in page
+    assert " over " not in page and "failed:" not in page

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from gkaudit.i18n import _
 from gkaudit.model import DnsEvidence, Evidence, HtmlEvidence, HttpEvidence, NoteEvidence
 
 Format = Callable[[str], str]
@@ -27,15 +28,16 @@ def describe(evidence: Evidence, *, literal: Format = _same, prose: Format = _sa
             parts = [f"HTTP {literal(evidence.url)}"]
             via = " ".join(x for x in (evidence.family, evidence.address) if x)
             if via:
-                parts.append(f"over {prose(via)}")
+                parts.append(_("over {address}").format(address=prose(via)))
             if evidence.redirects:
-                parts.append("via " + " -> ".join(literal(u) for u in evidence.redirects))
+                chain = " -> ".join(literal(u) for u in evidence.redirects)
+                parts.append(_("via {redirects}").format(redirects=chain))
             if evidence.error is not None:
-                parts.append(f"failed: {prose(evidence.error)}")
+                parts.append(_("failed: {error}").format(error=prose(evidence.error)))
             elif evidence.status is not None:
                 parts.append(f"-> {evidence.status}")
             if evidence.final_url and evidence.final_url != evidence.url and not evidence.redirects:
-                parts.append(f"at {literal(evidence.final_url)}")
+                parts.append(_("at {url}").format(url=literal(evidence.final_url)))
             if evidence.elapsed_ms is not None:
                 parts.append(f"({evidence.elapsed_ms:.0f} ms)")
             return " ".join(parts)
