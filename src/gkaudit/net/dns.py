@@ -24,6 +24,7 @@ import dns.rcode
 import dns.rdatatype
 import dns.resolver
 
+from gkaudit.i18n import _
 from gkaudit.model import DnsEvidence, Family
 
 
@@ -58,19 +59,22 @@ class DnsAnswer:
 
     def describe(self) -> str:
         """One phrase for a report: `DNS: NXDOMAIN for www.x.gov.cn`."""
-        via = f" via {' -> '.join(self.chain)}" if self.chain else ""
+        via = _(" via {chain}").format(chain=" -> ".join(self.chain)) if self.chain else ""
         if self.ok:
             return f"{self.name} {self.type}{via}: {', '.join(self.records)}"
-        words = {
-            Outcome.NXDOMAIN: "NXDOMAIN",
-            Outcome.NODATA: f"no {self.type} record",
-            Outcome.TIMEOUT: "timeout",
-            Outcome.SERVFAIL: "SERVFAIL",
-            Outcome.ERROR: "error",
-            Outcome.ANSWER: f"no {self.type} record",
-        }
+        if self.outcome in (Outcome.NODATA, Outcome.ANSWER):
+            words = _("no {type} record").format(type=self.type)
+        else:
+            words = {
+                Outcome.NXDOMAIN: "NXDOMAIN",
+                Outcome.TIMEOUT: _("timeout"),
+                Outcome.SERVFAIL: "SERVFAIL",
+                Outcome.ERROR: _("error"),
+            }[self.outcome]
         detail = f" ({self.detail})" if self.detail else ""
-        return f"DNS: {words[self.outcome]} for {self.name}{via}{detail}"
+        return _("DNS: {outcome} for {name}{via}{detail}").format(
+            outcome=words, name=self.name, via=via, detail=detail
+        )
 
     def evidence(self) -> DnsEvidence:
         return DnsEvidence(
@@ -97,10 +101,10 @@ def parse_nameserver(spec: str) -> tuple[str, int]:
     """`IP`, `IP:PORT`, `[IPv6]:PORT` or a bare IPv6 address -> (address, port)."""
     spec = spec.strip()
     if spec.startswith("["):
-        address, _, rest = spec[1:].partition("]")
+        address, _sep, rest = spec[1:].partition("]")
         port = int(rest.lstrip(":")) if rest.lstrip(":") else 53
     elif spec.count(":") == 1:
-        address, _, port_text = spec.partition(":")
+        address, _sep, port_text = spec.partition(":")
         port = int(port_text)
     else:
         address, port = spec, 53
@@ -164,24 +168,35 @@ class Resolver:
         """Ask one server directly (over UDP, then TCP if truncated), bypassing the memo."""
         query = dns.message.make_query(name, rdtype)
         try:
-            response, _ = await dns.asyncquery.udp_with_fallback(
+            response, _tcp = await dns.asyncquery.udp_with_fallback(
                 query, address, timeout=self.timeout, port=self.authoritative_port
             )
         except dns.exception.Timeout:
-            return DnsAnswer(name, rdtype, Outcome.TIMEOUT, detail=f"server {address}")
+            return DnsAnswer(
+                name, rdtype, Outcome.TIMEOUT, detail=_("server {address}").format(address=address)
+            )
         except OSError as exc:
             return DnsAnswer(
-                name, rdtype, Outcome.ERROR, detail=f"server {address}: {exc.strerror or exc}"
+                name,
+                rdtype,
+                Outcome.ERROR,
+                detail=_("server {address}: {reason}").format(
+                    address=address, reason=exc.strerror or exc
+                ),
             )
         rcode = response.rcode()
         if rcode == dns.rcode.NXDOMAIN:
-            return DnsAnswer(name, rdtype, Outcome.NXDOMAIN, detail=f"server {address}")
+            return DnsAnswer(
+                name, rdtype, Outcome.NXDOMAIN, detail=_("server {address}").format(address=address)
+            )
         if rcode != dns.rcode.NOERROR:
             return DnsAnswer(
                 name,
                 rdtype,
                 Outcome.SERVFAIL,
-                detail=f"server {address}: {dns.rcode.to_text(rcode)}",
+                detail=_("server {address}: {reason}").format(
+                    address=address, reason=dns.rcode.to_text(rcode)
+                ),
             )
         return _from_response(name, rdtype, response)
 
@@ -196,7 +211,10 @@ class Resolver:
             return DnsAnswer(name, rdtype, Outcome.NODATA, chain=chain)
         except dns.resolver.LifetimeTimeout:
             return DnsAnswer(
-                name, rdtype, Outcome.TIMEOUT, detail=f"no answer in {self._resolver.lifetime:g} s"
+                name,
+                rdtype,
+                Outcome.TIMEOUT,
+                detail=_("no answer in {seconds:g} s").format(seconds=self._resolver.lifetime),
             )
         except dns.resolver.NoNameservers as exc:
             return DnsAnswer(name, rdtype, Outcome.SERVFAIL, detail=_servfail_detail(exc))
@@ -253,6 +271,6 @@ def _servfail_detail(exc: dns.resolver.NoNameservers) -> str:
     details = []
     for error in errors:
         # dnspython records (server, tcp, port, exception or answer, response)
-        server, _, port, problem = error[0], error[1], error[2], error[3]
+        server, port, problem = error[0], error[2], error[3]
         details.append(f"{server}:{port} {problem}")
     return "; ".join(details)

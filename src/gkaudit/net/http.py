@@ -197,7 +197,7 @@ def refusal(page: Page) -> str:
     """Why an answer that turned gkaudit away (`inconclusive`) could not be read, in words."""
     if page.obstacle is not None:
         return page.obstacle.describe()
-    return f"HTTP {page.status}: the portal refused gkaudit (blocked?)"
+    return _("HTTP {status}: the portal refused gkaudit (blocked?)").format(status=page.status)
 
 
 class DnsLookupFailed(Exception):
@@ -391,7 +391,7 @@ class Fetcher:
                     url,
                     family,
                     FailureKind.INVALID_URL,
-                    f"redirect to a non-HTTP URL: {target}",
+                    _("redirect to a non-HTTP URL: {url}").format(url=target),
                     tuple(hops),
                 )
             hops.append(target)
@@ -400,7 +400,7 @@ class Fetcher:
                     url,
                     family,
                     FailureKind.REDIRECTS,
-                    f"redirect loop back to {target}",
+                    _("redirect loop back to {url}").format(url=target),
                     tuple(hops),
                 )
             seen.add(target)
@@ -411,7 +411,7 @@ class Fetcher:
             url,
             family,
             FailureKind.REDIRECTS,
-            f"more than {self.settings.max_redirects} redirects",
+            _("more than {n} redirects").format(n=self.settings.max_redirects),
             tuple(hops),
         )
 
@@ -473,7 +473,9 @@ class Fetcher:
     ) -> Outcome:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            return FetchFailure(url, family, FailureKind.INVALID_URL, f"not an http(s) URL: {url}")
+            return FetchFailure(
+                url, family, FailureKind.INVALID_URL, _("not an http(s) URL: {url}").format(url=url)
+            )
         if ip_literal(parts.hostname) is not None:
             # aiohttp connects an IP literal without asking the resolver: guard it here
             if not self.settings.allow_private and is_private(parts.hostname):
@@ -504,7 +506,9 @@ class Fetcher:
                                     url,
                                     family,
                                     FailureKind.TOO_LARGE,
-                                    f"body larger than {self.settings.max_bytes:,} bytes",
+                                    _("body larger than {n:,} bytes").format(
+                                        n=self.settings.max_bytes
+                                    ),
                                 )
                     content = bytes(body)
                     return Page(
@@ -527,7 +531,10 @@ class Fetcher:
                 )
             except TimeoutError:
                 return FetchFailure(
-                    url, family, FailureKind.TIMEOUT, f"timeout after {timeout:g} s"
+                    url,
+                    family,
+                    FailureKind.TIMEOUT,
+                    _("timeout after {seconds:g} s").format(seconds=timeout),
                 )
             except (aiohttp.ClientError, ValueError) as exc:
                 # ValueError: yarl refuses some URLs (a control character in the host)
@@ -539,35 +546,41 @@ def classify(exc: BaseException) -> tuple[FailureKind, str]:
     """Name the cause of a transport failure: refused, reset, TLS, no route..."""
     for cause in _causes(exc):
         if isinstance(cause, ssl.SSLCertVerificationError):
-            return FailureKind.TLS, f"TLS: {cause.verify_message or cause.reason or cause}"
+            return FailureKind.TLS, _("TLS: {reason}").format(
+                reason=cause.verify_message or cause.reason or cause
+            )
         if isinstance(cause, ssl.SSLError):
-            return FailureKind.TLS, f"TLS: {cause.reason or cause}"
+            return FailureKind.TLS, _("TLS: {reason}").format(reason=cause.reason or cause)
         if isinstance(cause, OSError) and cause.errno is not None:
             if cause.errno == errno.ECONNREFUSED:
-                return FailureKind.REFUSED, "connect: refused"
+                return FailureKind.REFUSED, _("connect: refused")
             if cause.errno in (
                 errno.ENETUNREACH,
                 errno.EHOSTUNREACH,
                 errno.EADDRNOTAVAIL,
                 errno.EAFNOSUPPORT,
             ):
-                return FailureKind.NO_ROUTE, f"connect: {cause.strerror}"
+                return FailureKind.NO_ROUTE, _("connect: {reason}").format(reason=cause.strerror)
             if cause.errno in (errno.ECONNRESET, errno.EPIPE, errno.ECONNABORTED):
-                return FailureKind.RESET, "connection reset"
+                return FailureKind.RESET, _("connection reset")
     if isinstance(exc, aiohttp.ServerDisconnectedError):
-        return FailureKind.RESET, "connection closed without a response"
+        return FailureKind.RESET, _("connection closed without a response")
     if isinstance(exc, aiohttp.ClientPayloadError):
-        return FailureKind.RESET, "connection reset"
+        return FailureKind.RESET, _("connection reset")
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return FailureKind.REFUSED, f"connect: {exc.strerror or 'failed'}"
+        if not exc.strerror:
+            return FailureKind.REFUSED, _("connect: failed")
+        return FailureKind.REFUSED, _("connect: {reason}").format(reason=exc.strerror)
     if isinstance(exc, aiohttp.ClientResponseError):
         # the parser's words, without the bytes it quotes
         words = exc.message.split(":", 1)[0].split(" '", 1)[0]
-        return FailureKind.PROTOCOL, f"malformed HTTP: {words[:1].lower()}{words[1:]}"
+        return FailureKind.PROTOCOL, _("malformed HTTP: {reason}").format(
+            reason=f"{words[:1].lower()}{words[1:]}"
+        )
     if isinstance(exc, aiohttp.ClientOSError):
-        return FailureKind.RESET, "connection reset"
+        return FailureKind.RESET, _("connection reset")
     if isinstance(exc, aiohttp.InvalidURL | aiohttp.NonHttpUrlClientError | ValueError):
-        return FailureKind.INVALID_URL, f"invalid URL: {exc}"
+        return FailureKind.INVALID_URL, _("invalid URL: {url}").format(url=exc)
     return FailureKind.ERROR, f"{type(exc).__name__}: {exc}"
 
 

@@ -46,6 +46,7 @@ from pydantic import Field
 
 from gkaudit.declaration import CheckParams, check
 from gkaudit.domains import host_of
+from gkaudit.i18n import _
 from gkaudit.model import Evidence, Family, HtmlEvidence, Metric, Verdict
 from gkaudit.net.http import FailureKind, FetchFailure, Page, inconclusive
 from gkaudit.site.context import SiteContext
@@ -71,46 +72,57 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         metrics: dict[str, Metric] = {"status_ipv6": v6.status}
         if isinstance(v4, Page):
             metrics["status_ipv4"] = v4.status
-        over_v4 = f"IPv4: HTTP {v4.status}" if isinstance(v4, Page) else f"IPv4: {v4.message}"
+        over_v4 = (
+            _("IPv4: HTTP {status}").format(status=v4.status)
+            if isinstance(v4, Page)
+            else _("IPv4: {message}").format(message=v4.message)
+        )
         return Verdict.inconclusive(
-            f"over IPv6{_hop(v6)}: {_refused(v6)}; IPv6 support cannot be judged from here "
-            f"({over_v4})",
+            _(
+                "over IPv6{hop}: {refused}; IPv6 support cannot be judged from here ({over_v4})"
+            ).format(hop=_hop(v6), refused=_refused(v6), over_v4=over_v4),
             evidence,
             **metrics,
         )
     if isinstance(v4, FetchFailure):
         return Verdict.inconclusive(
-            f"the home page failed over IPv4 ({v4.message}), so there is nothing to compare "
-            f"the IPv6 answer (HTTP {v6.status}) with",
+            _(
+                "the home page failed over IPv4 ({message}), so there is nothing to compare "
+                "the IPv6 answer (HTTP {status}) with"
+            ).format(message=v4.message, status=v6.status),
             evidence,
             status_ipv6=v6.status,
         )
     statuses = {"status_ipv4": v4.status, "status_ipv6": v6.status}
     if not v4.ok or v4.obstacle is not None:
         answer = (
-            f"over IPv4: {_refused(v4)}"
+            _("over IPv4: {refused}").format(refused=_refused(v4))
             if inconclusive(v4)
-            else f"the home page answers HTTP {v4.status} over IPv4"
+            else _("the home page answers HTTP {status} over IPv4").format(status=v4.status)
         )
         return Verdict.inconclusive(
-            f"{answer}, so there is nothing to compare the IPv6 answer (HTTP {v6.status}) with",
+            _(
+                "{answer}, so there is nothing to compare the IPv6 answer (HTTP {status}) with"
+            ).format(answer=answer, status=v6.status),
             evidence,
             **statuses,
         )
     if not v6.ok:
         return Verdict.failed(
-            f"different status over IPv6: HTTP {v6.status} at {v6.final_url} "
-            f"(IPv4: HTTP {v4.status})",
+            _("different status over IPv6: HTTP {status} at {url} (IPv4: HTTP {status4})").format(
+                status=v6.status, url=v6.final_url, status4=v4.status
+            ),
             evidence,
             **statuses,
         )
 
     title4, length4 = _content(site, v4)
     title6, length6 = _content(site, v6)
+    none = _("(none)")
     delta = abs(length6 - length4) / max(length4, 1)
     evidence += [
-        HtmlEvidence(url=v4.final_url, text=f"IPv4 title: {title4 or '(none)'}"),
-        HtmlEvidence(url=v6.final_url, text=f"IPv6 title: {title6 or '(none)'}"),
+        HtmlEvidence(url=v4.final_url, text=_("IPv4 title: {title}").format(title=title4 or none)),
+        HtmlEvidence(url=v6.final_url, text=_("IPv6 title: {title}").format(title=title6 or none)),
     ]
     metrics = {
         **statuses,
@@ -119,20 +131,35 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         "text_delta": round(delta, 3),
     }
     if normalize(title6) != normalize(title4):
-        titles = f"IPv6 title {title6 or '(none)'!r}, IPv4 title {title4 or '(none)'!r}"
-        return Verdict.failed(f"placeholder content over IPv6: {titles}", evidence, **metrics)
-    if delta > params.max_text_delta:
         return Verdict.failed(
-            f"placeholder content over IPv6: {length6:,} characters of text against {length4:,} "
-            f"over IPv4 ({delta:.0%} apart, more than {params.max_text_delta:.0%}), under the "
-            f"same title {title6 or '(none)'!r}",
+            _("placeholder content over IPv6: IPv6 title {title6!r}, IPv4 title {title4!r}").format(
+                title6=title6 or none, title4=title4 or none
+            ),
             evidence,
             **metrics,
         )
-    address = f" from {v6.address}" if v6.address else ""
+    if delta > params.max_text_delta:
+        return Verdict.failed(
+            _(
+                "placeholder content over IPv6: {length6:,} characters of text against "
+                "{length4:,} over IPv4 ({delta:.0%} apart, more than {limit:.0%}), under the "
+                "same title {title!r}"
+            ).format(
+                length6=length6,
+                length4=length4,
+                delta=delta,
+                limit=params.max_text_delta,
+                title=title6 or none,
+            ),
+            evidence,
+            **metrics,
+        )
+    address = _(" from {address}").format(address=v6.address) if v6.address else ""
     return Verdict.passed(
-        f"HTTP {v6.status} over IPv6{address} with the same content as over IPv4 "
-        f"(title {title6 or '(none)'!r}, text {delta:.0%} apart)",
+        _(
+            "HTTP {status} over IPv6{address} with the same content as over IPv4 "
+            "(title {title!r}, text {delta:.0%} apart)"
+        ).format(status=v6.status, address=address, title=title6 or none, delta=delta),
         evidence,
         **metrics,
     )
@@ -144,49 +171,72 @@ def _ipv6_failed(v6: FetchFailure, v4: Page | FetchFailure, evidence: list[Evide
     hop = _hop(v6)
     if v6.kind is FailureKind.NO_ROUTE:
         return Verdict.inconclusive(
-            f"this scanner has no IPv6 route ({v6.message}); IPv6 support cannot be judged "
-            "from here",
+            _(
+                "this scanner has no IPv6 route ({message}); IPv6 support cannot be judged "
+                "from here"
+            ).format(message=v6.message),
             evidence,
         )
     if inconclusive(v6):  # our DNS server did not answer definitely
-        return Verdict.inconclusive(f"over IPv6{hop}: {v6.message}", evidence)
-    over_v4 = f"IPv4: HTTP {v4.status}" if isinstance(v4, Page) else f"IPv4 fails too: {v4.message}"
+        return Verdict.inconclusive(
+            _("over IPv6{hop}: {message}").format(hop=hop, message=v6.message), evidence
+        )
+    over_v4 = (
+        _("IPv4: HTTP {status}").format(status=v4.status)
+        if isinstance(v4, Page)
+        else _("IPv4 fails too: {message}").format(message=v4.message)
+    )
     if v6.kind is FailureKind.DNS:
         # no AAAA (or no such name) is the portal's own answer, whatever IPv4 does
-        where = ", where the home page redirects" if v6.redirects else ""
-        return Verdict.failed(f"{v6.message}{where} ({over_v4})", evidence)
+        if v6.redirects:
+            message = _("{message}, where the home page redirects ({over_v4})")
+        else:
+            message = _("{message} ({over_v4})")
+        return Verdict.failed(message.format(message=v6.message, over_v4=over_v4), evidence)
     if isinstance(v4, FetchFailure):
         # the portal may simply be down: site.reachable reports that, this rule cannot tell
         return Verdict.inconclusive(
-            f"the home page fails over both families (IPv6{hop}: {v6.message}; IPv4: "
-            f"{v4.message}), so IPv6 cannot be judged",
+            _(
+                "the home page fails over both families (IPv6{hop}: {message6}; IPv4: "
+                "{message4}), so IPv6 cannot be judged"
+            ).format(hop=hop, message6=v6.message, message4=v4.message),
             evidence,
         )
     if inconclusive(v4):
         # a firewall that turns gkaudit away over IPv4 may well drop it over IPv6 too
         return Verdict.inconclusive(
-            f"over IPv6{hop}: {v6.message}, but the portal refuses gkaudit over IPv4 too "
-            f"({_refused(v4)}), so IPv6 cannot be judged",
+            _(
+                "over IPv6{hop}: {message}, but the portal refuses gkaudit over IPv4 too "
+                "({refused}), so IPv6 cannot be judged"
+            ).format(hop=hop, message=v6.message, refused=_refused(v4)),
             evidence,
             status_ipv4=v4.status,
         )
-    tries = f" (after {v6.attempts} attempts)" if v6.attempts > 1 else ""
+    tries = _(" (after {n} attempts)").format(n=v6.attempts) if v6.attempts > 1 else ""
     return Verdict.failed(
-        f"over IPv6{hop}: {v6.message}{tries} ({over_v4})", evidence, status_ipv4=v4.status
+        _("over IPv6{hop}: {message}{tries} ({over_v4})").format(
+            hop=hop, message=v6.message, tries=tries, over_v4=over_v4
+        ),
+        evidence,
+        status_ipv4=v4.status,
     )
 
 
 def _hop(outcome: Page | FetchFailure) -> str:
-    return f" after the redirect to {host_of(outcome.redirects[-1])}" if outcome.redirects else ""
+    if not outcome.redirects:
+        return ""
+    return _(" after the redirect to {host}").format(host=host_of(outcome.redirects[-1]))
 
 
 def _refused(page: Page) -> str:
     """An answer that turns gkaudit itself away (HTTP 401, 403, 412, 429, an obstacle page),
     as site.reachable says it."""
-    tries = f" after {page.attempts} attempts" if page.attempts > 1 else ""
+    tries = _(" after {n} attempts").format(n=page.attempts) if page.attempts > 1 else ""
     if page.obstacle is not None:
         return f"{page.obstacle.describe()}{tries}"
-    return f"HTTP {page.status}{tries}: the portal refused gkaudit (blocked?)"
+    return _("HTTP {status}{tries}: the portal refused gkaudit (blocked?)").format(
+        status=page.status, tries=tries
+    )
 
 
 def _content(site: SiteContext, page: Page) -> tuple[str, int]:
