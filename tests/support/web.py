@@ -56,7 +56,11 @@ class Route:
     body: bytes = b""
     content_type: str | None = "text/html; charset=utf-8"
     headers: list[tuple[str, str]] = field(default_factory=list)
+    #: answer only a request whose Cookie header holds this (`name=value`), as a session does
+    cookie: str | None = None
     call_count: int = 0
+    #: the Cookie header of each request answered
+    cookies_seen: list[str] = field(default_factory=list)
 
     @property
     def called(self) -> bool:
@@ -85,8 +89,10 @@ class Route:
         self.headers = list(headers.items() if isinstance(headers, Mapping) else headers)
         return self
 
-    def matches(self, method: str, url: str) -> bool:
+    def matches(self, method: str, url: str, cookie: str = "") -> bool:
         if method != self.method:
+            return False
+        if self.cookie is not None and self.cookie not in cookie.split("; "):
             return False
         if isinstance(self.url, str):
             return url == self.url
@@ -121,15 +127,16 @@ class FakeWeb:
             host = f"[{host}]"
         return f"http://{host}:{self.port}{path}"
 
-    def route(self, method: str, url: str | re.Pattern[str]) -> Route:
+    def route(self, method: str, url: str | re.Pattern[str], *, cookie: str | None = None) -> Route:
         """The route of `url` (exact, or a pattern the whole URL must match): 200, empty
-        HTML until told otherwise with `respond`. A later route for a URL wins."""
-        route = Route(method.upper(), url)
+        HTML until told otherwise with `respond`. A later route for a URL wins. With
+        `cookie`, only a request sending that cookie is answered by it."""
+        route = Route(method.upper(), url, cookie=cookie)
         self.routes.insert(0, route)
         return route
 
-    def get(self, url: str | re.Pattern[str]) -> Route:
-        return self.route("GET", url)
+    def get(self, url: str | re.Pattern[str], *, cookie: str | None = None) -> Route:
+        return self.route("GET", url, cookie=cookie)
 
     def head(self, url: str | re.Pattern[str]) -> Route:
         return self.route("HEAD", url)
@@ -145,9 +152,11 @@ class FakeWeb:
 
     async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
         url = f"http://{request.host}{request.path_qs}"
+        cookie = request.headers.get("Cookie", "")
         for route in self.routes:
-            if route.matches(request.method, url):
+            if route.matches(request.method, url, cookie):
                 route.call_count += 1
+                route.cookies_seen.append(cookie)
                 headers = CIMultiDict(route.headers)
                 response = web.Response(status=route.status, body=route.body, headers=headers)
                 if route.content_type is not None:

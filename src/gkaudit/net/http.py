@@ -27,10 +27,11 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.abc import AbstractCookieJar, AbstractResolver, ResolveResult
 from aiohttp.client_reqrep import ClientRequest
 from aiohttp.connector import Connection
 from aiohttp.tracing import Trace
+from yarl import URL
 
 from gkaudit import __version__
 from gkaudit.i18n import _
@@ -359,27 +360,38 @@ class Fetcher:
             await session.close()
         self._sessions.clear()
 
-    async def probe(self, url: str, family: Family = Family.IPV4) -> Outcome:
+    async def probe(
+        self, url: str, family: Family = Family.IPV4, *, cookies: AbstractCookieJar | None = None
+    ) -> Outcome:
         """Status only, as a link checker asks: HEAD, then a GET whose body is not read where
         HEAD failed in any way a GET might not (many portal servers and firewalls refuse,
         reset or time out HEAD but answer GET); not after a DNS answer or our own refusal."""
-        outcome = await self.fetch(url, family, method="HEAD")
+        outcome = await self.fetch(url, family, method="HEAD", cookies=cookies)
         if isinstance(outcome, Page):
             if outcome.status < 400:
                 return outcome
         elif outcome.kind in GET_CANNOT_HELP or outcome.dns is not None:
             return outcome
-        return await self.fetch(url, family, read_body=False)
+        return await self.fetch(url, family, read_body=False, cookies=cookies)
 
     async def fetch(
-        self, url: str, family: Family = Family.IPV4, *, method: str = "GET", read_body: bool = True
+        self,
+        url: str,
+        family: Family = Family.IPV4,
+        *,
+        method: str = "GET",
+        read_body: bool = True,
+        cookies: AbstractCookieJar | None = None,
     ) -> Outcome:
-        """The response at `url` after HTTP redirects (each hop over `family`), or a failure."""
+        """The response at `url` after HTTP redirects (each hop over `family`), or a failure.
+        With `cookies` (the site's jar) the cookies a portal sets are kept and sent back, as a
+        browser does: F5 BIG-IP and JSP servers set a session cookie with a redirect to the
+        same URL, which is no loop when the cookie we send has changed."""
         hops: list[str] = []
-        seen = {url}
+        seen = {(url, _sent(cookies, url))}
         current = url
         for _hop in range(self.settings.max_redirects + 1):
-            outcome = await self._with_retries(current, family, method, read_body)
+            outcome = await self._with_retries(current, family, method, read_body, cookies=cookies)
             if isinstance(outcome, FetchFailure):
                 return replace(outcome, url=url, redirects=tuple(hops))
             location = outcome.headers.get("location")
@@ -395,7 +407,8 @@ class Fetcher:
                     tuple(hops),
                 )
             hops.append(target)
-            if target in seen:
+            state = (target, _sent(cookies, target))
+            if state in seen:
                 return FetchFailure(
                     url,
                     family,
@@ -403,7 +416,7 @@ class Fetcher:
                     _("redirect loop back to {url}").format(url=target),
                     tuple(hops),
                 )
-            seen.add(target)
+            seen.add(state)
             if outcome.status == 303:
                 method = "GET"
             current = target
@@ -430,14 +443,16 @@ class Fetcher:
         method: str,
         read_body: bool,
         headers: Mapping[str, str] | None = None,
+        *,
+        cookies: AbstractCookieJar | None = None,
     ) -> Outcome:
         attempt = 0
         while True:
             attempt += 1
-            outcome = await self._request(url, family, method, read_body, headers)
+            outcome = await self._request(url, family, method, read_body, headers, cookies)
             if isinstance(outcome, FetchFailure) and outcome.stale and outcome.transient:
                 # a connection idle in the pool closed by the server: once more, on a new one
-                outcome = await self._request(url, family, method, read_body, headers)
+                outcome = await self._request(url, family, method, read_body, headers, cookies)
             delay = self._retry_delay(outcome, attempt)
             if delay is None:
                 return replace(outcome, attempts=attempt)
@@ -470,6 +485,7 @@ class Fetcher:
         method: str,
         read_body: bool,
         headers: Mapping[str, str] | None = None,
+        cookies: AbstractCookieJar | None = None,
     ) -> Outcome:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -485,6 +501,9 @@ class Fetcher:
                 return FetchFailure(url, family, FailureKind.DNS, answer.describe(), dns=answer)
         session = self._session(family)
         timeout = self.settings.timeout
+        sent = _sent(cookies, url)
+        if sent:
+            headers = {**(headers or {}), "Cookie": sent}
         async with self.politeness.slot(parts.hostname):
             started = time.perf_counter()
             try:
@@ -497,6 +516,8 @@ class Fetcher:
                     ) as response,
                 ):
                     address = _peer.get()[0]
+                    if cookies is not None:
+                        cookies.update_cookies(response.cookies, response.url)
                     body = bytearray()
                     if read_body and method != "HEAD":
                         async for chunk in response.content.iter_any():
@@ -591,6 +612,14 @@ def _causes(exc: BaseException) -> Iterable[BaseException]:
         seen.add(id(current))
         yield current
         current = current.__cause__ or current.__context__
+
+
+def _sent(cookies: AbstractCookieJar | None, url: str) -> str:
+    """The Cookie header a browser with `cookies` would send to `url` ("" for none)."""
+    if cookies is None:
+        return ""
+    chosen = cookies.filter_cookies(URL(url))
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in chosen.items())
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
+import aiohttp
+
 from gkaudit.domains import host_of, registered_domain, within
 from gkaudit.html import Document, LinkKey, is_file_url, parse, recurring_links
 from gkaudit.i18n import _
@@ -67,6 +69,7 @@ class SiteContext:
         # by `id`, each with its page, so that an id cannot be reused while it is a key
         self._documents: dict[int, tuple[Page, Document]] = {}
         self._copies: dict[int, tuple[Page, Page]] = {}  # a copy made by `_follow` -> the page
+        self._jar: aiohttp.CookieJar | None = None
 
     # --- memo ---------------------------------------------------------------------------------
 
@@ -115,6 +118,15 @@ class SiteContext:
 
     # --- network ------------------------------------------------------------------------------
 
+    @property
+    def cookies(self) -> aiohttp.CookieJar:
+        """The site's own cookie jar, as a browser keeps one (never shared with another site);
+        made on first use, in the running event loop aiohttp binds it to. `unsafe`: a portal
+        addressed by its IP address keeps its cookies too."""
+        if self._jar is None:
+            self._jar = aiohttp.CookieJar(unsafe=True)
+        return self._jar
+
     def hint(self, name: str) -> str | None:
         return self.site.hint(name)
 
@@ -158,7 +170,7 @@ class SiteContext:
 
     async def _gated(self, url: str, family: Family) -> Outcome:
         """The page at `url`, from the browser when a script challenge stands in front of it."""
-        outcome = await self._fetcher.fetch(url, family)
+        outcome = await self._fetcher.fetch(url, family, cookies=self.cookies)
         if not (
             isinstance(outcome, Page)
             and outcome.obstacle is not None
@@ -197,7 +209,9 @@ class SiteContext:
 
     async def probe(self, url: str, family: Family) -> Outcome:
         """Status only (HEAD, falling back to GET where HEAD fails: `Fetcher.probe`)."""
-        return await self._once(("probe", url, family), lambda: self._fetcher.probe(url, family))
+        return await self._once(
+            ("probe", url, family), lambda: self._fetcher.probe(url, family, cookies=self.cookies)
+        )
 
     async def home(self, family: Family = Family.IPV4) -> Outcome:
         """The home page as a browser shows it (see `open`), public by the plan's definition so
