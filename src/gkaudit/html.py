@@ -101,6 +101,11 @@ class Document:
     meta_names: frozenset[str] = frozenset()
     """The names of the page's ``<meta name>`` tags, lower case (``articletitle``,
     ``columnname``: what the CMS of 国办发〔2017〕47号 says the page is)."""
+    site_code: str | None = None
+    """The ``<meta name="SiteIDCode">`` content (网站标识码), stripped, if the page has one."""
+    scripts: tuple[tuple[str, str | None], ...] = ()
+    """(absolute ``src``, its ``sitecode`` attribute) of every external ``<script>``: the
+    我为政府网站找错 and 党政机关 badges are scripts (``<script id="_jiucuo_" sitecode=...>``)."""
 
     def dates(
         self, *, context_year: int | None = None, today: dt.date | None = None
@@ -676,6 +681,7 @@ def parse_text(
     refresh: str | None = None
     pub_date: dt.date | None = None
     meta_names: set[str] = set()
+    site_code: str | None = None
     for meta in tree.css("meta"):
         attrs = meta.attrs
         if name := (attrs.get("name") or "").strip().lower():
@@ -683,6 +689,8 @@ def parse_text(
         content = attrs.get("content")
         if not content:
             continue
+        if site_code is None and name == "siteidcode":
+            site_code = content.strip()
         if refresh is None and (attrs.get("http-equiv") or "").strip().lower() == "refresh":
             target = resolve(_refresh_target(content))
             if target != page_url:
@@ -703,17 +711,21 @@ def parse_text(
     )
 
     script_redirect: str | None = None
+    scripts: list[tuple[str, str | None]] = []
     for script in tree.css("script"):
         attrs = script.attrs
         if attrs.get("src") is not None:
+            if (src := resolve(attrs.get("src"))) is not None:
+                scripts.append((src, attrs.get("sitecode")))
             continue
         kind = (attrs.get("type") or "").strip().lower()
         if kind not in _JS_TYPES and "javascript" not in kind:
             continue
+        if script_redirect is not None:
+            continue
         target = resolve(_script_redirect(script.text()))
         if target is not None and target != page_url:
             script_redirect = target
-            break
     tree.strip_tags(["script", "style", "template"])
 
     # Pass 1: resolve, and record for every ancestor which URL it leads to (or several).
@@ -794,4 +806,6 @@ def parse_text(
         script_redirect=script_redirect,
         pub_date=pub_date,
         meta_names=frozenset(meta_names),
+        site_code=site_code,
+        scripts=tuple(scripts),
     )

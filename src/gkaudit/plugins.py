@@ -25,6 +25,7 @@ from gkaudit.checks.ipv6_nameservers.check import run as ipv6_nameservers
 from gkaudit.checks.ipv6_reachable.check import run as ipv6_reachable
 from gkaudit.checks.personal_data.check import run as personal_data
 from gkaudit.checks.reachable.check import run as reachable
+from gkaudit.checks.site_identity.check import run as site_identity
 from gkaudit.checks.wording_severe.check import run as wording_severe
 from gkaudit.checks.wording_typos.check import run as wording_typos
 from gkaudit.declaration import (
@@ -72,6 +73,7 @@ BUILTIN: tuple[Check, ...] = _builtin(
     ipv6_reachable,
     personal_data,
     reachable,
+    site_identity,
     wording_severe,
     wording_typos,
 )

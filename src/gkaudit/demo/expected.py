@@ -20,6 +20,7 @@ from gkaudit.checks.ipv6_nameservers import demo as ipv6_nameservers
 from gkaudit.checks.ipv6_reachable import demo as ipv6_reachable
 from gkaudit.checks.personal_data import demo as personal_data
 from gkaudit.checks.reachable import demo as reachable
+from gkaudit.checks.site_identity import demo as site_identity
 from gkaudit.checks.wording_severe import demo as wording_severe
 from gkaudit.checks.wording_typos import demo as wording_typos
 from gkaudit.demo.identities import IDENTITIES
@@ -38,6 +39,7 @@ FAULTS: Mapping[str, tuple[DemoFault, ...]] = {
     "ipv6_reachable": ipv6_reachable.FAULTS,
     "personal_data": personal_data.FAULTS,
     "reachable": reachable.FAULTS,
+    "site_identity": site_identity.FAULTS,
     "wording_severe": wording_severe.FAULTS,
     "wording_typos": wording_typos.FAULTS,
 }

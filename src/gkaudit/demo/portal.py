@@ -146,7 +146,8 @@ class Portal:
             blank=True,
         )
         jiucuo = link(
-            f"https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfoNew?sitecode={s.site_code}",
+            "https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfoNew"
+            f"?sitecode={s.jiucuo_code or s.site_code}",
             '<img src="/images/jiucuo.gif" alt="我为政府网站找错">',
             blank=True,
         )
@@ -159,7 +160,7 @@ class Portal:
             f"联系电话：0411-8{s.site_code[-7:]}</p>\n"
             f"<p>网站标识码：{s.site_code}　"
             f"{link('https://beian.miit.gov.cn/', esc(s.icp), blank=True)}　{police}</p>\n"
-            f'<p class="badges">{conac} {jiucuo}</p>\n</div></div>'
+            f'<p class="badges">{conac} {jiucuo if s.jiucuo else ""}</p>\n</div></div>'
         )
 
     # --- pages --------------------------------------------------------------------------------

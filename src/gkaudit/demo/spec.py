@@ -32,6 +32,7 @@ RULE_IDS = (
     "privacy.personal-data",
     "wording.severe",
     "wording.typos",
+    "feedback.jiucuo",
 )
 
 CITY = "港康市"
@@ -127,6 +128,8 @@ class PortalSpec:
     report_title: str = "{name}{year}年政府信息公开工作年度报告"
     hints: tuple[tuple[str, str], ...] = ()  # (sites.yaml hint name, column key)
     dns_faults: tuple[tuple[str, str | None, DnsFault], ...] = ()  # (name, type, fault)
+    jiucuo: bool = True  # the footer carries the 我为政府网站找错 entrance
+    jiucuo_code: str | None = None  # the sitecode it is served with (None: its own site_code)
 
     @property
     def government(self) -> bool:

@@ -20,6 +20,7 @@ PAGE_RULES = (
     "privacy.personal-data",
     "wording.severe",
     "wording.typos",
+    "feedback.jiucuo",
 )
 
 FAULTS = (
