@@ -9,6 +9,7 @@ on loopback and runs the check on it, through a real `SiteContext`:
       - id: stale_on_the_91st_day        # shown in pytest's output as <check>/<id>
         as_of: 2026-11-30                # default: the file's `as_of`
         kind: district                   # city | district | department (default district)
+        region: "210202"                 # the site's administrative code (default none)
         params: {max_age_days: 90}
         hints: {business_relief_url: /zqsk/}   # paths on the site's host, or URLs
         hosts:                           # the first host is the site (or `site: HOST`)
@@ -105,6 +106,7 @@ class Case(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     as_of: dt.date
     kind: SiteKind = SiteKind.DISTRICT
+    region: str | None = None  # the site's administrative code in sites.yaml
     params: Mapping[str, Any] = Field(default_factory=dict)
     hints: Mapping[str, str] = Field(default_factory=dict)
     hosts: Mapping[str, Mapping[str, PageSpec]]
@@ -207,6 +209,7 @@ async def served(case: Case) -> AsyncIterator[SiteContext]:
             name=case.host,
             url=url(case.path),
             kind=case.kind,
+            region=case.region,
             hints=Hints(**{k: url(v) for k, v in case.hints.items()}),
         )
         resolver = Resolver(

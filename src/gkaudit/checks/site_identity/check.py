@@ -257,8 +257,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     doc = site.document(page)
     item = params.item
     if item == "site_code":
-        region = getattr(site.site, "region", None)
-        return _site_code(doc, region if isinstance(region, str) else None)
+        return _site_code(doc, site.site.region)
     if item == "icp":
         return _registered(doc, _ICP, _ICP_HOSTS, "ICP备案")
     if item == "police_record":
