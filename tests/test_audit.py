@@ -143,3 +143,26 @@ def test_unknown_site_and_rule_ids_get_a_suggestion(
     assert code == EXIT_CONFIG and "unknown rule id 'ipv6.aaa'; did you mean 'ipv6.aaaa'" in err
     code, _, err = run(capsys, "scan", str(sites), "--site", "xq")
     assert code == EXIT_CONFIG and "unknown site id 'xq'" in err
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_allow_private_lets_a_scan_reach_a_loopback_portal(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    portal: tuple[str, list[str]],
+    allowed: bool,
+) -> None:
+    url, hits = portal
+    sites, _plugins, _plan = _files(tmp_path, url)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GKAUDIT_ALLOW_PRIVATE", raising=False)
+    args = ["scan", str(sites), "--rule", "site.reachable", "--no-db", "--no-progress"]
+    args += ["--ignore-robots", "--json", "-"] + (["--allow-private"] if allowed else [])
+    _code, out, _ = run(capsys, *args)
+    (result,) = Report.from_json(out).sites[0].results
+    if allowed:
+        assert result.status.value == "pass" and hits
+    else:
+        assert result.status.value == "error" and "private address" in result.message
+        assert hits == []

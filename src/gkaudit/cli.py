@@ -39,6 +39,7 @@ from gkaudit.i18n import N_, _, ngettext
 from gkaudit.model import Severity
 from gkaudit.net.browser import BrowserMode
 from gkaudit.net.dns import parse_nameserver
+from gkaudit.net.guard import allowed_by_environment
 from gkaudit.net.http import DEFAULT_USER_AGENT, FetchSettings
 from gkaudit.reporters import comparison as comparison_reporter
 from gkaudit.reporters import history as history_reporter
@@ -56,6 +57,10 @@ T = TypeVar("T")
 
 #: Every option's help, in one place, marked for the catalogue and translated at start-up.
 HELP = {
+    "--allow-private": N_(
+        "Connect to loopback, private, link-local and cloud-metadata addresses too "
+        "(GKAUDIT_ALLOW_PRIVATE=1)."
+    ),
     "--as-of": N_("Today, for date rules (YYYY-MM-DD)."),
     "--browser": N_(
         "Headless Chromium for challenge-gated and script-built pages: auto (when installed), "
@@ -192,6 +197,7 @@ def scan(
     site_budget: Annotated[float, opt("--site-budget", min=1)] = 600.0,
     max_pages: Annotated[int, opt("--max-pages", min=1)] = 400,
     ignore_robots: Annotated[bool, opt("--ignore-robots")] = False,
+    allow_private: Annotated[bool, opt("--allow-private")] = False,
     user_agent: Annotated[str | None, opt("--user-agent")] = None,
     browser: Annotated[BrowserMode, opt("--browser")] = BrowserMode.AUTO,
     obstacles: Annotated[list[Path] | None, opt("--obstacles")] = None,
@@ -208,6 +214,7 @@ def scan(
         concurrency=concurrency,
         per_host=per_host,
         user_agent=user_agent or DEFAULT_USER_AGENT,
+        allow_private=allow_private or allowed_by_environment(),
     )
     scan = ScanSettings(
         as_of=as_date(as_of),
