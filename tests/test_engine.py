@@ -143,10 +143,14 @@ def test_a_checks_own_timeout_is_an_internal_error_not_the_budget() -> None:
 
 
 def test_sites_in_flight_are_bounded() -> None:
+    assert _peak_sites(10, FetchSettings(), sites_in_flight=3) == 3
+
+
+def _peak_sites(count: int, fetch: FetchSettings, sites_in_flight: int = 0) -> int:
+    """How many sites were held at once (each holds its site for a moment)."""
     busy = {"now": 0, "peak": 0}
 
     async def occupied(site: SiteContext, params: Params) -> Verdict:
-        """Holds its site for a moment, counting the sites held at once."""
         busy["now"] += 1
         busy["peak"] = max(busy["peak"], busy["now"])
         await asyncio.sleep(0.02)
@@ -161,11 +165,21 @@ def test_sites_in_flight_are_bounded() -> None:
     )
     sites = [
         Site(id=f"s{i}", name="站", url=f"http://s{i}.gk.gov.cn/", kind=SiteKind.DISTRICT)
-        for i in range(10)
+        for i in range(count)
     ]
     settings = ScanSettings(
-        as_of=dt.date(2026, 11, 29), nameservers=("127.0.0.1:9",), sites_in_flight=3
+        as_of=dt.date(2026, 11, 29),
+        nameservers=("127.0.0.1:9",),
+        fetch=fetch,
+        sites_in_flight=sites_in_flight,
     )
     report = asyncio.run(Engine(plan, registry, settings).run(sites))
-    assert busy["peak"] == 3
-    assert [s.id for s in report.sites] == [f"s{i}" for i in range(10)]
+    assert [s.id for s in report.sites] == [f"s{i}" for i in range(count)]
+    return busy["peak"]
+
+
+def test_the_automatic_bound_splits_the_fleet_in_equal_waves() -> None:
+    fetch = FetchSettings(concurrency=4, per_host=1)  # bound: 2 x 4 / 1 = 8
+    assert _peak_sites(8, fetch) == 8
+    assert _peak_sites(10, fetch) == 5  # two waves of 5, not 8 and a late tail of 2
+    assert _peak_sites(17, fetch) == 6  # three waves

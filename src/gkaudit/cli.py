@@ -91,7 +91,9 @@ HELP = {
     "--sarif": N_("Write SARIF 2.1.0 here ('-': stdout)."),
     "--site": N_("Only this site (repeatable)."),
     "--site-budget": N_("Seconds one site may take in all."),
-    "--sites-in-flight": N_("Sites scanned at once (0: 2 x concurrency / per-host)."),
+    "--sites-in-flight": N_(
+        "Sites scanned at once (0: at most 2 x concurrency / per-host, the fleet in equal waves)."
+    ),
     "--timeout": N_("Seconds per request."),
     "--user-agent": N_("User-Agent header (default names gkaudit)."),
     "--version": N_("Print the version and exit."),
