@@ -33,7 +33,7 @@ that 301s to the new): links within both count as the portal's own from then on.
 from __future__ import annotations
 
 from gkaudit.declaration import CheckParams, check
-from gkaudit.i18n import _
+from gkaudit.i18n import _, ngettext
 from gkaudit.model import Evidence, Family, NoteEvidence, Verdict
 from gkaudit.net.dns import Outcome
 from gkaudit.net.http import FetchFailure, Page, inconclusive, refusal
@@ -67,11 +67,13 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         return Verdict.inconclusive(refusal(home), evidence, status=home.status)
     if not home.ok:
         return Verdict.failed(
-            f"HTTP {home.status} at {home.final_url}", evidence, status=home.status
+            _("HTTP {status} at {url}").format(status=home.status, url=home.final_url),
+            evidence,
+            status=home.status,
         )
     if not home.is_html:
-        kind = home.content_type or "no content type"
-        return Verdict.failed(f"the home page is not HTML ({kind})", evidence)
+        kind = home.content_type or _("no content type")
+        return Verdict.failed(_("the home page is not HTML ({kind})").format(kind=kind), evidence)
     if home.rendered:
         evidence.append(
             NoteEvidence(
@@ -87,11 +89,15 @@ async def run(site: SiteContext, params: Params) -> Verdict:
                 ).format(configured=site.domain, landed=site.landed_domain)
             )
         )
-    via = f" after {hops} redirect{'s' if hops > 1 else ''}" if hops else ""
-    via += f" ({home.attempts} attempts)" if home.attempts > 1 else ""
-    family = "" if home.family is Family.IPV4 else " over IPv6 (the host has no A record)"
+    via = (
+        ngettext(" after {n} redirect", " after {n} redirects", hops).format(n=hops) if hops else ""
+    )
+    via += _(" ({n} attempts)").format(n=home.attempts) if home.attempts > 1 else ""
+    family = "" if home.family is Family.IPV4 else _(" over IPv6 (the host has no A record)")
     return Verdict.passed(
-        f"HTTP {home.status} in {home.elapsed_ms:.0f} ms{via}{family}",
+        _("HTTP {status} in {ms:.0f} ms{via}{family}").format(
+            status=home.status, ms=home.elapsed_ms, via=via, family=family
+        ),
         evidence,
         status=home.status,
         elapsed_ms=round(home.elapsed_ms, 1),
@@ -112,8 +118,10 @@ def _failure(failure: FetchFailure) -> Verdict:
     evidence: list[Evidence] = [failure.evidence()]
     if failure.dns is not None:
         evidence.append(failure.dns.evidence())
-    tries = f" ({failure.attempts} attempts)" if failure.attempts > 1 else ""
-    message = f"{failure.message}{tries}"
+    tries = _(" ({n} attempts)").format(n=failure.attempts) if failure.attempts > 1 else ""
     if inconclusive(failure):
-        return Verdict.inconclusive(message, evidence)
-    return Verdict.failed(message, evidence)
+        return Verdict.inconclusive(f"{failure.message}{tries}", evidence)
+    # the English is the bare cause; the Chinese says it as a finding with what to fix
+    return Verdict.failed(
+        _("{message}{tries}").format(message=failure.message, tries=tries), evidence
+    )
