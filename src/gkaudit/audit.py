@@ -47,10 +47,14 @@ from gkaudit.i18n import _
 from gkaudit.model import Plan, Report, Site, SiteReport, Status
 from gkaudit.net.browser import BrowserMode, unavailable
 from gkaudit.net.obstacles import combined
+from gkaudit.notify import NotifyFormat, Target, send
 from gkaudit.plugins import PluginError, Registry
 from gkaudit.reporters import comparison as comparison_reporter
+from gkaudit.reporters import csv as csv_reporter
+from gkaudit.reporters import html as html_reporter
 from gkaudit.reporters import json as json_reporter
-from gkaudit.reporters import junit, markdown, sarif, terminal
+from gkaudit.reporters import junit, markdown, sarif, terminal, xlsx
+from gkaudit.reporters.past import Past
 from gkaudit.reporters.progress import progress
 from gkaudit.waivers import (
     Waiver,
@@ -88,7 +92,7 @@ class UsageError(Exception):
     """Input the audit cannot use (exit 2); the message names the file, line and field."""
 
 
-Renderer = Callable[[Report], str]
+Renderer = Callable[[Report], str | bytes]
 
 
 @dataclass(frozen=True)
@@ -99,10 +103,16 @@ class Outputs:
     junit: Path | None = None
     sarif: Path | None = None
     markdown: Path | None = None
+    #: The 整改清单 (XLSX, CSV) and the self-contained HTML report; they show the history.
+    xlsx: Path | None = None
+    csv: Path | None = None
+    html: Path | None = None
 
-    def items(self, sites_file: Path | None = None) -> list[tuple[str, Path, Renderer]]:
+    def items(
+        self, sites_file: Path | None = None, past: Past | None = None
+    ) -> list[tuple[str, Path, Renderer]]:
         """(option, path, renderer) of each output asked for; SARIF locates each result at its
-        site's line of `sites_file`."""
+        site's line of `sites_file`; the 整改清单 and the HTML report show `past`."""
 
         def sarif_render(report: Report) -> str:
             lines = sarif.SitesFile.read(sites_file) if sites_file is not None else None
@@ -113,8 +123,15 @@ class Outputs:
             ("--junit", self.junit, junit.render),
             ("--sarif", self.sarif, sarif_render),
             ("--markdown", self.markdown, markdown.render),
+            ("--xlsx", self.xlsx, lambda report: xlsx.render(report, past)),
+            ("--csv", self.csv, lambda report: csv_reporter.render(report, past)),
+            ("--html", self.html, lambda report: html_reporter.render(report, past)),
         )
         return [(option, path, render) for option, path, render in named if path is not None]
+
+    @property
+    def shows_past(self) -> bool:
+        return any(path is not None for path in (self.xlsx, self.csv, self.html))
 
     @property
     def to_stdout(self) -> bool:
@@ -148,6 +165,10 @@ class Settings:
     scan: ScanSettings = field(default_factory=_today)
     quiet: bool = False
     progress: bool = True
+    #: Webhooks told the outcome after the reports are written (`URL[#SECRET]`).
+    notify: tuple[str, ...] = ()
+    #: Their format; None: told from each URL's host.
+    notify_format: NotifyFormat | None = None
 
 
 class Audit:
@@ -164,6 +185,7 @@ class Audit:
         self.waivers = self._load_waivers()
         self.scan_settings = self._scan_settings()
         self.baseline = self._load_baseline()
+        self.targets = self._load_targets()
         self._check_outputs()
 
     # --- loading --------------------------------------------------------------------------
@@ -227,11 +249,26 @@ class Audit:
             )
         return old
 
+    def _load_targets(self) -> tuple[Target, ...]:
+        try:
+            return tuple(
+                Target.parse(spec, self.settings.notify_format) for spec in self.settings.notify
+            )
+        except ValueError as exc:
+            raise UsageError(_("--notify: {reason}").format(reason=exc)) from None
+
     def _check_outputs(self) -> None:
         """Every path the run will write, checked now: a scan must not fail at its end."""
         outputs = self.settings.outputs.items()
         if sum(str(path) == STDOUT for _option, path, _render in outputs) > 1:
             raise UsageError(_("only one report can go to stdout ('-')"))
+        if str(self.settings.outputs.xlsx) == STDOUT and sys.stdout.isatty():
+            raise UsageError(
+                _(
+                    "--xlsx -: a workbook is binary and stdout is a terminal; name a file or "
+                    "redirect stdout (--xlsx - > report.xlsx)"
+                )
+            )
         seen: dict[Path, str] = {}
         for option, path, _render in outputs:
             if str(path) == STDOUT:
@@ -323,19 +360,29 @@ class Audit:
                     soft_wrap=True,
                     end="",
                 )
-        for _option, path, render in self.settings.outputs.items(self.settings.sites_file):
+        past = self._history(report)
+        for _option, path, render in self.settings.outputs.items(self.settings.sites_file, past):
             write_text(path, render(report))
         if self.interrupted:
             self.warn(
                 _("interrupted: the reports cover the sites that finished; history not recorded")
             )
-            return
-        if self.settings.record:
-            try:
-                with HistoryStore(self.settings.db or default_db_path()) as store:
+        for failure in send(self.targets, report, comparison):
+            self.warn(failure)
+
+    def _history(self, report: Report) -> Past | None:
+        """Record `report` (unless interrupted) and read what the history says about it for the
+        reports that show it; None without a history database."""
+        if not self.settings.record:
+            return None
+        try:
+            with HistoryStore(self.settings.db or default_db_path()) as store:
+                if not self.interrupted:
                     store.record(report)
-            except HistoryError as exc:
-                self.warn(_("history not recorded: {reason}").format(reason=exc))
+                return Past.of(store, report) if self.settings.outputs.shows_past else None
+        except HistoryError as exc:
+            self.warn(_("history not recorded: {reason}").format(reason=exc))
+            return None
 
     def exit_code(self, report: Report, comparison: Comparison | None) -> int:
         if self.interrupted:
@@ -407,14 +454,22 @@ def check_writable(option: str, path: Path) -> None:
         raise UsageError(_("{option} {path}: not writable").format(option=option, path=path))
 
 
-def write_text(path: Path, text: str) -> None:
-    """`text` into `path`, or onto stdout for `-`."""
+def write_text(path: Path, text: str | bytes) -> None:
+    """`text` (bytes as they are, text in UTF-8) into `path`, or onto stdout for `-`."""
     if str(path) == STDOUT:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
         return
     try:
-        path.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(
             _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)

@@ -41,6 +41,7 @@ from gkaudit.net.browser import BrowserMode
 from gkaudit.net.dns import parse_nameserver
 from gkaudit.net.guard import allowed_by_environment
 from gkaudit.net.http import DEFAULT_USER_AGENT, FetchSettings
+from gkaudit.notify import NotifyFormat
 from gkaudit.reporters import comparison as comparison_reporter
 from gkaudit.reporters import history as history_reporter
 from gkaudit.reporters.console import Color, consoles
@@ -76,6 +77,14 @@ HELP = {
     "--junit": N_("Write JUnit XML here ('-': stdout)."),
     "--lang": N_("Language of the output: zh or en (default: the locale)."),
     "--markdown": N_("Write a Markdown summary here ('-': stdout)."),
+    "--xlsx": N_("Write the rectification list (XLSX) here ('-': stdout, not a terminal)."),
+    "--csv": N_("Write the rectification list (CSV, UTF-8 for Excel) here ('-': stdout)."),
+    "--html": N_("Write the self-contained HTML report here ('-': stdout)."),
+    "--notify": N_(
+        "Post the summary and regressions to this webhook, URL[#SECRET] (WeCom, DingTalk, "
+        "Feishu or JSON; repeatable)."
+    ),
+    "--notify-format": N_("Format of the --notify webhooks (default: told from the host)."),
     "--max-pages": N_("Pages per site."),
     "--nameserver": N_("DNS server IP[:PORT] (repeatable)."),
     "--no-db": N_("Do not record this scan."),
@@ -183,6 +192,11 @@ def scan(
     junit_path: Annotated[File, opt("--junit")] = None,
     sarif_path: Annotated[File, opt("--sarif")] = None,
     markdown_path: Annotated[File, opt("--markdown")] = None,
+    xlsx_path: Annotated[File, opt("--xlsx")] = None,
+    csv_path: Annotated[File, opt("--csv")] = None,
+    html_path: Annotated[File, opt("--html")] = None,
+    notify: Annotated[Many, opt("--notify")] = None,
+    notify_format: Annotated[NotifyFormat | None, opt("--notify-format")] = None,
     baseline: Annotated[File, opt("--baseline", "-b")] = None,
     waivers: Waivers = None,
     db: Db = None,
@@ -229,7 +243,15 @@ def scan(
         fetch=fetch,
         browser=browser,
     )
-    outputs = Outputs(json=json_path, junit=junit_path, sarif=sarif_path, markdown=markdown_path)
+    outputs = Outputs(
+        json=json_path,
+        junit=junit_path,
+        sarif=sarif_path,
+        markdown=markdown_path,
+        xlsx=xlsx_path,
+        csv=csv_path,
+        html=html_path,
+    )
     settings = Settings(
         sites_file=sites_file,
         plan=plan,
@@ -246,6 +268,8 @@ def scan(
         scan=scan,
         quiet=quiet,
         progress=not no_progress,
+        notify=tuple(notify or ()),
+        notify_format=notify_format,
     )
     raise typer.Exit(usage(lambda: Audit(settings, out, err).execute()))
 
