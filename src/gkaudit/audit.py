@@ -373,13 +373,14 @@ class Audit:
     def _history(self, report: Report) -> Past | None:
         """Record `report` (unless interrupted) and read what the history says about it for the
         reports that show it; None without a history database."""
-        if not self.settings.record:
+        shows = self.settings.outputs.shows_past
+        if not self.settings.record or (self.interrupted and not shows):
             return None
         try:
             with HistoryStore(self.settings.db or default_db_path()) as store:
                 if not self.interrupted:
                     store.record(report)
-                return Past.of(store, report) if self.settings.outputs.shows_past else None
+                return Past.of(store, report) if shows else None
         except HistoryError as exc:
             self.warn(_("history not recorded: {reason}").format(reason=exc))
             return None
