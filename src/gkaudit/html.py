@@ -16,6 +16,7 @@ import codecs
 import contextlib
 import datetime as dt
 import re
+import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -389,6 +390,25 @@ _CONDITIONAL_TAIL_RE = re.compile(r"(?:[)?:&|,=]|\belse|\bvar|\blet|\bconst)\Z")
 _JS_TYPES = ("", "text/javascript", "application/javascript", "module", "text/ecmascript")
 
 
+# The 党政机关网站标识 is most often written by an inline script,
+# `document.write(unescape("%3Cscript src='…conac.cn…'"))`, not a <script src>: the scripts it
+# writes count as the page's own.
+_WRITTEN_SCRIPT_RE = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+_WRITTEN_ATTR_RE = re.compile(r"""\b(src|sitecode)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+def _written_scripts(code: str) -> list[tuple[str, str | None]]:
+    """The external scripts an inline script writes with document.write: (src, sitecode)."""
+    if "document.write" not in code:
+        return []
+    written = []
+    for tag in _WRITTEN_SCRIPT_RE.finditer(urllib.parse.unquote(code)):
+        attrs = {name.lower(): value for name, value in _WRITTEN_ATTR_RE.findall(tag.group(1))}
+        if "src" in attrs:
+            written.append((attrs["src"], attrs.get("sitecode")))
+    return written
+
+
 def _js_unescape(match: re.Match[str]) -> str:
     esc = match.group(1)
     if esc[0] in "ux" and len(esc) > 1:
@@ -721,9 +741,15 @@ def parse_text(
         kind = (attrs.get("type") or "").strip().lower()
         if kind not in _JS_TYPES and "javascript" not in kind:
             continue
+        code = script.text()
+        scripts.extend(
+            (src, code_attr)
+            for written, code_attr in _written_scripts(code)
+            if (src := resolve(written)) is not None
+        )
         if script_redirect is not None:
             continue
-        target = resolve(_script_redirect(script.text()))
+        target = resolve(_script_redirect(code))
         if target is not None and target != page_url:
             script_redirect = target
     tree.strip_tags(["script", "style", "template"])
