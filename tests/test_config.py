@@ -277,6 +277,9 @@ def test_the_national_indicators_plan_loads_by_name(
     monkeypatch.chdir(tmp_path)
     plan = load_plan(Path("gwjc-2019"), registry)
     assert plan.source == str(default_plan_path().with_name("gwjc-2019.yaml"))
+    # privacy and wording are in both packaged plans (issue: personal data and wording)
+    shared = {"privacy.personal-data", "wording.severe", "wording.typos"}
+    assert shared <= {r.id for r in plan.rules}
     assert load_plan(Path("dalian-2022"), registry).source == str(default_plan_path())
     write(tmp_path, PLAN, "gwjc-2019")  # a file of that name in the working directory wins
     assert load_plan(Path("gwjc-2019"), registry).document == "测试〔2026〕1号"
