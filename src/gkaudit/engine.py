@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -58,6 +58,8 @@ class ScanSettings:
     sites_in_flight: int = 0
     #: The headless browser for challenge-gated and script-built pages (started on first use).
     browser: BrowserMode = BrowserMode.AUTO
+    #: Rule id -> why it is not run here (a worker without an IPv6 route): `error`, never tried.
+    withheld: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -132,16 +134,11 @@ class Engine:
     def report(self, *, incomplete: bool = False) -> Report:
         """The report of every finished site, in `sites.yaml` order."""
         finished = tuple(self._finished[i] for i in sorted(self._finished))
-        return Report(
-            tool=ToolInfo(version=__version__),
-            plan=PlanInfo(
-                title=self.plan.title, document=self.plan.document, source=self.plan.source
-            ),
-            as_of=self.settings.as_of,
+        return build_report(
+            self.plan,
+            self.settings.as_of,
+            finished,
             started_at=self._started_at,
-            finished_at=dt.datetime.now(dt.UTC),
-            sites=finished,
-            summary=Summary.of(finished),
             incomplete=incomplete or len(finished) < len(self._sites),
         )
 
@@ -168,12 +165,11 @@ class Engine:
 
     async def _run_rule(self, bound: _Bound, context: SiteContext, deadline: float) -> Result:
         rule = bound.rule
+        withheld = self.settings.withheld.get(rule.id)
         if not context.site.is_in(rule.applies_to):
-            tags = [str(entry) for entry in rule.applies_to if not isinstance(entry, SiteKind)]
-            message = f"does not apply to {context.site.kind.value} portals"
-            if tags:
-                message += f" not tagged {' or '.join(tags)}"
-            verdict = Verdict(status=Status.SKIP, message=message)
+            verdict = _not_applicable(rule, context.site)
+        elif withheld is not None:
+            verdict = Verdict.inconclusive(withheld)
         else:
             budget = asyncio.timeout_at(deadline)
             try:
@@ -210,6 +206,50 @@ def _quiet_collector() -> Iterator[None]:
 #: The metric that marks a result as a check's crash, so that the exit code (3) follows from
 #: the report alone, wherever it was scanned.
 INTERNAL_ERROR = "internal_error"
+
+
+def build_report(
+    plan: PlanModel,
+    as_of: dt.date,
+    sites: Sequence[SiteReport],
+    *,
+    started_at: dt.datetime,
+    incomplete: bool = False,
+) -> Report:
+    """The report of these site reports (in the order given), finished now."""
+    finished = tuple(sites)
+    return Report(
+        tool=ToolInfo(version=__version__),
+        plan=PlanInfo(title=plan.title, document=plan.document, source=plan.source),
+        as_of=as_of,
+        started_at=started_at,
+        finished_at=dt.datetime.now(dt.UTC),
+        sites=finished,
+        summary=Summary.of(finished),
+        incomplete=incomplete,
+    )
+
+
+def inconclusive_site(plan: PlanModel, site: Site, message: str) -> SiteReport:
+    """The site with every applicable rule `error` for one reason (its audit could not run)."""
+    results = tuple(
+        stamp(
+            rule,
+            Verdict.inconclusive(message)
+            if site.is_in(rule.applies_to)
+            else _not_applicable(rule, site),
+        )
+        for rule in plan.rules
+    )
+    return SiteReport(id=site.id, name=site.name, url=site.url, kind=site.kind, results=results)
+
+
+def _not_applicable(rule: Rule, site: Site) -> Verdict:
+    tags = [str(entry) for entry in rule.applies_to if not isinstance(entry, SiteKind)]
+    message = f"does not apply to {site.kind.value} portals"
+    if tags:
+        message += f" not tagged {' or '.join(tags)}"
+    return Verdict(status=Status.SKIP, message=message)
 
 
 def _internal_error(bound: _Bound, exc: Exception) -> Verdict:

@@ -17,12 +17,14 @@ A relative redirect target is made absolute with the Host the client sent, so it
 
 from __future__ import annotations
 
+import contextlib
 import http
 import io
 import socket
 import struct
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from http.server import BaseHTTPRequestHandler
@@ -33,7 +35,7 @@ from urllib.parse import urlsplit
 from gkaudit.demo._net import Listeners, TcpServer, bind_same_port, reserve_port
 from gkaudit.model import Family
 
-__all__ = ["Behaviour", "HttpServer", "Response", "VirtualHost", "placeholder_pages"]
+__all__ = ["Behaviour", "HttpServer", "InFlight", "Response", "VirtualHost", "placeholder_pages"]
 
 SERVER_NAME = "gkaudit-demo"
 _IDLE_SECONDS = 30.0  # an idle keep-alive connection is dropped after this
@@ -126,8 +128,39 @@ class VirtualHost:
         return self.ipv6 if family is Family.IPV6 else self.ipv4
 
 
+class InFlight:
+    """Requests being answered per host, counted at the server: the peak is what politeness
+    across processes is judged by (a client can only count its own requests)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._now: dict[str, int] = {}
+        self.peak: dict[str, int] = {}
+
+    @contextlib.contextmanager
+    def request(self, host: str) -> Iterator[None]:
+        with self._lock:
+            now = self._now[host] = self._now.get(host, 0) + 1
+            self.peak[host] = max(self.peak.get(host, 0), now)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._now[host] -= 1
+
+    def reset(self, *, settle: float = 15.0) -> None:
+        """Forget the peaks, once the requests of earlier clients (a slow answer that a client
+        gave up on) are done, or `settle` seconds have passed."""
+        deadline = time.monotonic() + settle
+        while any(self._now.values()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with self._lock:
+            self.peak.clear()
+
+
 class HttpServer:
-    """The virtual-host server; `hosts` may be replaced while it runs (it is read per request)."""
+    """The virtual-host server; `hosts` may be replaced while it runs (it is read per request).
+    `latency` delays every answer (so that requests overlap, for `in_flight` to see)."""
 
     def __init__(
         self,
@@ -142,6 +175,8 @@ class HttpServer:
         #: (a portal whose AAAA address runs no web server).
         self.listen_ipv6 = listen_ipv6
         self.stopping = threading.Event()
+        self.latency = 0.0
+        self.in_flight = InFlight()
         self._listeners: Listeners | None = None
         self._held: list[socket.socket] = []
         self._port = 0
@@ -224,17 +259,30 @@ class _Handler(BaseHTTPRequestHandler):
         if vhost is None:
             self._send(NOT_FOUND, host_header, body=body)
             return
+        # counted until the answer is chosen, not while it is written: the client may send its
+        # next request as soon as it has read this one
+        with owner.in_flight.request(host_name(host_header)):
+            if owner.latency and owner.stopping.wait(owner.latency):
+                response = None
+            else:
+                response = self._answer(owner, vhost)
+        if response is None:
+            self._reset()
+        else:
+            self._send(response, host_header, body=body)
+
+    def _answer(self, owner: HttpServer, vhost: VirtualHost) -> Response | None:
+        """The response to send, or None to reset the connection."""
+        listener = cast(TcpServer, self.server)
         family = Family.IPV6 if listener.address_family == socket.AF_INET6 else Family.IPV4
         behaviour = vhost.behaviour(family)
         if behaviour is Behaviour.RESET:
-            self._reset()
-            return
+            return None
         if behaviour is Behaviour.SLOW and owner.stopping.wait(owner.slow_seconds):
-            self._reset()  # the fleet is stopping: no answer, and no thread left behind
-            return
+            return None  # the fleet is stopping: no answer, and no thread left behind
         pages = vhost.placeholder if behaviour is Behaviour.PLACEHOLDER else vhost.pages
         path = urlsplit(self.path).path or "/"
-        self._send(pages.get(path, NOT_FOUND), host_header, body=body)
+        return pages.get(path, NOT_FOUND)
 
     def _send(self, response: Response, host_header: str, *, body: bool) -> None:
         self.wfile.write(response.wire(host_header, body=body, close=self.close_connection))

@@ -1,0 +1,217 @@
+"""The Dask executor: one task per politeness group on a Dask cluster (`gkaudit[dask]`).
+
+A task is `local.audit_sites` on the group: the same engine and checks as a local scan, on a
+fresh event loop in one of the worker's threads. Results come back to the driver as groups
+finish (`as_completed`); workers never write a file.
+
+Pre-flight. A worker plugin runs on every worker when it joins, and again when a worker comes
+back after a crash: a worker of another gkaudit version than the driver's, or one that cannot
+unpickle the plugin (no gkaudit at all), gets no resource and so never gets a task; a worker
+that passes gets the resource `gkaudit-<version>`, and `gkaudit-<version>-ipv6` when it knows
+a route to the IPv6 probe address (a UDP connect picks a route without sending anything; the
+worker's `GKAUDIT_IPV6_PROBE` overrides the address the driver asks for). When the plan has
+IPv6 rules, groups go only to workers with the IPv6 resource; when no worker has it, the IPv6
+rules are withheld (`error`, naming the cause) rather than given to a worker to fail.
+
+Faults. A worker lost mid-task has its group rescheduled by the scheduler; a task that kept
+failing (`retries`) or whose workers kept dying (`distributed.scheduler.allowed-failures`,
+3 by default) gives `error` results for its group's sites, and the scan completes. Tasks
+restricted by resources are all assigned up front (Dask's queuing is for unrestricted tasks),
+so the groups waiting on a worker that dies are counted as suspects too: a worker that keeps
+dying can take innocent groups to `error` with it. A group's
+sites come back together from the one attempt that finished, so each site is reported once.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Callable, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import replace
+from typing import Any
+
+from distributed import Client, LocalCluster, WorkerPlugin, as_completed
+from distributed.scheduler import KilledWorker
+
+from gkaudit import __version__
+from gkaudit.engine import inconclusive_site
+from gkaudit.executors import ExecutorError, Job, OnSite
+from gkaudit.executors.groups import Group
+from gkaudit.executors.local import audit_sites
+from gkaudit.i18n import _
+from gkaudit.model import Plan
+
+#: A global IPv6 address whose route tells a worker has IPv6 egress (CNNIC's public DNS,
+#: 240C::6666); nothing is sent to it.
+IPV6_PROBE = "240c::6666"
+PREFLIGHT = "gkaudit-preflight"
+
+
+def has_ipv6_route(address: str) -> bool:
+    """True when this machine has a route to `address` (no packet is sent)."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as sock:
+            sock.connect((address, 53))
+    except OSError:
+        return False
+    return True
+
+
+def resource(run_id: str, *, ipv6: bool) -> str:
+    """The resource a worker that passed this run's pre-flight has (one name per run: a
+    pre-flight of an earlier run, with another probe address, tells nothing about this one)."""
+    return f"gkaudit-{run_id}-ipv6" if ipv6 else f"gkaudit-{run_id}"
+
+
+def ipv6_rules(plan: Plan) -> list[str]:
+    """The rules only a worker with IPv6 egress can decide (their checks are the `ipv6-*`)."""
+    return [rule.id for rule in plan.rules if rule.check.startswith("ipv6")]
+
+
+class Preflight(WorkerPlugin):  # type: ignore[misc]
+    """Gives a worker the resources that let it take this run's tasks, if it qualifies."""
+
+    def __init__(self, run_id: str, version: str, ipv6_probe: str) -> None:
+        self.name = f"{PREFLIGHT}-{run_id}"
+        self.run_id = run_id
+        self.version = version
+        self.ipv6_probe = ipv6_probe
+        self.outcome: dict[str, Any] = {}
+        self._given: dict[str, float] = {}
+
+    async def setup(self, worker: Any) -> None:
+        probe = os.environ.get("GKAUDIT_IPV6_PROBE", self.ipv6_probe)
+        self.outcome = {"version": __version__, "ipv6": has_ipv6_route(probe), "probe": probe}
+        if __version__ != self.version:
+            return
+        slots = float(worker.state.nthreads)
+        self._given = {resource(self.run_id, ipv6=False): slots}
+        if self.outcome["ipv6"]:
+            self._given[resource(self.run_id, ipv6=True)] = slots
+        await worker.set_resources(**self._given)
+
+    async def teardown(self, worker: Any) -> None:
+        if self._given:
+            await worker.set_resources(**dict.fromkeys(self._given, 0.0))
+
+
+def _outcome(dask_worker: Any, name: str) -> dict[str, Any]:
+    plugin = dask_worker.plugins.get(name)
+    return dict(plugin.outcome) if isinstance(plugin, Preflight) else {"version": None}
+
+
+class DaskExecutor:
+    """Runs the groups on the cluster at `scheduler`, or on a LocalCluster of `workers`
+    processes started for the scan (and stopped after it)."""
+
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        *,
+        workers: int = 2,
+        threads: int = 2,
+        retries: int = 1,
+        ipv6_probe: str = IPV6_PROBE,
+        notice: Callable[[str], None] | None = None,
+    ) -> None:
+        self.scheduler = scheduler
+        self.workers = workers
+        self.threads = threads
+        self.retries = retries
+        self.ipv6_probe = ipv6_probe
+        self.notice = notice or (lambda _message: None)
+
+    async def run(self, job: Job, groups: Sequence[Group], on_site: OnSite) -> None:
+        async with AsyncExitStack() as stack:
+            address: Any = self.scheduler
+            if address is None:
+                address = await stack.enter_async_context(
+                    LocalCluster(
+                        n_workers=self.workers,
+                        threads_per_worker=self.threads,
+                        processes=True,
+                        asynchronous=True,
+                        dashboard_address=None,
+                    )
+                )
+            client = await stack.enter_async_context(Client(address, asynchronous=True))
+            await client.wait_for_workers(1, timeout=60)
+            run_id = uuid.uuid4().hex[:12]
+            preflight = Preflight(run_id, __version__, self.ipv6_probe)
+            await client.register_plugin(preflight, name=preflight.name)
+            try:
+                job, ipv6 = await self._admit(client, job, preflight.name)
+                await self._audit(client, job, groups, on_site, run_id, ipv6=ipv6)
+            finally:
+                await client.unregister_worker_plugin(preflight.name)
+
+    async def _admit(self, client: Any, job: Job, name: str) -> tuple[Job, bool]:
+        """The job as the admitted workers can run it, and whether it needs their IPv6."""
+        outcomes: dict[str, dict[str, Any]] = await client.run(_outcome, name=name)
+        ready = {a: o for a, o in outcomes.items() if o.get("version") == __version__}
+        for address, outcome in outcomes.items():
+            if address not in ready:
+                self.notice(
+                    _("worker {worker} refused: gkaudit {found}, the driver runs {version}").format(
+                        worker=address, found=outcome.get("version"), version=__version__
+                    )
+                )
+        if not ready:
+            raise ExecutorError(
+                _("no Dask worker passed the pre-flight (gkaudit {version})").format(
+                    version=__version__
+                )
+            )
+        rules = ipv6_rules(job.plan)
+        if not rules:
+            return job, False
+        if any(o["ipv6"] for o in ready.values()):
+            return job, True
+        reason = _("not run: no worker of the cluster has an IPv6 route")
+        self.notice(reason)
+        withheld = dict.fromkeys(rules, reason)
+        return replace(job, settings=replace(job.settings, withheld=withheld)), False
+
+    async def _audit(
+        self,
+        client: Any,
+        job: Job,
+        groups: Sequence[Group],
+        on_site: OnSite,
+        run_id: str,
+        *,
+        ipv6: bool,
+    ) -> None:
+        owner: dict[str, Group] = {}
+        futures = []
+        for index, group in enumerate(groups):
+            future = client.submit(
+                audit_sites,
+                job,
+                group.sites,
+                key=f"gkaudit-{run_id}-{index}-{group.name}",
+                pure=False,
+                retries=self.retries,
+                resources={resource(run_id, ipv6=ipv6): 1},
+            )
+            owner[future.key] = group
+            futures.append(future)
+        try:
+            async for future in as_completed(futures):
+                group = owner[future.key]
+                try:
+                    reports = await future
+                except KilledWorker:
+                    message = _("not audited: the workers running its group kept dying")
+                    reports = [inconclusive_site(job.plan, s, message) for s in group.sites]
+                except Exception as exc:
+                    message = _(
+                        "not audited: its group's task failed {attempts} times ({error})"
+                    ).format(attempts=self.retries + 1, error=f"{type(exc).__name__}: {exc}")
+                    reports = [inconclusive_site(job.plan, s, message) for s in group.sites]
+                for report in reports:
+                    on_site(report)
+        finally:
+            await client.cancel(futures)

@@ -1,0 +1,136 @@
+"""Politeness groups: the sites that must be audited by one worker, and shards of them.
+
+No host may be crawled by two workers at once, so the unit of distributed work is not the site
+but the group of sites that can reach the same hosts. A site reaches, at least:
+
+- its own host, and every host of its registered domain: `ipv6.links` probes every internal
+  link, and internal means within the registered domain (`www.dl.gov.cn`, `kjj.dl.gov.cn` and
+  `zwfw.dl.gov.cn` all lie in `dl.gov.cn`); Dalian's department columns live on `www.dl.gov.cn`
+  itself, the municipal portal's host;
+- the hosts of its hints (a disclosure platform shared by a province's 集约化 portals);
+- the host its home page lands on, when known (a district portal that redirects into the city's).
+
+So a site's keys are the registered domains of all these hosts, and the groups are the connected
+components of sites sharing a key (union-find). Every probe target of `ipv6.links` lies in its
+group's domains, which is why cross-host probes stay inside the group (one worker, one fetcher,
+one per-host limit) instead of a second phase: see `executors/__init__.py`.
+
+Groups are ordered and named deterministically (by their smallest key), so `--shard I/N` picks
+the same groups on every machine: the CRC-32 of the group's name modulo N.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from gkaudit.domains import host_of, registered_domain
+from gkaudit.model import HttpEvidence, Report, Site
+
+
+@dataclass(frozen=True)
+class Group:
+    """Sites one worker audits together, in `sites.yaml` order."""
+
+    name: str  # the smallest registered domain of the group: stable across runs and machines
+    sites: tuple[Site, ...]
+    domains: tuple[str, ...]
+
+
+def site_keys(site: Site, landing: str | None = None) -> list[str]:
+    """The registered domains a site's audit reaches before it follows any link."""
+    urls = [site.url, *(u for u in site.hints.model_dump().values() if isinstance(u, str))]
+    if landing:
+        urls.append(landing)
+    keys = [registered_domain(host) for host in map(host_of, urls) if host]
+    return list(dict.fromkeys(keys))
+
+
+def politeness_groups(
+    sites: Sequence[Site],
+    landings: Mapping[str, str] | None = None,
+    *,
+    grouped: bool = True,
+) -> list[Group]:
+    """The sites partitioned into groups sharing no host; `landings`: site id -> the URL its
+    home page was last seen landing on. `grouped=False` makes one group per site (what a naive
+    distribution does: the tests' control, never offered to users)."""
+    landings = landings or {}
+    if not grouped:
+        return [
+            Group(site.id, (site,), tuple(site_keys(site, landings.get(site.id)))) for site in sites
+        ]
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        root = parent.setdefault(key, key)
+        while root != parent[root]:
+            root = parent[root]
+        while parent[key] != root:  # path compression
+            parent[key], key = root, parent[key]
+        return root
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)  # the smallest key is the root: a stable name
+
+    keyed: list[tuple[Site, list[str]]] = []
+    for site in sites:
+        keys = site_keys(site, landings.get(site.id)) or [f"site:{site.id}"]
+        for key in keys:
+            union(keys[0], key)
+        keyed.append((site, keys))
+    members: dict[str, list[Site]] = {}
+    for site, keys in keyed:
+        members.setdefault(find(keys[0]), []).append(site)
+    domains: dict[str, set[str]] = {}
+    for key in parent:
+        domains.setdefault(find(key), set()).add(key)
+    return [
+        Group(root, tuple(group_sites), tuple(sorted(domains[root])))
+        for root, group_sites in members.items()
+    ]
+
+
+@dataclass(frozen=True)
+class Shard:
+    """`--shard I/N`: the I-th of N disjoint parts of the groups (0 <= I < N)."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """ "3/16" -> Shard(3, 16); ValueError saying what is wrong otherwise."""
+        index, sep, count = text.partition("/")
+        if not sep or not index.strip().isdigit() or not count.strip().isdigit():
+            raise ValueError(f"expected I/N with 0 <= I < N, e.g. 0/4; got {text!r}")
+        shard = cls(int(index), int(count))
+        if not 0 <= shard.index < shard.count:
+            raise ValueError(f"expected I/N with 0 <= I < N, e.g. 0/4; got {text!r}")
+        return shard
+
+    def owns(self, group: Group) -> bool:
+        # CRC-32, not hash(): Python salts string hashes per process
+        return zlib.crc32(group.name.encode()) % self.count == self.index
+
+    def select(self, groups: Iterable[Group]) -> list[Group]:
+        return [g for g in groups if self.owns(g)]
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+def landings(report: Report) -> dict[str, str]:
+    """Site id -> the URL its home page landed on, as a previous report's `site.reachable`
+    evidence recorded it (a shared platform reached by redirect is known only so)."""
+    found: dict[str, str] = {}
+    for site, result in report.results():
+        if result.rule != "site.reachable":
+            continue
+        for evidence in result.evidence:
+            if isinstance(evidence, HttpEvidence) and evidence.final_url:
+                found[site.id] = evidence.final_url
+    return found

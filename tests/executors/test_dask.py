@@ -1,0 +1,251 @@
+"""The Dask executor for real: a two-worker LocalCluster (worker processes) against the demo fleet.
+
+One cluster for the module (a start costs seconds). Politeness is judged where it matters, at the
+server: the demo HTTP server counts the requests it is answering per host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+distributed = pytest.importorskip(
+    "distributed", reason="the Dask extra is not installed: pip install 'gkaudit[dask]'"
+)
+
+import dask  # noqa: E402
+
+from gkaudit import i18n  # noqa: E402
+from gkaudit.config import load_plan  # noqa: E402
+from gkaudit.demo import DemoFleet  # noqa: E402
+from gkaudit.engine import ScanSettings  # noqa: E402
+from gkaudit.executors import Job  # noqa: E402
+from gkaudit.executors.dask import DaskExecutor  # noqa: E402
+from gkaudit.executors.driver import Driver  # noqa: E402
+from gkaudit.executors.groups import politeness_groups  # noqa: E402
+from gkaudit.executors.local import LocalExecutor  # noqa: E402
+from gkaudit.model import Report, Rule, Status  # noqa: E402
+from gkaudit.net.http import FetchSettings  # noqa: E402
+from gkaudit.plugins import Registry  # noqa: E402
+
+AS_OF = dt.date(2026, 11, 29)
+SLOW = 4.0  # the slow portal outlasts the 2 s timeout
+#: What the fault tests run besides their crashing rule: quick, and one page rule.
+QUICK = ("site.reachable", "ipv6.aaaa", "disclosure.catalogue")
+
+
+@pytest.fixture(scope="module")
+def fleet() -> Iterator[DemoFleet]:
+    with DemoFleet(AS_OF, slow_seconds=SLOW) as demo:
+        yield demo
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    # one death of a task's workers is forgiven, the second gives up on it (KilledWorker)
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 1}),
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as local,
+    ):
+        yield local
+
+
+def job(
+    fleet: DemoFleet,
+    *,
+    rules: tuple[str, ...] = (),
+    plugins: tuple[Path, ...] = (),
+    per_host: int = 2,
+) -> Job:
+    """The default plan (only `rules`, if given) on the fleet."""
+    settings = ScanSettings(
+        as_of=AS_OF,
+        nameservers=(fleet.nameserver,),
+        authoritative_port=fleet.dns.port,
+        fetch=FetchSettings(timeout=2, retries=1, per_host=per_host, interval=0.0),
+    )
+    plan = load_plan(None, Registry.load(plugins))
+    if rules:
+        plan = plan.model_copy(update={"rules": tuple(r for r in plan.rules if r.id in rules)})
+    return Job(plan, settings, plugins, i18n.current())
+
+
+def dask_executor(cluster: Any) -> DaskExecutor:
+    # the demo's IPv6 is on ::1: that is the route the workers' pre-flight asks for
+    return DaskExecutor(cluster.scheduler_address, ipv6_probe="::1")
+
+
+def run(fleet: DemoFleet, executor: Any, the_job: Job, *, grouped: bool = True) -> Report:
+    groups = politeness_groups(fleet.sites, grouped=grouped)
+    return asyncio.run(Driver(executor, the_job, groups).run(fleet.sites))
+
+
+def timeless(report: Report) -> dict[str, Any]:
+    """The report without what differs between two runs of one scan: the times."""
+    data = json.loads(report.to_json())
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, str):
+            return re.sub(r"\bin \d+ ms\b", "in (time) ms", node)
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k not in ("elapsed_ms",)}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    for key in ("started_at", "finished_at"):
+        data.pop(key)
+    return dict(strip(data))
+
+
+def differences(dask_run: dict[str, Any], local_run: dict[str, Any]) -> list[Any]:
+    """The results that differ, site by site (a readable failure, not two whole reports)."""
+    found: list[Any] = [k for k in dask_run if k != "sites" and dask_run[k] != local_run[k]]
+    for mine, theirs in zip(dask_run["sites"], local_run["sites"], strict=True):
+        for a, b in zip(mine["results"], theirs["results"], strict=True):
+            if a != b:
+                found.append((mine["id"], a["rule"], a["status"], a["message"], b["message"]))
+    return found
+
+
+@pytest.fixture(scope="module")
+def local_report(fleet: DemoFleet) -> Report:
+    i18n.use("en")  # a module fixture runs before the per-test language fixture
+    return run(fleet, LocalExecutor(), job(fleet))
+
+
+def test_the_dask_report_equals_the_local_report(
+    fleet: DemoFleet, cluster: Any, local_report: Report
+) -> None:
+    report = run(fleet, dask_executor(cluster), job(fleet))
+    assert differences(timeless(report), timeless(local_report)) == []
+    assert [s.id for s in report.sites] == [s.id for s in fleet.sites]
+    assert not report.incomplete
+
+
+def test_no_host_is_crawled_by_two_workers_at_once(fleet: DemoFleet, cluster: Any) -> None:
+    # every answer takes 20 ms, so requests overlap if they can; the slow portal answers too
+    # (a request the client gave up on would stay counted at the server)
+    fleet.http.latency, fleet.http.slow_seconds = 0.02, 0.0
+    # the home pages, and the link probes of ipv6.links: the fan-out to the city's hosts
+    polite = job(fleet, rules=("site.reachable", "ipv6.links"), per_host=1)
+    try:
+        fleet.http.in_flight.reset()
+        run(fleet, dask_executor(cluster), polite)
+        grouped = dict(fleet.http.in_flight.peak)
+        # the control: one task per site, as a naive distribution does, overlaps on the shared
+        # hosts (the city's sites all probe www.gkcity.gov.cn), so the counting can fail
+        fleet.http.in_flight.reset()
+        run(fleet, dask_executor(cluster), polite, grouped=False)
+        ungrouped = dict(fleet.http.in_flight.peak)
+    finally:
+        fleet.http.latency, fleet.http.slow_seconds = 0.0, SLOW
+    assert "www.gkcity.gov.cn" in grouped
+    assert max(grouped.values()) == 1, grouped  # --per-host 1, across both workers
+    assert max(ungrouped.values()) > 1, ungrouped
+
+
+CRASH_CHECK = '''"""Test check: kills the worker process auditing `victim`, `times` times in
+all (a marker file per death), then passes: a worker lost mid-run."""
+
+import os
+from pathlib import Path
+
+from gkaudit.declaration import CheckParams, check
+from gkaudit.model import Verdict
+
+
+class Params(CheckParams):
+    victim: str
+    marks: str
+    times: int = 1
+
+
+@check("crash_worker", params=Params)
+async def run(site, params):
+    if site.site.id == params.victim:
+        marks = Path(params.marks)
+        marks.mkdir(exist_ok=True)
+        deaths = len(list(marks.iterdir()))
+        if deaths < params.times:
+            (marks / str(deaths)).touch()
+            os._exit(1)
+    return Verdict.passed("alive")
+'''
+
+
+def crash_job(fleet: DemoFleet, tmp_path: Path, victim: str, times: int) -> Job:
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "crash_worker.py").write_text(CRASH_CHECK, encoding="utf-8")
+    base = job(fleet, rules=QUICK, plugins=(plugins,))
+    rule = Rule(
+        id="test.crash",
+        title="crash",
+        clause="-",
+        check="crash_worker",
+        params={"victim": victim, "marks": str(tmp_path / "marks"), "times": times},
+    )
+    plan = base.plan.model_copy(update={"rules": (*base.plan.rules, rule)})
+    return Job(plan, base.settings, base.plugins)
+
+
+def test_a_worker_lost_mid_run_leaves_every_site_reported_once(
+    fleet: DemoFleet, cluster: Any, tmp_path: Path, local_report: Report
+) -> None:
+    the_job = crash_job(fleet, tmp_path, victim="kjj", times=1)
+    report = run(fleet, dask_executor(cluster), the_job)
+    assert len(list((tmp_path / "marks").iterdir())) == 1  # a worker did die
+    assert [s.id for s in report.sites] == [s.id for s in fleet.sites]
+    crash = {s.id: (r.status, r.message) for s, r in report.results() if r.rule == "test.crash"}
+    assert {status for status, _ in crash.values()} == {Status.PASS}, crash
+    # the rescheduled group's verdicts are those of an undisturbed run
+    others = {(s.id, r.rule): r.status for s, r in report.results() if r.rule != "test.crash"}
+    assert others == {
+        (s.id, r.rule): r.status for s, r in local_report.results() if r.rule in QUICK
+    }
+
+
+def test_a_group_whose_workers_keep_dying_is_error_and_the_scan_completes(
+    fleet: DemoFleet, cluster: Any, tmp_path: Path
+) -> None:
+    the_job = crash_job(fleet, tmp_path, victim="xiling", times=99)
+    report = run(fleet, dask_executor(cluster), the_job)
+    assert [s.id for s in report.sites] == [s.id for s in fleet.sites]
+    xiling = next(s for s in report.sites if s.id == "xiling")
+    assert {r.status for r in xiling.results} <= {Status.ERROR, Status.SKIP}
+    assert "kept dying" in xiling.results[0].message
+    # the groups that waited on the dying workers may go down with it, whole; the others pass
+    for other in report.sites:
+        statuses = {r.status for r in other.results}
+        crash = next(r for r in other.results if r.rule == "test.crash")
+        if other.id != "xiling" and crash.status is not Status.PASS:
+            assert statuses <= {Status.ERROR, Status.SKIP}
+            assert "kept dying" in crash.message
+    alive = [s for s, r in report.results() if r.rule == "test.crash" and r.status is Status.PASS]
+    assert alive
+
+
+def test_a_worker_without_ipv6_is_never_given_ipv6_rules(fleet: DemoFleet, cluster: Any) -> None:
+    # fe80::1 without a scope has no route anywhere: the workers' pre-flight finds no IPv6
+    executor = DaskExecutor(cluster.scheduler_address, ipv6_probe="fe80::1")
+    report = run(fleet, executor, job(fleet))
+    ipv6 = [r for _, r in report.results() if r.rule.startswith("ipv6.")]
+    assert ipv6
+    assert {r.status for r in ipv6} <= {Status.ERROR, Status.SKIP}
+    assert all(
+        "no worker of the cluster has an IPv6 route" in r.message
+        for r in ipv6
+        if r.status is Status.ERROR
+    )
+    others = [r for _, r in report.results() if not r.rule.startswith("ipv6.")]
+    assert Status.PASS in {r.status for r in others}
