@@ -18,6 +18,7 @@ from types import ModuleType
 from gkaudit.checks.annual_report.check import run as annual_report
 from gkaudit.checks.column.check import run as column
 from gkaudit.checks.disclosure_catalogue.check import run as disclosure_catalogue
+from gkaudit.checks.home_updated.check import run as home_updated
 from gkaudit.checks.interpretation.check import run as interpretation
 from gkaudit.checks.ipv6_aaaa.check import run as ipv6_aaaa
 from gkaudit.checks.ipv6_links.check import run as ipv6_links
@@ -66,6 +67,7 @@ BUILTIN: tuple[Check, ...] = _builtin(
     annual_report,
     column,
     disclosure_catalogue,
+    home_updated,
     interpretation,
     ipv6_aaaa,
     ipv6_links,

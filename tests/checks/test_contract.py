@@ -81,11 +81,18 @@ def test_the_contract_reads_real_files() -> None:
 
 
 PLAN_CHECKS = {rule.id: rule.check for rule in load_plan(None, Registry.load()).rules}
+#: Checks of the packaged gwjc-2019 plan alone: the demo fleet runs the default plan only.
+GWJC_ONLY = {r.check for r in load_plan(Path("gwjc-2019"), Registry.load()).rules} - set(
+    PLAN_CHECKS.values()
+)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_check_plants_a_fault_in_the_demo_fleet_on_its_own_rule(name: str) -> None:
     faults = FAULTS[name]
+    if name in GWJC_ONLY:
+        assert faults == ()
+        pytest.skip(f"{name} serves only gwjc-2019 rules; the demo fleet runs the default plan")
     assert faults, f"{name}/demo.py plants no fault"
     own = [r for fault in faults for r, s in fault.verdicts.items() if PLAN_CHECKS[r] == name]
     assert own, f"none of {name}'s faults changes a verdict of a rule checked by {name}"

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from gkaudit.checks.annual_report import demo as annual_report
 from gkaudit.checks.column import demo as column
 from gkaudit.checks.disclosure_catalogue import demo as disclosure_catalogue
+from gkaudit.checks.home_updated import demo as home_updated
 from gkaudit.checks.interpretation import demo as interpretation
 from gkaudit.checks.ipv6_aaaa import demo as ipv6_aaaa
 from gkaudit.checks.ipv6_links import demo as ipv6_links
@@ -32,6 +33,7 @@ FAULTS: Mapping[str, tuple[DemoFault, ...]] = {
     "annual_report": annual_report.FAULTS,
     "column": column.FAULTS,
     "disclosure_catalogue": disclosure_catalogue.FAULTS,
+    "home_updated": home_updated.FAULTS,
     "interpretation": interpretation.FAULTS,
     "ipv6_aaaa": ipv6_aaaa.FAULTS,
     "ipv6_links": ipv6_links.FAULTS,

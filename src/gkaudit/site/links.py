@@ -153,3 +153,9 @@ async def find_links(
     for candidate in found:
         best.setdefault(candidate.link.url, candidate)
     return list(best.values())
+
+
+async def second_level(site: SiteContext, page: Page) -> list[str]:
+    """The second-level pages of `page` (the home page) worth opening, navigation first, at
+    most MAX_NAV_PAGES: the ones `find_links` searches."""
+    return _crawl_targets(site, site.document(page), await site.chrome())
