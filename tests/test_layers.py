@@ -29,6 +29,39 @@ ABOVE_CHECKS = (
 )
 
 
+#: The whole tree, bottom to top: a module imports only from its own layer or below. A new
+#: top-level module or package takes its place here, so the order stays a decision, not an accident.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    (
+        "gkaudit",
+        "gkaudit.i18n",
+        "gkaudit.text",
+        "gkaudit.dates",
+        "gkaudit.suggest",
+        "gkaudit.privacy",
+    ),
+    ("gkaudit.model",),
+    ("gkaudit.net", "gkaudit.domains"),
+    ("gkaudit.html", "gkaudit.attachments"),
+    ("gkaudit.site",),
+    ("gkaudit.corpus", "gkaudit.falsealarms"),
+    ("gkaudit.wording", "gkaudit.declaration"),
+    ("gkaudit.checks",),
+    ("gkaudit.plugins", "gkaudit.config"),
+    ("gkaudit.engine",),
+    (
+        "gkaudit.executors",
+        "gkaudit.baseline",
+        "gkaudit.history",
+        "gkaudit.waivers",
+        "gkaudit.merge",
+    ),
+    ("gkaudit.reporters", "gkaudit.notify"),
+    ("gkaudit.audit", "gkaudit.demo"),
+    ("gkaudit.cli", "gkaudit.__main__"),
+)
+
+
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(SRC).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -96,6 +129,33 @@ def test_only_the_registry_and_the_demo_import_the_builtin_checks() -> None:
     assert importers <= {"gkaudit.plugins"} | {m for m in importers if within(m, "gkaudit.demo")}
 
 
+def layer_of(module: str) -> int | None:
+    """The layer of the longest prefix naming `module` (`gkaudit` alone names only the package)."""
+    best: tuple[int, int] | None = None
+    for index, prefixes in enumerate(LAYERS):
+        for prefix in prefixes:
+            matches = module == prefix if prefix == "gkaudit" else within(module, prefix)
+            if matches and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), index)
+    return None if best is None else best[1]
+
+
+def test_every_module_has_a_layer() -> None:
+    assert [m for m in graph() if layer_of(m) is None] == []
+
+
+def test_nothing_imports_a_layer_above_its_own() -> None:
+    upward = [
+        f"{module} (layer {layer_of(module)}) imports {target} (layer {layer_of(target)})"
+        for module, targets in graph().items()
+        # a check's demo faults are built on the demo spine
+        if not (within(module, "gkaudit.checks") and module.endswith(".demo"))
+        for target in targets
+        if (layer_of(target) or 0) > (layer_of(module) or 0)
+    ]
+    assert upward == []
+
+
 def test_no_import_cycle() -> None:
     edges = graph()
     # a package's __init__ importing its own modules is not a cycle of ideas
@@ -127,3 +187,5 @@ def test_the_graph_is_read() -> None:
     edges = graph()
     assert "gkaudit.checks.column.check" in edges["gkaudit.plugins"]
     assert "gkaudit.declaration" in edges["gkaudit.checks.column.check"]
+    assert layer_of("gkaudit.site.context") == layer_of("gkaudit.site")
+    assert layer_of("gkaudit.net.http") is not None
