@@ -117,5 +117,5 @@ async def test_is_internal_for_a_portal_at_an_ip_address(fetcher: Fetcher) -> No
 
 async def test_idn_portal_links_are_internal(fetcher: Fetcher) -> None:
     site = context("http://www.大连.gov.cn/", fetcher)
-    # html.py writes link hosts as A-labels, as browsers send them
+    # gkaudit.html writes link hosts as A-labels, as browsers send them
     assert site.is_internal("http://www.xn--pss468j.gov.cn/zwgk/")
