@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gkaudit import __version__
-from gkaudit.audit import EXIT_CONFIG, EXIT_INTERNAL
+from gkaudit.exits import EXIT_CONFIG, EXIT_INTERNAL
 from gkaudit.history import HistoryStore
 from gkaudit.model import Report
 from tests.test_cli import run

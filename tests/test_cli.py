@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gkaudit.audit import EXIT_CONFIG, EXIT_INTERNAL
 from gkaudit.cli import main
+from gkaudit.exits import EXIT_CONFIG, EXIT_INTERNAL
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -165,7 +165,7 @@ def test_exit_code_by_fail_on(
 ) -> None:
     import datetime as dt
 
-    from gkaudit.audit import FailOn, exit_code
+    from gkaudit.exits import FailOn, exit_code
     from gkaudit.model import Report, Status
     from gkaudit.waivers import Waiver
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,12 +9,10 @@ from typing import Any
 
 import pytest
 
-from gkaudit.cli import main
 from gkaudit.config import load_plan
 from gkaudit.demo import DemoFleet
 from gkaudit.plugins import Registry
-
-AS_OF = dt.date(2026, 11, 29)
+from tests.support.demo_cli import AS_OF, run, scan_argv
 
 
 @pytest.fixture(scope="module")
@@ -28,33 +23,9 @@ def fleet() -> Iterator[DemoFleet]:
 
 def scan(fleet: DemoFleet, tmp_path: Path, *args: str) -> tuple[int, dict[str, Any], str]:
     """Run `gkaudit scan` on the fleet: exit code, the JSON report, the terminal report."""
-    sites = tmp_path / "sites.yaml"
-    sites.write_text(fleet.sites_yaml(), encoding="utf-8")
     report = tmp_path / "report.json"
-    argv = [
-        "scan",
-        str(sites),
-        "--nameserver",
-        fleet.nameserver,
-        "--ns-port",
-        str(fleet.dns.port),
-        "--as-of",
-        AS_OF.isoformat(),
-        "--timeout",
-        "2",
-        "--retries",
-        "1",
-        "--json",
-        str(report),
-        "--no-progress",
-        "--no-db",
-        *args,
-    ]
-    stdout = io.StringIO()
-    with pytest.raises(SystemExit) as info, contextlib.redirect_stdout(stdout):
-        main(argv)
-    assert isinstance(info.value.code, int)
-    return info.value.code, json.loads(report.read_text(encoding="utf-8")), stdout.getvalue()
+    code, stdout = run(scan_argv(fleet, tmp_path, "--json", str(report), "--no-db", *args))
+    return code, json.loads(report.read_text(encoding="utf-8")), stdout
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,9 @@ ABOVE_CHECKS = (
     "gkaudit.baseline",
     "gkaudit.demo",
     "gkaudit.executors",
+    "gkaudit.commands",
+    "gkaudit.exits",
+    "gkaudit.outputs",
 )
 
 
@@ -56,8 +59,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "gkaudit.waivers",
         "gkaudit.merge",
     ),
-    ("gkaudit.reporters", "gkaudit.notify"),
-    ("gkaudit.audit", "gkaudit.demo"),
+    ("gkaudit.reporters", "gkaudit.notify", "gkaudit.exits"),
+    ("gkaudit.audit", "gkaudit.outputs", "gkaudit.demo"),
+    ("gkaudit.commands",),
     ("gkaudit.cli", "gkaudit.__main__"),
 )
 

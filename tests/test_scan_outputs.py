@@ -3,9 +3,7 @@ database, and telling a loopback robot: the real CLI against the demo fleet over
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import datetime as dt
 import io
 import json
 import os
@@ -19,11 +17,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from gkaudit.cli import main
 from gkaudit.demo import DemoFleet
 from tests import test_notify
+from tests.support.demo_cli import AS_OF, run, scan_argv
 
-AS_OF = dt.date(2026, 11, 29)
 PROBLEMS = ("fail", "warn", "error")
 robot = test_notify.robot
 Robot = test_notify.Robot
@@ -36,35 +33,15 @@ def fleet() -> Iterator[DemoFleet]:
 
 
 def argv(fleet: DemoFleet, tmp_path: Path, *args: str) -> list[str]:
-    sites = tmp_path / "sites.yaml"
-    sites.write_text(fleet.sites_yaml(), encoding="utf-8")
-    return [
-        "scan",
-        str(sites),
-        "--nameserver",
-        fleet.nameserver,
-        "--ns-port",
-        str(fleet.dns.port),
-        "--as-of",
-        AS_OF.isoformat(),
-        "--timeout",
-        "2",
-        "--retries",
-        "1",
-        "--no-progress",
-        "--quiet",
-        *args,
-    ]
+    return scan_argv(fleet, tmp_path, "--quiet", *args)
 
 
 def scan(
     fleet: DemoFleet, tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str
 ) -> tuple[int, str]:
     """Exit code and stderr of `gkaudit scan` on the fleet."""
-    with pytest.raises(SystemExit) as info, contextlib.redirect_stdout(io.StringIO()):
-        main(argv(fleet, tmp_path, *args))
-    assert isinstance(info.value.code, int)
-    return info.value.code, capsys.readouterr().err
+    code, _stdout = run(argv(fleet, tmp_path, *args))
+    return code, capsys.readouterr().err
 
 
 def failing_site(fleet: DemoFleet) -> str:

@@ -11,22 +11,17 @@ wrong with the input is found by the constructor, before the first request (`Usa
 2). A worker scanning a share of the sites elsewhere calls `await audit.scan(sites)` and writes
 nothing; the exit code follows from the report alone (`exit_code`), wherever it was scanned.
 
-Exit codes: 0 nothing at or above `--fail-on`; 1 findings at or above it; 2 usage or
-configuration error; 3 internal error, including a check that crashed (its result is `error`
-naming the crash, and every report is still written); 130 interrupted (the reports of the sites
-that finished are written, the history is not).
+Exit codes: see `gkaudit.exits`; interrupted (130), the reports of the sites that finished are
+written, the history is not. Where the report files go, and their checks: `gkaudit.outputs`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import signal
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from pathlib import Path
 
 from rich.console import Console
@@ -41,101 +36,21 @@ from gkaudit.config import (
     select_rules,
     select_sites,
 )
-from gkaudit.engine import INTERNAL_ERROR, Engine, ScanSettings
+from gkaudit.engine import Engine, ScanSettings
+from gkaudit.exits import EXIT_INTERRUPTED, FailOn, UsageError, exit_code
 from gkaudit.history import HistoryError, HistoryStore, default_db_path
 from gkaudit.i18n import _
-from gkaudit.model import Plan, Report, Site, SiteReport, Status
+from gkaudit.model import Plan, Report, Site, SiteReport
 from gkaudit.net.browser import BrowserMode, unavailable
 from gkaudit.net.obstacles import combined
 from gkaudit.notify import NotifyFormat, Target, send
+from gkaudit.outputs import Outputs, check_writable, write_text
 from gkaudit.plugins import PluginError, Registry
 from gkaudit.reporters import comparison as comparison_reporter
-from gkaudit.reporters import csv as csv_reporter
-from gkaudit.reporters import html as html_reporter
-from gkaudit.reporters import json as json_reporter
-from gkaudit.reporters import junit, markdown, sarif, terminal, xlsx
+from gkaudit.reporters import terminal
 from gkaudit.reporters.past import Past
 from gkaudit.reporters.progress import progress
-from gkaudit.waivers import (
-    Waiver,
-    WaiverError,
-    apply_waivers,
-    load_false_alarms,
-    load_waivers,
-)
-
-EXIT_OK, EXIT_FINDINGS, EXIT_CONFIG, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-
-#: An output path that means standard output.
-STDOUT = "-"
-
-
-class FailOn(StrEnum):
-    FAIL = "fail"
-    WARN = "warn"
-    ERROR = "error"
-    REGRESSION = "regression"
-    NEVER = "never"
-
-
-#: The statuses that make `scan` exit 1 for each `--fail-on` level.
-FAILING: dict[FailOn, frozenset[Status]] = {
-    FailOn.FAIL: frozenset({Status.FAIL}),
-    FailOn.WARN: frozenset({Status.FAIL, Status.WARN}),
-    FailOn.ERROR: frozenset({Status.FAIL, Status.WARN, Status.ERROR}),
-    FailOn.REGRESSION: frozenset(),
-    FailOn.NEVER: frozenset(),
-}
-
-
-class UsageError(Exception):
-    """Input the audit cannot use (exit 2); the message names the file, line and field."""
-
-
-Renderer = Callable[[Report], str | bytes]
-
-
-@dataclass(frozen=True)
-class Outputs:
-    """Where each report format goes: a file, `-` for stdout, or None."""
-
-    json: Path | None = None
-    junit: Path | None = None
-    sarif: Path | None = None
-    markdown: Path | None = None
-    #: The 整改清单 (XLSX, CSV) and the self-contained HTML report; they show the history.
-    xlsx: Path | None = None
-    csv: Path | None = None
-    html: Path | None = None
-
-    def items(
-        self, sites_file: Path | None = None, past: Past | None = None
-    ) -> list[tuple[str, Path, Renderer]]:
-        """(option, path, renderer) of each output asked for; SARIF locates each result at its
-        site's line of `sites_file`; the 整改清单 and the HTML report show `past`."""
-
-        def sarif_render(report: Report) -> str:
-            lines = sarif.SitesFile.read(sites_file) if sites_file is not None else None
-            return sarif.render(report, lines)
-
-        named: tuple[tuple[str, Path | None, Renderer], ...] = (
-            ("--json", self.json, json_reporter.render),
-            ("--junit", self.junit, junit.render),
-            ("--sarif", self.sarif, sarif_render),
-            ("--markdown", self.markdown, markdown.render),
-            ("--xlsx", self.xlsx, lambda report: xlsx.render(report, past)),
-            ("--csv", self.csv, lambda report: csv_reporter.render(report, past)),
-            ("--html", self.html, lambda report: html_reporter.render(report, past)),
-        )
-        return [(option, path, render) for option, path, render in named if path is not None]
-
-    @property
-    def shows_past(self) -> bool:
-        return any(path is not None for path in (self.xlsx, self.csv, self.html))
-
-    @property
-    def to_stdout(self) -> bool:
-        return any(str(path) == STDOUT for _option, path, _render in self.items())
+from gkaudit.waivers import Waiver, WaiverError, load_false_alarms, load_waivers
 
 
 def _today() -> ScanSettings:
@@ -186,7 +101,8 @@ class Audit:
         self.scan_settings = self._scan_settings()
         self.baseline = self._load_baseline()
         self.targets = self._load_targets()
-        self._check_outputs()
+        settings.outputs.check()
+        self._check_db()
 
     # --- loading --------------------------------------------------------------------------
 
@@ -257,35 +173,13 @@ class Audit:
         except ValueError as exc:
             raise UsageError(_("--notify: {reason}").format(reason=exc)) from None
 
-    def _check_outputs(self) -> None:
-        """Every path the run will write, checked now: a scan must not fail at its end."""
-        outputs = self.settings.outputs.items()
-        if sum(str(path) == STDOUT for _option, path, _render in outputs) > 1:
-            raise UsageError(_("only one report can go to stdout ('-')"))
-        if str(self.settings.outputs.xlsx) == STDOUT and sys.stdout.isatty():
-            raise UsageError(
-                _(
-                    "--xlsx -: a workbook is binary and stdout is a terminal; name a file or "
-                    "redirect stdout (--xlsx - > report.xlsx)"
-                )
-            )
-        seen: dict[Path, str] = {}
-        for option, path, _render in outputs:
-            if str(path) == STDOUT:
-                continue
-            if path.resolve() in seen:
-                raise UsageError(
-                    _("{option} {path}: also the file of {other}").format(
-                        option=option, path=path, other=seen[path.resolve()]
-                    )
-                )
-            seen[path.resolve()] = option
-            check_writable(option, path)
-        if self.settings.record and self.settings.db is not None:
-            check_writable("--db", self.settings.db)
-            if self.settings.db.exists():
+    def _check_db(self) -> None:
+        db = self.settings.db
+        if self.settings.record and db is not None:
+            check_writable("--db", db)
+            if db.exists():
                 try:
-                    HistoryStore(self.settings.db).close()
+                    HistoryStore(db).close()
                 except HistoryError as exc:
                     raise UsageError(str(exc)) from None
 
@@ -413,65 +307,3 @@ def load_checks(plan: Path | None, plugins: Sequence[Path]) -> tuple[Registry, P
         return registry, load_plan(plan, registry)
     except (ConfigError, PluginError) as exc:
         raise UsageError(str(exc)) from None
-
-
-def exit_code(
-    report: Report,
-    fail_on: FailOn,
-    waivers: Sequence[Waiver] = (),
-    comparison: Comparison | None = None,
-) -> int:
-    """3 if a check crashed; else 1 when a finding reaches `--fail-on` (waived ones aside)."""
-    if any(r.metrics.get(INTERNAL_ERROR) is True for _site, r in report.results()):
-        return EXIT_INTERNAL
-    if fail_on is FailOn.REGRESSION:
-        return EXIT_FINDINGS if comparison is not None and comparison.failed else EXIT_OK
-    waived = {
-        key
-        for key, match in apply_waivers(report, waivers, report.as_of).items()
-        if not match.expired
-    }
-    failing = FAILING[fail_on]
-    counted = (r.status in failing and (s.id, r.rule) not in waived for s, r in report.results())
-    return EXIT_FINDINGS if any(counted) else EXIT_OK
-
-
-def check_writable(option: str, path: Path) -> None:
-    """`UsageError` unless `path` can be written: a file (not a folder) in an existing folder.
-    Missing folders are not created: a typo in a path would otherwise scatter reports."""
-    folder = path.parent
-    if path.is_dir():
-        raise UsageError(
-            _("{option} {path}: is a folder; name a file").format(option=option, path=path)
-        )
-    if not folder.is_dir():
-        raise UsageError(
-            _("{option} {path}: the folder {folder} does not exist (create it first)").format(
-                option=option, path=path, folder=folder
-            )
-        )
-    target = path if path.exists() else folder
-    if not os.access(target, os.W_OK):
-        raise UsageError(_("{option} {path}: not writable").format(option=option, path=path))
-
-
-def write_text(path: Path, text: str | bytes) -> None:
-    """`text` (bytes as they are, text in UTF-8) into `path`, or onto stdout for `-`."""
-    if str(path) == STDOUT:
-        if isinstance(text, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text)
-            sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        return
-    try:
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(
-            _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
-        ) from None

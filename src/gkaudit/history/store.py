@@ -1,16 +1,9 @@
-"""Scan history in SQLite: every run, its sites and its results with evidence, for 整改 tracking.
+"""The history store: one run recorded per scan, read back as runs, reports and standings.
 
 `HistoryStore(path).record(report)` stores one run in one transaction; `timeline()` answers "since
-when has this portal failed this rule, and what was it before". The database is in WAL mode and
-each run is written inside `BEGIN IMMEDIATE`, so scans started by cron and by hand at the same time
-both land: a writer waits (up to `timeout` seconds) for the other instead of failing or corrupting
-the file.
-
-The schema is versioned in `schema_version`; `MIGRATIONS` lists the steps from an empty file, and
-opening a store applies the missing ones in one transaction. A file written by a newer gkaudit is
-refused rather than misread.
-
-One `HistoryStore` (one SQLite connection) per thread.
+when has this portal failed this rule, and what was it before" (`history.timeline`). A writer
+waits (up to `timeout` seconds) for another instead of failing or corrupting the file
+(`history.schema`). One `HistoryStore` (one SQLite connection) per thread.
 """
 
 from __future__ import annotations
@@ -19,17 +12,14 @@ import datetime as dt
 import json
 import os
 import sqlite3
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import platformdirs
 from pydantic import TypeAdapter
 
+from gkaudit.history.schema import HistoryError, enable_wal, migrate, transaction
+from gkaudit.history.timeline import Entry, Point, Run, standing
 from gkaudit.model import (
     Evidence,
     Metric,
@@ -44,150 +34,12 @@ from gkaudit.model import (
     ToolInfo,
 )
 
-#: Steps from an empty file to the current schema; step N brings the file to version N. Only ever
-#: append: a released step must never change, since files out there have already applied it.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE runs (
-            id INTEGER PRIMARY KEY,
-            recorded_at TEXT NOT NULL,
-            report_schema TEXT NOT NULL,
-            tool_name TEXT NOT NULL,
-            tool_version TEXT NOT NULL,
-            plan_title TEXT NOT NULL,
-            plan_document TEXT NOT NULL,
-            plan_source TEXT NOT NULL,
-            as_of TEXT NOT NULL,
-            started_at TEXT NOT NULL,
-            started_ts REAL NOT NULL,
-            finished_at TEXT NOT NULL,
-            incomplete INTEGER NOT NULL,
-            n_sites INTEGER NOT NULL,
-            n_pass INTEGER NOT NULL,
-            n_fail INTEGER NOT NULL,
-            n_warn INTEGER NOT NULL,
-            n_error INTEGER NOT NULL,
-            n_skip INTEGER NOT NULL
-        )""",
-        "CREATE INDEX runs_started ON runs (started_ts, id)",
-        """CREATE TABLE sites (
-            run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            site_id TEXT NOT NULL,
-            name TEXT NOT NULL,
-            url TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            PRIMARY KEY (run_id, site_id)
-        )""",
-        """CREATE TABLE results (
-            run_id INTEGER NOT NULL,
-            site_id TEXT NOT NULL,
-            position INTEGER NOT NULL,
-            rule TEXT NOT NULL,
-            title TEXT NOT NULL,
-            clause TEXT NOT NULL,
-            severity TEXT NOT NULL,
-            status TEXT NOT NULL,
-            message TEXT NOT NULL,
-            evidence TEXT NOT NULL,
-            metrics TEXT NOT NULL,
-            PRIMARY KEY (run_id, site_id, rule),
-            FOREIGN KEY (run_id, site_id) REFERENCES sites (run_id, site_id) ON DELETE CASCADE
-        )""",
-        "CREATE INDEX results_by_pair ON results (site_id, rule, run_id)",
-    ),
-)
-
 _EVIDENCE = TypeAdapter(tuple[Evidence, ...])
-
-
-class HistoryError(Exception):
-    """The history database cannot be used: written by a newer gkaudit, or not a gkaudit history."""
 
 
 def default_db_path() -> Path:
     """Where the history lives unless `--db` says otherwise: the user's data directory."""
     return Path(platformdirs.user_data_dir("gkaudit", appauthor=False)) / "history.sqlite3"
-
-
-@dataclass(frozen=True)
-class Run:
-    """One recorded scan."""
-
-    id: int
-    recorded_at: dt.datetime
-    started_at: dt.datetime
-    finished_at: dt.datetime
-    as_of: dt.date
-    tool_version: str
-    plan_title: str
-    plan_document: str
-    incomplete: bool
-    summary: Summary
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "recorded_at": self.recorded_at.isoformat(),
-            "started_at": self.started_at.isoformat(),
-            "finished_at": self.finished_at.isoformat(),
-            "as_of": self.as_of.isoformat(),
-            "tool_version": self.tool_version,
-            "plan": {"title": self.plan_title, "document": self.plan_document},
-            "incomplete": self.incomplete,
-            "summary": self.summary.model_dump(mode="json", by_alias=True),
-        }
-
-
-@dataclass(frozen=True)
-class Entry:
-    """Where one (site, rule) stands: its current status, since when, and what it was before.
-
-    An inconclusive (`error`) run does not break a streak: a portal failing since March with one
-    timeout in May is still "failing since March". When the latest result is itself inconclusive,
-    the streak is the run of inconclusive results and `previous` the last conclusive status.
-    """
-
-    site: str
-    site_name: str
-    rule: str
-    title: str
-    status: Status
-    message: str
-    #: First run of the current streak (when the status last changed to `status`).
-    since: dt.datetime
-    since_run: int
-    #: Latest run with a result for this pair.
-    last_seen: dt.datetime
-    last_run: int
-    #: Runs in the current streak, including the inconclusive ones it bridges.
-    runs: int
-    #: Status before the streak, and the last run that had it; None if it has always been `status`.
-    previous: Status | None
-    previous_seen: dt.datetime | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "site": self.site,
-            "site_name": self.site_name,
-            "rule": self.rule,
-            "title": self.title,
-            "status": self.status.value,
-            "message": self.message,
-            "since": self.since.isoformat(),
-            "since_run": self.since_run,
-            "last_seen": self.last_seen.isoformat(),
-            "last_run": self.last_run,
-            "runs": self.runs,
-            "last_change": None
-            if self.previous is None or self.previous_seen is None
-            else {
-                "from": self.previous.value,
-                "to": self.status.value,
-                "at": self.since.isoformat(),
-                "previous_seen": self.previous_seen.isoformat(),
-            },
-        }
 
 
 class HistoryStore:
@@ -199,10 +51,10 @@ class HistoryStore:
         # isolation_level=None: transactions are ours (BEGIN IMMEDIATE ... COMMIT), not sqlite3's.
         self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         try:
-            _enable_wal(self._db, timeout)
+            enable_wal(self._db, timeout)
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            migrate(self._db, self.path)
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise HistoryError(f"{self.path}: not a usable history database: {exc}") from exc
@@ -230,27 +82,6 @@ class HistoryStore:
         row = self._db.execute("SELECT version FROM schema_version").fetchone()
         return int(row[0]) if row else 0
 
-    def _migrate(self) -> None:
-        # Reading the version inside the write transaction makes two first opens safe: the second
-        # waits for the first, then finds nothing left to do.
-        with _transaction(self._db):
-            self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            row = self._db.execute("SELECT version FROM schema_version").fetchone()
-            current = int(row[0]) if row else 0
-            target = len(MIGRATIONS)
-            if current > target:
-                raise HistoryError(
-                    f"{self.path}: history schema version {current} is newer than this gkaudit "
-                    f"knows ({target}); upgrade gkaudit or use another --db"
-                )
-            for step in MIGRATIONS[current:]:
-                for statement in step:
-                    self._db.execute(statement)
-            if row is None:
-                self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (target,))
-            elif current != target:
-                self._db.execute("UPDATE schema_version SET version = ?", (target,))
-
     # --- writing ------------------------------------------------------------------------------
 
     def record(self, report: Report, *, recorded_at: dt.datetime | None = None) -> int:
@@ -266,7 +97,7 @@ class HistoryStore:
 
     def _insert(self, report: Report, now: dt.datetime) -> int:
         s = report.summary
-        with _transaction(self._db):
+        with transaction(self._db):
             cursor = self._db.execute(
                 """INSERT INTO runs (recorded_at, report_schema, tool_name, tool_version,
                     plan_title, plan_document, plan_source, as_of, started_at, started_ts,
@@ -439,10 +270,10 @@ class HistoryStore:
                ORDER BY r.site_id, r.rule, runs.started_ts, runs.id""",
             (site, rule),
         ).fetchall()
-        groups: dict[tuple[str, str], list[_Point]] = {}
+        groups: dict[tuple[str, str], list[Point]] = {}
         for row in rows:
             groups.setdefault((row[0], row[2]), []).append(
-                _Point(
+                Point(
                     site_name=row[1],
                     title=row[3],
                     status=Status(row[4]),
@@ -451,88 +282,7 @@ class HistoryStore:
                     at=dt.datetime.fromisoformat(row[7]),
                 )
             )
-        return [_entry(key, points) for key, points in groups.items()]
-
-
-@dataclass(frozen=True)
-class _Point:
-    site_name: str
-    title: str
-    status: Status
-    message: str
-    run: int
-    at: dt.datetime
-
-
-def _entry(key: tuple[str, str], points: Sequence[_Point]) -> Entry:
-    latest = points[-1]
-    start = len(points) - 1
-    j = start - 1
-    if latest.status is Status.ERROR:
-        while j >= 0 and points[j].status is Status.ERROR:
-            start, j = j, j - 1
-    else:
-        while j >= 0 and points[j].status in (Status.ERROR, latest.status):
-            if points[j].status is latest.status:
-                start = j
-            j -= 1
-    previous = points[j] if j >= 0 else None
-    return Entry(
-        site=key[0],
-        site_name=latest.site_name,
-        rule=key[1],
-        title=latest.title,
-        status=latest.status,
-        message=latest.message,
-        since=points[start].at,
-        since_run=points[start].run,
-        last_seen=latest.at,
-        last_run=latest.run,
-        runs=len(points) - start,
-        previous=previous.status if previous else None,
-        previous_seen=previous.at if previous else None,
-    )
-
-
-@contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """`BEGIN IMMEDIATE` ... `COMMIT`, or `ROLLBACK` on any exception.
-
-    IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes can
-    hit SQLITE_BUSY on the upgrade, which the busy timeout does not retry.
-    """
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        # SQLite rolls back by itself on some errors (SQLITE_FULL...); a second ROLLBACK would
-        # raise and hide the error that matters.
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-def _enable_wal(db: sqlite3.Connection, timeout: float) -> None:
-    """Switch the file to WAL mode, waiting out other connections doing the same.
-
-    SQLite answers this pragma with SQLITE_BUSY at once, without calling the busy handler, when
-    another connection holds the file (two scans opening a new database together), so we retry.
-    """
-    deadline = time.monotonic() + timeout
-    delay = 0.005
-    while True:
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            # Extended codes (SQLITE_BUSY_RECOVERY...) carry the primary code in the low byte.
-            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-            busy = code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-            if not busy or time.monotonic() + delay > deadline:
-                raise
-        time.sleep(delay)
-        delay = min(delay * 2, 0.25)
+        return [standing(key, points) for key, points in groups.items()]
 
 
 def _timestamp(moment: dt.datetime) -> float:

@@ -1,0 +1,50 @@
+"""`gkaudit demo`: the demo fleet on loopback, scanned with the default plan, reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.console import Console
+
+from gkaudit.audit import Audit, Settings
+from gkaudit.engine import ScanSettings
+from gkaudit.exits import FailOn
+from gkaudit.i18n import _
+from gkaudit.net.http import FetchSettings
+from gkaudit.outputs import Outputs
+
+#: The demo's slow portal outlasts this; a short timeout keeps the demo quick.
+DEMO_TIMEOUT = 2.0
+
+
+def run(today: dt.date, outputs: Outputs, *, progress: bool, out: Console, err: Console) -> int:
+    """Scan the demo fleet as of `today` and write the reports; the exit code (findings do not
+    count: the demo is built to have them)."""
+    from gkaudit.demo import DemoFleet
+
+    with DemoFleet(today, slow_seconds=DEMO_TIMEOUT * 4) as fleet:
+        scan = ScanSettings(
+            as_of=today,
+            nameservers=(fleet.nameserver,),
+            authoritative_port=fleet.dns.port,
+            fetch=FetchSettings(timeout=DEMO_TIMEOUT, retries=1, interval=0.0, allow_private=True),
+        )
+        settings = Settings(
+            sites_file=None,
+            outputs=outputs,
+            record=False,
+            fail_on=FailOn.NEVER,
+            scan=scan,
+            progress=progress,
+        )
+        audit = Audit(settings, out, err)
+        banner = _(
+            "demo fleet: {n} portals on 127.0.0.1 and [::1] port {port}, DNS at {dns}; "
+            "timeout {timeout:g} s"
+        ).format(
+            n=len(fleet.sites), port=fleet.http_port, dns=fleet.nameserver, timeout=DEMO_TIMEOUT
+        )
+        audit.out.print(banner, style="dim", markup=False, soft_wrap=True)
+        report = audit.run(fleet.sites)
+    audit.write(report, None)
+    return audit.exit_code(report, None)

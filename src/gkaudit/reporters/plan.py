@@ -1,0 +1,69 @@
+"""The plan in words, for `gkaudit rules`, `explain` and `validate`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.text import Text
+
+from gkaudit.declaration import Check
+from gkaudit.i18n import N_, _, ngettext
+from gkaudit.model import Plan, Rule, Severity
+
+#: Severity words apart from the status words: `error` is a severity here, not "inconclusive".
+SEVERITY = {Severity.ERROR: N_("severity error"), Severity.WARNING: N_("severity warning")}
+
+
+def kinds(values: Sequence[object]) -> str:
+    """Site kinds in words; a tag (`applies_to` may name one) as it is written."""
+    return ", ".join(_(str(kind)) for kind in values)
+
+
+def rules(plan: Plan, out: Console) -> None:
+    """The plan's title, then one line per rule: id, clause, title, check, severity, scope."""
+    out.print(
+        Text.assemble((plan.title, "bold"), f" ({plan.document}) · {plan.source}"),
+        soft_wrap=True,
+    )
+    for r in plan.rules:
+        facts = _("check {check}; {severity}; applies to {kinds}").format(
+            check=r.check, severity=_(SEVERITY[r.severity]), kinds=kinds(r.applies_to)
+        )
+        out.print(
+            Text.assemble("  ", (r.id, "bold"), f" {r.clause} {r.title}  ", (facts, "dim")),
+            soft_wrap=True,
+        )
+
+
+def explain(check: Check, rule: Rule | None, out: Console) -> None:
+    """What `rule` (or the check alone) checks: its manual, and the params in effect."""
+    if rule is not None:
+        out.print(Text.assemble((rule.id, "bold"), f" {rule.clause} {rule.title}"), soft_wrap=True)
+        facts = _("check: {check} · {severity} · applies to: {kinds}").format(
+            check=check.name, severity=_(SEVERITY[rule.severity]), kinds=kinds(rule.applies_to)
+        )
+        out.print(facts, markup=False, highlight=False)
+    params = check.params.model_validate(rule.params if rule else {})
+    out.print()
+    out.print(Markdown(check.manual))
+    fields = params.model_dump()
+    if fields:
+        out.print()
+        out.print(Text(_("Params (in effect for this rule):"), style="bold"))
+        for name, value in fields.items():
+            description = check.params.model_fields[name].description or ""
+            out.print(Text.assemble(f"  {name} = {value!r}  ", (description, "dim")))
+
+
+def validated(sites_file: Path, n_sites: int, plan: Plan, out: Console) -> None:
+    """`validate`'s answer: how many sites and rules were read from where, then OK."""
+    n_rules = len(plan.rules)
+    for path, count in (
+        (sites_file, ngettext("{n} site", "{n} sites", n_sites).format(n=n_sites)),
+        (plan.source, ngettext("{n} rule", "{n} rules", n_rules).format(n=n_rules)),
+    ):
+        out.print(f"{path}: {count}", markup=False, highlight=False, soft_wrap=True)
+    out.print(_("OK"))
