@@ -84,6 +84,10 @@ class Document:
     ``columnname``: what the CMS of 国办发〔2017〕47号 says the page is)."""
     site_code: str | None = None
     """The ``<meta name="SiteIDCode">`` content (网站标识码), stripped, if the page has one."""
+    column_name: str | None = None
+    """The ``<meta name="ColumnName">`` content (the column the page is or belongs to)."""
+    column_type: str | None = None
+    """The ``<meta name="ColumnType">`` content (``通知公告``, ``信息公开，政策文件``)."""
     scripts: tuple[tuple[str, str | None], ...] = ()
     """(absolute ``src``, its ``sitecode`` attribute) of every external ``<script>``: the
     我为政府网站找错 and 党政机关 badges are scripts (``<script id="_jiucuo_" sitecode=...>``)."""

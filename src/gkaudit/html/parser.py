@@ -84,6 +84,7 @@ def parse_text(
     pub_date: dt.date | None = None
     meta_names: set[str] = set()
     site_code: str | None = None
+    column_metas: dict[str, str] = {}
     for meta in tree.css("meta"):
         attrs = meta.attrs
         if name := (attrs.get("name") or "").strip().lower():
@@ -93,6 +94,8 @@ def parse_text(
             continue
         if site_code is None and name == "siteidcode":
             site_code = content.strip()
+        elif name in ("columnname", "columntype"):
+            column_metas.setdefault(name, content.strip())
         if refresh is None and (attrs.get("http-equiv") or "").strip().lower() == "refresh":
             target = resolve(refresh_target(content))
             if target != page_url:
@@ -215,5 +218,7 @@ def parse_text(
         pub_date=pub_date,
         meta_names=frozenset(meta_names),
         site_code=site_code,
+        column_name=column_metas.get("columnname") or None,
+        column_type=column_metas.get("columntype") or None,
         scripts=tuple(scripts),
     )

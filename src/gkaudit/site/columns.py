@@ -61,7 +61,14 @@ def _core(text: str) -> str:
     return text.strip(_BRACKETS)
 
 
-def _is_pagination(url: str, list_url: str) -> bool:
+def is_button(text: str) -> bool:
+    """A normalized link text that is pagination or a button (下一页, 更多>>, 打印), never the
+    name of an item or a column."""
+    return _FUNCTIONAL_RE.match(_core(text)) is not None
+
+
+def is_pagination(url: str, list_url: str) -> bool:
+    """`url` is another page of the list at `list_url` (TRS ``index_2.html``, ``?page=2``)."""
     path, _, query = url.partition("?")
     directory, _, name = path.rpartition("/")
     list_path = list_url.partition("?")[0]
@@ -90,7 +97,7 @@ def list_items(
     own = {doc.url}
     chosen: dict[str, Link] = {}
     for link in doc.links:
-        if link.url in own or _is_pagination(link.url, doc.url):
+        if link.url in own or is_pagination(link.url, doc.url):
             continue
         text = normalize(link.text)
         core = _core(text)

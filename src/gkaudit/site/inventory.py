@@ -1,0 +1,259 @@
+"""The columns reachable from the home page, as the inspectors of 国办秘函〔2019〕19号 count them
+for 栏目不更新 and 空白栏目: every page the home page links to (the first level: navigation
+first, then the body's "更多" links), and the column links those pages carry (the second
+level: a 政务公开 page's sub-columns, a column's sidebar of siblings). Each page is read as a
+column is (`read_listing`, the script-built-list handling included) and given a `Role`.
+
+A page without a dated item may be a column that shows no dates or a page of links to other
+columns (a 政务公开 hub): its first items decide. Items that read as articles (or are files)
+make it a column; items that are pages of their own make it a navigation page, which is no
+column. Undecided is never stale: what cannot be read is `Role.UNREAD`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from gkaudit.html import Document, Link, is_file_url
+from gkaudit.net.http import Outcome, Page
+from gkaudit.site.columns import (
+    DATED_LIST,
+    Listing,
+    cms_page_kind,
+    is_button,
+    is_pagination,
+    own_prose,
+    read_listing,
+)
+from gkaudit.site.context import SiteContext
+from gkaudit.site.links import second_level
+from gkaudit.site.pages import loads
+from gkaudit.text import normalize
+
+#: Item links a page without column metas must list to be a column (DESIGN.md: at least 3).
+MIN_ITEMS = 3
+#: Items of an undated list opened to tell a column of articles from a page of links.
+SAMPLED_ITEMS = 2
+#: What portals print where a column lists nothing (normalized: no whitespace).
+EMPTY_MARKERS = (
+    "暂无信息",
+    "暂无数据",
+    "暂无内容",
+    "暂无记录",
+    "暂无相关信息",
+    "暂无文章",
+    "没有相关信息",
+    "没有记录",
+    "共0条",
+    "共0页",
+)
+#: Own text (see `own_prose`) a column page listing nothing may show and still be blank: its
+#: heading and breadcrumb. An intro page (领导信箱's instructions) is prose, not blank.
+BLANK_MAX_PROSE = 40
+
+
+class Role(StrEnum):
+    """What a page reached from the home page is, for the column rules."""
+
+    COLUMN = "column"  # a list of items (dated or not)
+    BLANK = "blank"  # a column page that lists nothing
+    NAVIGATION = "navigation"  # a page of links to other columns or pages
+    UNREAD = "unread"  # could not be read: an obstacle, a timeout, an unrendered script list
+    OTHER = "other"  # an article, a single page, a file, a page that does not load
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One page reached from the home page, and what it is."""
+
+    url: str  # as linked
+    text: str  # the text of the link that leads to it, normalized
+    level: int  # 1: linked from the home page; 2: from a first-level page
+    listing: Listing
+    role: Role
+    name: str  # the CMS's ColumnName, else the link's text, else the page title
+    column_type: str  # the CMS's ColumnType ("" if none)
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """The pages reached from the home page, first level first; `home` is set (and nothing
+    else) when the home page did not load."""
+
+    home: Outcome | None = None
+    entries: tuple[Entry, ...] = ()
+
+    def having(self, *roles: Role) -> list[Entry]:
+        return [entry for entry in self.entries if entry.role in roles]
+
+
+def _meta(value: str | None) -> str:
+    # some CMSs print "null" where the column has no name
+    return "" if value is None or value.strip().lower() in ("", "null") else value.strip()
+
+
+def _name(doc: Document | None, text: str) -> str:
+    if doc is not None and (named := _meta(doc.column_name)):
+        return named
+    if text and not is_button(text):
+        return text
+    if doc is not None and doc.title:
+        return doc.title.replace("－", "_").replace(" - ", "_").split("_")[0].strip()
+    return text
+
+
+def _is_blank(doc: Document, reference: Document | None) -> bool:
+    """A page listing no item that says so, or that its CMS calls a column and shows no more
+    than a heading."""
+    text = normalize(doc.text)
+    if any(marker in text for marker in EMPTY_MARKERS):
+        return True
+    return cms_page_kind(doc) == "list" and own_prose(doc, reference) <= BLANK_MAX_PROSE
+
+
+async def _sampled_role(site: SiteContext, listing: Listing) -> Role:
+    """An undated list: a column when its first items are articles or files, a navigation
+    page when they are pages of their own."""
+    urls = [link.url for link in listing.items[:SAMPLED_ITEMS]]
+    if all(is_file_url(url) for url in urls):
+        return Role.COLUMN
+    unread = False
+    for url in urls:
+        if is_file_url(url):
+            return Role.COLUMN
+        item = await read_listing(site, url, min_items=MIN_ITEMS)
+        if item.inconclusive:
+            unread = True
+        elif item.page is not None:
+            return Role.COLUMN if item.article else Role.NAVIGATION
+    return Role.UNREAD if unread else Role.OTHER
+
+
+async def _role(site: SiteContext, listing: Listing, reference: Document | None) -> Role:
+    if listing.inconclusive:
+        return Role.UNREAD
+    page = listing.page
+    if page is None or listing.article:
+        return Role.OTHER
+    doc = site.document(page)
+    items, dated = len(listing.items), listing.dated
+    if items == 0:
+        return Role.BLANK if _is_blank(doc, reference) else Role.OTHER
+    if dated >= DATED_LIST or (dated > 0 and 2 * dated >= items):
+        return Role.COLUMN
+    if items < MIN_ITEMS and cms_page_kind(doc) != "list":
+        return Role.OTHER
+    return await _sampled_role(site, listing)
+
+
+def _other_site(url: str, home: Page) -> bool:
+    """A link to another portal's home page (a department's sub-domain), not a column."""
+    parts = urlsplit(url)
+    return parts.netloc != urlsplit(home.final_url).netloc and parts.path in ("", "/")
+
+
+def _column_links(
+    site: SiteContext,
+    entry: Entry,
+    chrome: frozenset[tuple[str, str]],
+    on_home: frozenset[str],
+) -> list[Link]:
+    """The second-level column links of a first-level page: internal, undated, not files,
+    not site chrome, not on the home page, neither buttons nor pages of its own list, nor (for
+    a column) its items."""
+    page = entry.listing.page
+    assert page is not None
+    doc = site.document(page)
+    items = {link.url for link in entry.listing.items} if entry.role is Role.COLUMN else set()
+    out = []
+    for link in doc.links:
+        text = normalize(link.text)
+        if (
+            not text
+            or link.date is not None
+            or link.url in items
+            or link.url in on_home
+            or link.key in chrome
+            or not site.is_internal(link.url)
+            or is_file_url(link.url)
+            or is_button(text)
+            or is_pagination(link.url, doc.url)
+        ):
+            continue
+        out.append(link)
+    return out
+
+
+async def _entries(
+    site: SiteContext,
+    links: Sequence[tuple[str, str]],
+    level: int,
+    reference: Document | None,
+) -> list[Entry]:
+    listings = await asyncio.gather(
+        *(read_listing(site, url, min_items=MIN_ITEMS) for url, _ in links)
+    )
+    roles = await asyncio.gather(*(_role(site, listing, reference) for listing in listings))
+    entries = []
+    for (url, text), listing, role in zip(links, listings, roles, strict=True):
+        doc = site.document(listing.page) if listing.page is not None else None
+        entries.append(
+            Entry(
+                url=url,
+                text=text,
+                level=level,
+                listing=listing,
+                role=role,
+                name=_name(doc, text),
+                column_type=_meta(doc.column_type) if doc is not None else "",
+            )
+        )
+    return entries
+
+
+def _dedupe(entries: list[Entry]) -> list[Entry]:
+    """One entry per page: two links to one column (``/col/col12/`` and its ``index.html``)."""
+    seen: set[str] = set()
+    out = []
+    for entry in entries:
+        outcome = entry.listing.outcome
+        key = outcome.final_url if isinstance(outcome, Page) else entry.url
+        if key not in seen:
+            seen.add(key)
+            out.append(entry)
+    return out
+
+
+async def reachable_columns(site: SiteContext, *, max_pages: int) -> Inventory:
+    """The pages reached from the home page (at most `max_pages`), each with its role."""
+    home = await site.home()
+    if not loads(home):
+        return Inventory(home=home)
+    home_doc = site.document(home)
+    texts: dict[str, str] = {}
+    for link in home_doc.links:
+        texts.setdefault(link.url, normalize(link.text))
+    first = [
+        (url, texts.get(url, ""))
+        for url in await second_level(site, home)
+        if not _other_site(url, home)
+    ][:max_pages]
+    entries = _dedupe(await _entries(site, first, 1, home_doc))
+    chrome = await site.chrome()
+    seen = {home.final_url, *texts, *(url for url, _ in first)}
+    seen.update(e.listing.outcome.final_url for e in entries if isinstance(e.listing.outcome, Page))
+    second: list[tuple[str, str]] = []
+    for entry in entries:
+        if entry.role not in (Role.COLUMN, Role.NAVIGATION):
+            continue
+        for link in _column_links(site, entry, chrome, frozenset(texts)):
+            if link.url not in seen and not _other_site(link.url, home):
+                seen.add(link.url)
+                second.append((link.url, normalize(link.text)))
+    second = second[: max(0, max_pages - len(first))]
+    entries += _dedupe(await _entries(site, second, 2, home_doc))
+    return Inventory(entries=tuple(_dedupe(entries)))
