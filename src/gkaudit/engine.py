@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from gkaudit import __version__
 from gkaudit.declaration import Check, CheckParams
+from gkaudit.i18n import _
 from gkaudit.model import Plan as PlanModel
 from gkaudit.model import (
     PlanInfo,
@@ -180,7 +181,9 @@ class Engine:
                     verdict = _internal_error(bound, exc)
                 else:
                     verdict = Verdict.inconclusive(
-                        f"the site's time budget of {self.settings.site_budget:g} s ran out"
+                        _("the site's time budget of {seconds:g} s ran out").format(
+                            seconds=self.settings.site_budget
+                        )
                     )
             except Exception as exc:
                 verdict = _internal_error(bound, exc)
@@ -246,15 +249,20 @@ def inconclusive_site(plan: PlanModel, site: Site, message: str) -> SiteReport:
 
 def _not_applicable(rule: Rule, site: Site) -> Verdict:
     tags = [str(entry) for entry in rule.applies_to if not isinstance(entry, SiteKind)]
-    message = f"does not apply to {site.kind.value} portals"
     if tags:
-        message += f" not tagged {' or '.join(tags)}"
+        message = _("does not apply to {kind} portals not tagged {tags}").format(
+            kind=site.kind.label, tags=_(" or ").join(tags)
+        )
+    else:
+        message = _("does not apply to {kind} portals").format(kind=site.kind.label)
     return Verdict(status=Status.SKIP, message=message)
 
 
 def _internal_error(bound: _Bound, exc: Exception) -> Verdict:
     return Verdict.inconclusive(
-        f"internal error in check {bound.check.name!r}: {type(exc).__name__}: {exc}",
+        _("internal error in check {name!r}: {error}: {detail}").format(
+            name=bound.check.name, error=type(exc).__name__, detail=exc
+        ),
         internal_error=True,  # INTERNAL_ERROR
     )
 

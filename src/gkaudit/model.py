@@ -22,6 +22,7 @@ from pydantic import (
     field_validator,
 )
 
+from gkaudit.i18n import N_, _
 from gkaudit.privacy.mask import scrub
 
 
@@ -64,6 +65,18 @@ class SiteKind(StrEnum):
     CITY = "city"
     DISTRICT = "district"
     DEPARTMENT = "department"
+
+    @property
+    def label(self) -> str:
+        """The kind in the run's language (市政府, 区县政府, 政府部门)."""
+        return _(_KIND_LABELS[self])
+
+
+_KIND_LABELS = {
+    SiteKind.CITY: N_("city"),
+    SiteKind.DISTRICT: N_("district"),
+    SiteKind.DEPARTMENT: N_("department"),
+}
 
 
 class Family(StrEnum):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from gkaudit.i18n import N_, _, ngettext
 from gkaudit.model import (
     STATUS_RANK,
     Evidence,
@@ -21,10 +22,17 @@ from gkaudit.model import (
 from gkaudit.reporters.evidence import describe
 
 _COLUMNS = (Status.PASS, Status.FAIL, Status.WARN, Status.ERROR, Status.SKIP)
+COLUMN_TITLES = {
+    Status.PASS: N_("Pass"),
+    Status.FAIL: N_("Fail"),
+    Status.WARN: N_("Warn"),
+    Status.ERROR: N_("Error"),
+    Status.SKIP: N_("Skip"),
+}
 _SECTIONS = (
-    (Status.FAIL, "Failures"),
-    (Status.WARN, "Warnings"),
-    (Status.ERROR, "Inconclusive"),
+    (Status.FAIL, N_("Failures")),
+    (Status.WARN, N_("Warnings")),
+    (Status.ERROR, N_("Inconclusive")),
 )
 # Only what can start markup mid-line: headings and list markers never follow escaped text.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -35,15 +43,20 @@ def render(report: Report) -> str:
     """The Markdown document for `report`."""
     lines = [f"# gkaudit: {_escape(report.plan.title)}", ""]
     lines.append(
-        f"Plan {_escape(report.plan.document)} ({_code(report.plan.source)}) · "
-        f"as of {report.as_of.isoformat()} · "
-        f"scanned {report.started_at.isoformat(timespec='seconds')} · "
-        f"gkaudit {_escape(report.tool.version)}"
+        _(
+            "Plan {document} ({source}) · as of {as_of} · scanned {started} · gkaudit {version}"
+        ).format(
+            document=_escape(report.plan.document),
+            source=_code(report.plan.source),
+            as_of=report.as_of.isoformat(),
+            started=report.started_at.isoformat(timespec="seconds"),
+            version=_escape(report.tool.version),
+        )
     )
     lines.append("")
     if report.incomplete:
         lines += [
-            "> **Incomplete run:** it was interrupted; sites not listed were not scanned.",
+            _("> **Incomplete run:** it was interrupted; sites not listed were not scanned."),
             "",
         ]
     lines += [f"**{_headline(report.summary)}**", ""]
@@ -54,31 +67,38 @@ def render(report: Report) -> str:
 
 
 def _headline(summary: Summary) -> str:
-    parts = [
-        f"{summary.fail} failed",
-        f"{summary.warn} warnings",
-        f"{summary.error} inconclusive",
-        f"{summary.count(Status.PASS)} passed",
-        f"{summary.skip} skipped",
-    ]
-    sites = "site" if summary.sites == 1 else "sites"
-    return f"{summary.sites} {sites}: " + ", ".join(parts) + "."
+    parts = _(
+        "{fail} failed, {warn} warnings, {error} inconclusive, {passed} passed, {skip} skipped"
+    )
+    sites = ngettext("{n} site", "{n} sites", summary.sites).format(n=summary.sites)
+    return _("{sites}: {counts}.").format(
+        sites=sites,
+        counts=parts.format(
+            fail=summary.fail,
+            warn=summary.warn,
+            error=summary.error,
+            passed=summary.count(Status.PASS),
+            skip=summary.skip,
+        ),
+    )
 
 
 def _table(report: Report) -> list[str]:
-    header = "| Site | Kind | " + " | ".join(s.value.capitalize() for s in _COLUMNS) + " |"
+    names = [_(COLUMN_TITLES[s]) for s in _COLUMNS]
+    header = "| " + " | ".join([_("Site"), _("Kind"), *names]) + " |"
     rule = "|---|---|" + "---:|" * len(_COLUMNS)
     rows = [header, rule]
     for site in report.sites:
         counts = [sum(r.status is status for r in site.results) for status in _COLUMNS]
         rows.append(
-            f"| {_escape(site.name)} ({_code(site.id)}) | {site.kind.value} | "
+            f"| {_escape(site.name)} ({_code(site.id)}) | {site.kind.label} | "
             + " | ".join(_count(n, status) for n, status in zip(counts, _COLUMNS, strict=True))
             + " |"
         )
     totals = [report.summary.count(status) for status in _COLUMNS]
+    total = _("Total")
     rows.append(
-        f"| **Total** ({report.summary.sites}) | | "
+        f"| **{total}** ({report.summary.sites}) | | "
         + " | ".join(_count(n, status) for n, status in zip(totals, _COLUMNS, strict=True))
         + " |"
     )
@@ -93,10 +113,10 @@ def _count(n: int, status: Status) -> str:
 def _section(report: Report, status: Status, heading: str) -> list[str]:
     groups = [(site, [r for r in site.results if r.status is status]) for site in report.sites]
     groups = [(site, results) for site, results in groups if results]
-    total = sum(len(results) for _, results in groups)
-    lines = [f"## {heading} ({total})", ""]
+    total = sum(len(results) for _site, results in groups)
+    lines = [f"## {_(heading)} ({total})", ""]
     if not groups:
-        return [*lines, "None.", ""]
+        return [*lines, _("None."), ""]
     for site, results in groups:
         lines += [f"### {_escape(site.name)} ({_code(site.id)}) · {_code(site.url)}", ""]
         for result in results:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from gkaudit.i18n import _, ngettext
 from gkaudit.model import STATUS_RANK, Report, Result, Status
 from gkaudit.reporters.evidence import describe
 from gkaudit.reporters.neutral import terminal as plain
@@ -30,10 +31,15 @@ MAX_EVIDENCE = 8
 def render(report: Report, console: Console) -> None:
     """Print the matrix, the findings and the totals."""
     if report.incomplete:
-        console.print(Text("Incomplete scan: only the sites below finished.", style="bold yellow"))
+        console.print(
+            Text(_("Incomplete scan: only the sites below finished."), style="bold yellow")
+        )
     console.print(
         Text.assemble(
-            (report.plan.title, "bold"), f" ({report.plan.document}) · as of {report.as_of}"
+            (report.plan.title, "bold"),
+            _(" ({document}) · as of {as_of}").format(
+                document=report.plan.document, as_of=report.as_of
+            ),
         ),
         soft_wrap=True,
     )
@@ -66,14 +72,14 @@ def _matrix(report: Report, rules: list[Result]) -> Table:
     """One row per site, one symbol per rule (numbered; see the legend), and the IPv6 link
     rates at a glance. Narrow enough for an 80-column CI log."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("site", no_wrap=True)
+    table.add_column(_("site"), no_wrap=True)
     # never cut: a narrow terminal folds a long name onto a second line of its row
-    table.add_column("name", overflow="fold")
-    for number, _ in enumerate(rules, 1):
+    table.add_column(_("name"), overflow="fold")
+    for number, _rule in enumerate(rules, 1):
         table.add_column(str(number), justify="center", no_wrap=True)
     show_rates = any(_rates(r) for site in report.sites for r in site.results)
     if show_rates:
-        table.add_column("IPv6 links\nL2 / L3", no_wrap=True, min_width=len("100% / 100%"))
+        table.add_column(_("IPv6 links\nL2 / L3"), no_wrap=True, min_width=len("100% / 100%"))
     for site in report.sites:
         cells = [Text(site.id, style="bold"), Text(plain(site.name))]
         cells += [Text(STYLE[r.status][0], style=STYLE[r.status][1]) for r in site.results]
@@ -94,7 +100,7 @@ def _rates(result: Result) -> Text | None:
 
 
 def _legend(console: Console, rules: list[Result]) -> None:
-    marks = "  ".join(f"{mark} {status.value}" for status, (mark, _) in STYLE.items())
+    marks = "  ".join(f"{mark} {_(status.value)}" for status, (mark, _style) in STYLE.items())
     console.print(Text(marks, style="dim"))
     for number, rule in enumerate(rules, 1):
         console.print(
@@ -117,7 +123,8 @@ def _finding(console: Console, result: Result) -> None:
         _indented(console, Text(plain(describe(evidence)), style="dim"), 6, 8)
     hidden = len(result.evidence) - MAX_EVIDENCE
     if hidden > 0:
-        console.print(Text(f"      … and {hidden} more (see the JSON report)", style="dim"))
+        more = _("… and {n} more (see the JSON report)").format(n=hidden)
+        console.print(Text("      " + more, style="dim"))
 
 
 def _indented(console: Console, text: Text, indent: int, hang: int) -> None:
@@ -130,9 +137,11 @@ def _indented(console: Console, text: Text, indent: int, hang: int) -> None:
 
 def _totals(report: Report) -> Text:
     summary = report.summary
-    parts: list[tuple[str, str] | str] = [(f"{summary.sites} sites", "bold")]
+    sites = ngettext("{n} site", "{n} sites", summary.sites).format(n=summary.sites)
+    parts: list[tuple[str, str] | str] = [(sites, "bold")]
     for status in (Status.PASS, Status.FAIL, Status.WARN, Status.ERROR, Status.SKIP):
         count = summary.count(status)
         parts.append(" · ")
-        parts.append((f"{count} {status.value}", STYLE[status][1] if count else "dim"))
+        shown = _("{count} {status}").format(count=count, status=_(status.value))
+        parts.append((shown, STYLE[status][1] if count else "dim"))
     return Text.assemble(*parts)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from gkaudit.html import Document, Link
-from gkaudit.i18n import _
+from gkaudit.i18n import _, ngettext
 from gkaudit.model import Evidence, NoteEvidence, Verdict
 from gkaudit.net.http import Outcome, Page, inconclusive
 from gkaudit.site.context import SiteContext
@@ -206,19 +206,20 @@ class Listing:
     def problem(self) -> str:
         """Why it is not a column (empty for a column)."""
         if self.page is None:
-            return f"does not load: {describe(self.outcome)}"
+            return _("does not load: {why}").format(why=describe(self.outcome))
         if self.script_built:
             return _(
                 "is a list built by JavaScript (a script fills it from an API), which only a "
                 "browser shows: {why}"
             ).format(why=self.unrendered)
         if self.article:
-            return "is a single article, not a column"
+            return _("is a single article, not a column")
         if len(self.items) < self.min_items:
-            return (
-                f"lists {len(self.items)} item link{'' if len(self.items) == 1 else 's'}, "
-                f"not a column (a column lists at least {self.min_items})"
-            )
+            return ngettext(
+                "lists {n} item link, not a column (a column lists at least {min})",
+                "lists {n} item links, not a column (a column lists at least {min})",
+                len(self.items),
+            ).format(n=len(self.items), min=self.min_items)
         return ""
 
 
@@ -276,7 +277,9 @@ class ColumnSearch:
 
     @property
     def what(self) -> str:
-        return f"the {self.keywords[0]} column" if self.keywords else "the column"
+        if not self.keywords:
+            return _("the column")
+        return _("the {name} column").format(name=self.keywords[0])
 
     def evidence(self) -> list[Evidence]:
         evidence: list[Evidence] = []
@@ -290,17 +293,30 @@ class ColumnSearch:
         if self.home is not None:
             return home_verdict(self.home, self.what)
         if not self.tried:
-            names = " or ".join(self.keywords)
+            names = _(" or ").join(self.keywords)
             return Verdict.failed(
-                f"no link whose text contains {names} on the home page or the pages it links to",
-                [NoteEvidence(text=f"searched for: {', '.join(self.keywords)}")],
+                _(
+                    "no link whose text contains {names} on the home page or the pages it links to"
+                ).format(names=names),
+                [
+                    NoteEvidence(
+                        text=_("searched for: {names}").format(names=_(", ").join(self.keywords))
+                    )
+                ],
             )
         candidate, listing = self.tried[0]
         others = ""
         if len(self.tried) > 1:
-            others = f" ({len(self.tried) - 1} other matching link(s) are no column either)"
-        where = "hinted in sites.yaml" if candidate.via_hint else f"“{candidate.link.text}”"
-        message = f"{self.what} ({where}) at {listing.url} {listing.problem()}{others}"
+            others = _(" ({n} other matching link(s) are no column either)").format(
+                n=len(self.tried) - 1
+            )
+        message = _("{what} ({where}) at {url} {problem}{others}").format(
+            what=self.what,
+            where=candidate.where(),
+            url=listing.url,
+            problem=listing.problem(),
+            others=others,
+        )
         if listing.inconclusive:  # the best candidate, and we could not open it
             return Verdict.inconclusive(message, self.evidence())
         return Verdict.failed(message, self.evidence())

@@ -144,7 +144,7 @@ class SiteContext:
         """The response at `url` after HTTP redirects, fetched over `family` once per run,
         if robots.txt allows it and the site's page budget is not spent."""
         if url != self.site.url and self._robots and not await self._robots.allowed(url):
-            return FetchFailure(url, family, FailureKind.ROBOTS, "disallowed by robots.txt")
+            return FetchFailure(url, family, FailureKind.ROBOTS, _("disallowed by robots.txt"))
         return await self._fetch(url, family, counted=True)
 
     async def _hop(self, url: str, family: Family) -> Outcome:
@@ -162,7 +162,9 @@ class SiteContext:
                     url,
                     family,
                     FailureKind.BUDGET,
-                    f"not fetched: the budget of {self._max_pages} pages per site is spent",
+                    _("not fetched: the budget of {n} pages per site is spent").format(
+                        n=self._max_pages
+                    ),
                 )
             self._pages_left -= 1
 
@@ -249,7 +251,11 @@ class SiteContext:
             hops.append(target)
             url = target
         return FetchFailure(
-            start, family, FailureKind.REDIRECTS, f"more than {MAX_HOPS} redirects", tuple(hops)
+            start,
+            family,
+            FailureKind.REDIRECTS,
+            _("more than {n} redirects").format(n=MAX_HOPS),
+            tuple(hops),
         )
 
     async def _next_hop(

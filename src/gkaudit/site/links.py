@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from gkaudit.html import Document, Link, is_file_url
+from gkaudit.i18n import _
 from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence
 from gkaudit.net.http import Page
 from gkaudit.site.context import SiteContext
@@ -51,9 +52,15 @@ class Candidate:
     def via_hint(self) -> bool:
         return self.depth == 0
 
+    def where(self) -> str:
+        """How it was found, in a report's words: its link text, or the hint."""
+        return _("hinted in sites.yaml") if self.via_hint else f"“{self.link.text}”"
+
     def evidence(self) -> Evidence:
         if self.via_hint:
-            return NoteEvidence(text=f"URL given as a hint in sites.yaml: {self.link.url}")
+            return NoteEvidence(
+                text=_("URL given as a hint in sites.yaml: {url}").format(url=self.link.url)
+            )
         return HtmlEvidence(url=self.on, text=self.link.text, href=self.link.url)
 
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TypeGuard
 
+from gkaudit.i18n import _
 from gkaudit.model import Verdict
 from gkaudit.net.http import FetchFailure, Outcome, Page
 from gkaudit.site.context import SiteContext
@@ -24,7 +25,9 @@ def describe(outcome: Outcome) -> str:
     if not outcome.ok:
         return f"HTTP {outcome.status}"
     if not outcome.is_html:
-        return f"not an HTML page ({outcome.content_type or 'no content type'})"
+        return _("not an HTML page ({content_type})").format(
+            content_type=outcome.content_type or _("no content type")
+        )
     return f"HTTP {outcome.status}"
 
 
@@ -37,6 +40,8 @@ async def home_page(site: SiteContext) -> Page | None:
 def home_verdict(home: Outcome, looking_for: str) -> Verdict:
     """`error`: without the home page nothing can be found from it (`site.reachable` says why)."""
     return Verdict.inconclusive(
-        f"the home page could not be fetched ({describe(home)}): cannot look for {looking_for}",
+        _("the home page could not be fetched ({why}): cannot look for {looking_for}").format(
+            why=describe(home), looking_for=looking_for
+        ),
         [home.evidence()],
     )

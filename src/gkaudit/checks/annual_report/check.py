@@ -55,7 +55,7 @@ from pydantic import AfterValidator, Field, field_validator
 
 from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.html import Link
-from gkaudit.i18n import ngettext
+from gkaudit.i18n import _, ngettext
 from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence, SiteKind, Verdict
 from gkaudit.net.http import inconclusive
 from gkaudit.site.context import SiteContext
@@ -167,9 +167,8 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         assert section.outcome is not None
         assert section.link is not None
         evidence.append(section.outcome.evidence())
-        message = (
-            f"the {SECTION} section at {section.link.url} does not load: "
-            f"{describe(section.outcome)}"
+        message = _("the {section} section at {url} does not load: {why}").format(
+            section=SECTION, url=section.link.url, why=describe(section.outcome)
         )
         if inconclusive(section.outcome):
             return Verdict.inconclusive(message, evidence)
@@ -205,27 +204,37 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     by = deadline_of(due, kind, deadlines)
     newest = max(years, default=None)
     metrics = {"due_year": due, "newest_year": newest, "reports": len(years)}
-    at = f"the {SECTION} section at {page.final_url}"
+    at = _("the {section} section at {url}").format(section=SECTION, url=page.final_url)
     report = years.get(due)
     if report is not None:
         evidence.append(HtmlEvidence(url=page.final_url, text=report.text, href=report.url))
         upcoming = deadline_of(due + 1, kind, deadlines)
-        later = "" if newest is not None and newest > due else f"; {due + 1} is due by {upcoming}"
+        later = (
+            ""
+            if newest is not None and newest > due
+            else _("; {year} is due by {date}").format(year=due + 1, date=upcoming)
+        )
         return Verdict.passed(
-            f"{at} lists the {due} report (due by {by}): {report.text}{later}",
+            _("{at} lists the {year} report (due by {date}): {title}{later}").format(
+                at=at, year=due, date=by, title=report.text, later=later
+            ),
             evidence,
             **metrics,
         )
     if newest is not None:
         latest = years[newest]
         evidence.append(HtmlEvidence(url=page.final_url, text=latest.text, href=latest.url))
-        found = f"the newest listed is {newest}"
+        found = _("the newest listed is {year}").format(year=newest)
     else:
-        evidence.append(NoteEvidence(text=f"no title matches {params.pattern}"))
-        found = "no report is listed"
+        evidence.append(
+            NoteEvidence(text=_("no title matches {pattern}").format(pattern=params.pattern))
+        )
+        found = _("no report is listed")
     return Verdict.failed(
-        f"{at} does not list the {due} report, due by {by} for a {kind.value} "
-        f"(条例 第四十九条); {found}",
+        _(
+            "{at} does not list the {year} report, due by {date} for a {kind} (条例 第四十九条); "
+            "{found}"
+        ).format(at=at, year=due, date=by, kind=kind.label, found=found),
         evidence,
         **metrics,
     )
@@ -236,7 +245,7 @@ async def _section(site: SiteContext, params: Params) -> tuple[Section, list[Evi
     hint = site.hint(params.hint) if params.hint else None
     if hint:
         link = Link(url=hint, text=f"({params.hint})", label="", date=None)
-        note = NoteEvidence(text=f"URL given as a hint in sites.yaml: {hint}")
+        note = NoteEvidence(text=_("URL given as a hint in sites.yaml: {url}").format(url=hint))
         return await load_section(site, SECTION, [link]), [note]
     names = (SECTION, *params.section)
     search = await find_platform(
@@ -248,7 +257,7 @@ async def _section(site: SiteContext, params: Params) -> tuple[Section, list[Evi
         hint=site.hint("disclosure_url"),
     )
     if search.home is not None:
-        return home_verdict(search.home, f"the {SECTION} section")
+        return home_verdict(search.home, _("the {section} section").format(section=SECTION))
     evidence: list[Evidence] = []
     if search.candidate is not None and search.outcome is not None:
         evidence += [search.candidate.evidence(), search.outcome.evidence()]
@@ -265,9 +274,14 @@ async def _section(site: SiteContext, params: Params) -> tuple[Section, list[Evi
         # the platform may be the page we could not read: not a finding about the portal
         return _unread_platform(search, evidence)
     if not links:
-        where = "on the 政府信息公开 platform" if search.page is not None else "from the home page"
-        evidence.append(NoteEvidence(text=f"searched for: {', '.join(names)}"))
-        return Verdict.failed(f"no {SECTION} section found {where}", evidence)
+        if search.page is not None:
+            message = _("no {section} section found on the 政府信息公开 platform")
+        else:
+            message = _("no {section} section found from the home page")
+        evidence.append(
+            NoteEvidence(text=_("searched for: {names}").format(names=_(", ").join(names)))
+        )
+        return Verdict.failed(message.format(section=SECTION), evidence)
     return await load_section(site, SECTION, links), evidence
 
 
@@ -277,11 +291,24 @@ def _unread_platform(search: PlatformSearch, evidence: list[Evidence]) -> Verdic
     candidate, outcome = search.unread[0]
     if candidate is not search.candidate:
         evidence += [candidate.evidence(), outcome.evidence()]
-    where = "hinted in sites.yaml" if candidate.via_hint else f"“{candidate.link.text}”"
     others = len(search.unread) - 1
-    more = f" (and {others} other page{'' if others == 1 else 's'} of the search)" if others else ""
+    more = (
+        ngettext(
+            " (and {n} other page of the search)", " (and {n} other pages of the search)", others
+        ).format(n=others)
+        if others
+        else ""
+    )
     return Verdict.inconclusive(
-        f"the 政府信息公开 platform ({where}) at {candidate.link.url} could not be read: "
-        f"{describe(outcome)}{more}; cannot look for the {SECTION} section on it",
+        _(
+            "the 政府信息公开 platform ({where}) at {url} could not be read: {why}{more}; "
+            "cannot look for the {section} section on it"
+        ).format(
+            where=candidate.where(),
+            url=candidate.link.url,
+            why=describe(outcome),
+            more=more,
+            section=SECTION,
+        ),
         evidence,
     )

@@ -51,6 +51,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from gkaudit.declaration import CheckParams, HintName, Texts, check
+from gkaudit.i18n import _
 from gkaudit.model import Evidence, HtmlEvidence, Metric, Verdict
 from gkaudit.site.columns import locate_column
 from gkaudit.site.context import SiteContext
@@ -78,11 +79,13 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     candidate, listing = search.found
     evidence: list[Evidence] = search.evidence()
     items, dated = len(listing.items), listing.dated
-    where = "(hinted in sites.yaml)" if candidate.via_hint else f"“{candidate.link.text}”"
+    column = {"what": search.what, "where": candidate.where(), "url": listing.url}
     newest = listing.newest(site.as_of)
     if newest is None:
         return Verdict.warned(
-            f"{search.what} {where} at {listing.url} lists {items} items, none of them dated",
+            _("{what} ({where}) at {url} lists {items} items, none of them dated").format(
+                items=items, **column
+            ),
             evidence,
             items=items,
             dated=dated,
@@ -100,13 +103,17 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     }
     if age > params.max_age_days:
         return Verdict.warned(
-            f"{search.what} {where} at {listing.url} is stale: newest item {newest}, "
-            f"{age} days old (more than {params.max_age_days})",
+            _(
+                "{what} ({where}) at {url} is stale: newest item {newest}, {age} days old "
+                "(more than {limit})"
+            ).format(newest=newest, age=age, limit=params.max_age_days, **column),
             evidence,
             **metrics,
         )
     return Verdict.passed(
-        f"{search.what} {where} at {listing.url}: {items} items, newest {newest} ({age} days old)",
+        _("{what} ({where}) at {url}: {items} items, newest {newest} ({age} days old)").format(
+            items=items, newest=newest, age=age, **column
+        ),
         evidence,
         **metrics,
     )

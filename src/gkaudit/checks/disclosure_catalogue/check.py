@@ -46,6 +46,7 @@ import asyncio
 from pydantic import Field, field_validator
 
 from gkaudit.declaration import CheckParams, HintName, Texts, check
+from gkaudit.i18n import N_, _
 from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence, Verdict
 from gkaudit.net.http import inconclusive
 from gkaudit.site.context import SiteContext
@@ -60,7 +61,7 @@ from gkaudit.site.platform import (
 )
 from gkaudit.text import normalize
 
-WHAT = "the 政府信息公开 platform"
+WHAT = N_("the 政府信息公开 platform")
 
 
 class Params(CheckParams):
@@ -103,23 +104,31 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         hint=site.hint(params.hint) if params.hint else None,
     )
     if search.home is not None:
-        return home_verdict(search.home, WHAT)
+        return home_verdict(search.home, _(WHAT))
     if not search.recognised and search.unread:
         # the platform may be a page that refused gkaudit: no finding about the portal
         return _unread_platform(search)
     if search.candidate is None or search.outcome is None:
         places = "/".join(params.keywords)
-        detour = f", nor through {'/'.join(params.detour)}" if params.detour else ""
+        detour = (
+            _(", nor through {names}").format(names="/".join(params.detour))
+            if params.detour
+            else ""
+        )
+        searched = _(", ").join(params.keywords + params.detour)
         return Verdict.failed(
-            f"no link {places} on the home page or the pages it links to{detour}",
-            [NoteEvidence(text=f"searched for: {', '.join(params.keywords + params.detour)}")],
+            _("no link {names} on the home page or the pages it links to{detour}").format(
+                names=places, detour=detour
+            ),
+            [NoteEvidence(text=_("searched for: {names}").format(names=searched))],
         )
     evidence: list[Evidence] = [search.candidate.evidence(), search.outcome.evidence()]
     where = _where(search)
     platform = search.page
     if platform is None:
-        message = f"{WHAT} ({where}) at {search.candidate.link.url} does not load: "
-        message += describe(search.outcome)
+        message = _("{what} ({where}) at {url} does not load: {why}").format(
+            what=_(WHAT), where=where, url=search.candidate.link.url, why=describe(search.outcome)
+        )
         if inconclusive(search.outcome):
             return Verdict.inconclusive(message, evidence)
         return Verdict.failed(message, evidence)
@@ -131,8 +140,13 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     ours = 0  # sections that failed in a way that may be our fault
     for section in sections:
         if section.link is None:
-            problems.append(f"{section.name} missing")
-            evidence.append(HtmlEvidence(url=platform.final_url, text=f"{section.name}: no link"))
+            problems.append(_("{section} missing").format(section=section.name))
+            evidence.append(
+                HtmlEvidence(
+                    url=platform.final_url,
+                    text=_("{section}: no link").format(section=section.name),
+                )
+            )
             continue
         evidence.append(
             HtmlEvidence(
@@ -143,7 +157,11 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         )
         if not section.ok and section.outcome is not None:
             evidence.append(section.outcome.evidence())
-            problems.append(f"{section.name} ({section.link.url}) {describe(section.outcome)}")
+            problems.append(
+                _("{section} ({url}) {why}").format(
+                    section=section.name, url=section.link.url, why=describe(section.outcome)
+                )
+            )
             ours += inconclusive(section.outcome)
     found = sum(1 for s in sections if s.link is not None)
     metrics = {
@@ -151,23 +169,25 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         "sections_found": found,
         "sections_loading": sum(1 for s in sections if s.ok),
     }
-    at = f"{WHAT} ({where}) at {platform.final_url}"
+    at = _("{what} ({where}) at {url}").format(what=_(WHAT), where=where, url=platform.final_url)
     if problems:
-        message = f"{at}: {'; '.join(problems)}"
+        message = _("{at}: {problems}").format(at=at, problems=_("; ").join(problems))
         if ours == len(problems):
             return Verdict.inconclusive(message, evidence, **metrics)
         return Verdict.failed(message, evidence, **metrics)
     return Verdict.passed(
-        f"{at} links all {len(sections)} sections, each loading", evidence, **metrics
+        _("{at} links all {n} sections, each loading").format(at=at, n=len(sections)),
+        evidence,
+        **metrics,
     )
 
 
 def _unread_platform(search: PlatformSearch) -> Verdict:
     candidate, outcome = search.unread[0]
-    where = "hinted in sites.yaml" if candidate.via_hint else f"“{candidate.link.text}”"
     return Verdict.inconclusive(
-        f"{WHAT} may be the page {where} at {candidate.link.url}, which could not be read: "
-        f"{describe(outcome)}",
+        _("{what} may be the page {where} at {url}, which could not be read: {why}").format(
+            what=_(WHAT), where=candidate.where(), url=candidate.link.url, why=describe(outcome)
+        ),
         [candidate.evidence(), outcome.evidence()],
     )
 
@@ -175,7 +195,7 @@ def _unread_platform(search: PlatformSearch) -> Verdict:
 def _where(search: PlatformSearch) -> str:
     candidate = search.candidate
     if candidate is None or candidate.via_hint:
-        return "hinted in sites.yaml"
+        return _("hinted in sites.yaml")
     if search.via == "link":
-        return f"“{candidate.link.text}”"
-    return f"through {search.via}, “{candidate.link.text}”"
+        return candidate.where()
+    return _("through {page}, “{text}”").format(page=search.via, text=candidate.link.text)

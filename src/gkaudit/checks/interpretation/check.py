@@ -53,6 +53,7 @@ from pydantic import Field
 
 from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.html import Document, Link, LinkKey, recurring_links
+from gkaudit.i18n import _
 from gkaudit.model import Evidence, HtmlEvidence, Verdict
 from gkaudit.net.http import Outcome, inconclusive
 from gkaudit.site.columns import TEMPLATE_MIN_PAGES, TEMPLATE_SHARE, locate_column
@@ -110,7 +111,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     search = await locate_column(site, params.keywords, hint=hint)
     if search.found is None:
         return search.failure()
-    _, listing = search.found
+    _found, listing = search.found
     sample = newest_first(listing.items)[: params.sample]
     outcomes: list[Outcome] = await asyncio.gather(*(site.open(item.url) for item in sample))
     docs = {
@@ -127,13 +128,15 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         doc = docs.get(item.url)
         if doc is None:
             unreadable += inconclusive(outcome)
-            why = f"does not load: {describe(outcome)}"
+            why = _("does not load: {why}").format(why=describe(outcome))
         elif document_link(doc, params.labels, chrome) is not None:
             linked += 1
             continue
         else:
-            why = f"no link labelled {names}"
-        evidence.append(HtmlEvidence(url=item.url, text=f"{item.text}: {why}"))
+            why = _("no link labelled {names}").format(names=names)
+        evidence.append(
+            HtmlEvidence(url=item.url, text=_("{title}: {why}").format(title=item.text, why=why))
+        )
     sampled = len(sample)
     share = linked / sampled
     metrics = {
@@ -142,23 +145,26 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         "linked": linked,
         "unreadable": unreadable,
     }
-    summary = (
-        f"{linked} of the {sampled} newest interpretations at {listing.url} ({share:.0%}) link "
-        f"to the document they interpret"
-    )
-    unread = f"the {unreadable} that could not be opened" if unreadable else ""
+    summary = _(
+        "{linked} of the {sampled} newest interpretations at {url} ({share}) link to the "
+        "document they interpret"
+    ).format(linked=linked, sampled=sampled, url=listing.url, share=f"{share:.0%}")
+    unread = _("the {n} that could not be opened").format(n=unreadable) if unreadable else ""
+    least = f"{params.min_linked:.0%}"
     # bounds, as `ipv6_links` decides: each page that could not be read may link or not
     if share >= params.min_linked:
         if unreadable:
-            summary += f" ({unreadable} could not be opened)"
+            summary += _(" ({n} could not be opened)").format(n=unreadable)
         return Verdict.passed(summary, evidence, **metrics)
     if (linked + unreadable) / sampled < params.min_linked:
-        message = f"{summary}; at least {params.min_linked:.0%} must"
+        message = _("{summary}; at least {least} must").format(summary=summary, least=least)
         if unread:
-            message += f", which they would not even if {unread} did"
+            message += _(", which they would not even if {unread} did").format(unread=unread)
         return Verdict.failed(message, evidence, **metrics)
     return Verdict.inconclusive(
-        f"{summary}; whether at least {params.min_linked:.0%} do depends on {unread}",
+        _("{summary}; whether at least {least} do depends on {unread}").format(
+            summary=summary, least=least, unread=unread
+        ),
         evidence,
         **metrics,
     )

@@ -72,6 +72,7 @@ from pydantic import Field
 from gkaudit.declaration import CheckParams, check
 from gkaudit.domains import host_of
 from gkaudit.html import is_file_url
+from gkaudit.i18n import N_, _, ngettext
 from gkaudit.model import Evidence, Family, Metric, NoteEvidence, Verdict
 from gkaudit.net.http import FailureKind, FetchFailure, Outcome, Page, inconclusive, refusal
 from gkaudit.site.context import SiteContext
@@ -107,7 +108,9 @@ HOST_FAILURES = frozenset(
 )
 #: Offender groups shown as evidence; the rest are summed up in one note.
 MAX_GROUPS = 10
-NO_ROUTE_CAUSE = "not probed: this scanner has no IPv6 route"
+NO_ROUTE_CAUSE = N_("not probed: this scanner has no IPv6 route")
+#: The levels by their names in a report.
+LEVEL_NAMES = {2: N_("level 2"), 3: N_("level 3")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,19 +159,33 @@ class Level:
         return None
 
     def describe(self) -> str:
-        name = f"level {self.number}"
+        name = _(LEVEL_NAMES[self.number])
         if not self.probes:
-            return f"{name}: no internal links (met)"
-        sample = f", a sample of {len(self.probes)} of {self.found}" if self.sampled else ""
-        counts = f"{self.ok}/{len(self.probes)} links{sample}"
+            return _("{level}: no internal links (met)").format(level=name)
+        sample = (
+            _(", a sample of {n} of {found}").format(n=len(self.probes), found=self.found)
+            if self.sampled
+            else ""
+        )
+        counts = _("{ok}/{n} links{sample}").format(ok=self.ok, n=len(self.probes), sample=sample)
         rate = self.rate
-        shown = "n/a" if rate is None else f"{rate:.1%}"
-        undecided = f", {self.undecided} undecided" if self.undecided else ""
+        shown = _("n/a") if rate is None else f"{rate:.1%}"
+        undecided = _(", {n} undecided").format(n=self.undecided) if self.undecided else ""
         met = self.met()
+        values = {
+            "level": name,
+            "rate": shown,
+            "counts": counts,
+            "undecided": undecided,
+            "minimum": f"{self.minimum:.0%}",
+        }
         if met is None:
-            return f"{name}: {shown} ({counts}{undecided}), undecided against {self.minimum:.0%}"
-        sign = ">=" if met else "<"
-        return f"{name}: {shown} ({counts}{undecided}) {sign} {self.minimum:.0%}"
+            return _("{level}: {rate} ({counts}{undecided}), undecided against {minimum}").format(
+                **values
+            )
+        if met:
+            return _("{level}: {rate} ({counts}{undecided}) >= {minimum}").format(**values)
+        return _("{level}: {rate} ({counts}{undecided}) < {minimum}").format(**values)
 
     @property
     def sampled(self) -> bool:
@@ -191,7 +208,9 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     home = await site.home(Family.IPV4)
     if isinstance(home, FetchFailure):
         return Verdict.inconclusive(
-            f"no links to measure: the home page fails over IPv4 ({home.message})",
+            _("no links to measure: the home page fails over IPv4 ({why})").format(
+                why=home.message
+            ),
             [home.evidence()],
         )
     if not home.loads:
@@ -200,10 +219,11 @@ async def run(site: SiteContext, params: Params) -> Verdict:
             if home.obstacle is not None
             else f"HTTP {home.status}"
             if not home.ok
-            else f"not HTML ({home.content_type})"
+            else _("not HTML ({content_type})").format(content_type=home.content_type)
         )
         return Verdict.inconclusive(
-            f"no links to measure: the home page is {what}", [home.evidence()]
+            _("no links to measure: the home page is {what}").format(what=what),
+            [home.evidence()],
         )
 
     counted = {canonical(u) for u in (site.site.url, home.final_url, *home.redirects)}
@@ -245,23 +265,29 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     evidence = _offenders(levels)
     if to_open:
         failed = len(to_open) - len(opened) - len(skipped)
-        why = (f", {failed} not 2xx HTML over IPv4" if failed else "") + (
-            f", {len(skipped)} not loaded from here: {_why(skipped[0])}" if skipped else ""
+        why = (_(", {n} not 2xx HTML over IPv4").format(n=failed) if failed else "") + (
+            _(", {n} not loaded from here: {why}").format(n=len(skipped), why=_why(skipped[0]))
+            if skipped
+            else ""
         )
         evidence.append(
             NoteEvidence(
-                text=f"level-3 links taken from {len(opened)} level-2 pages ({len(to_open)} of "
-                f"{len(level2_urls)} level-2 links opened{why})"
+                text=_(
+                    "level-3 links taken from {pages} level-2 pages ({opened} of {links} "
+                    "level-2 links opened{why})"
+                ).format(pages=len(opened), opened=len(to_open), links=len(level2_urls), why=why)
             )
         )
-    message = "; ".join(level.describe() for level in levels)
+    message = _("; ").join(level.describe() for level in levels)
     outcomes = [level.met() for level in levels]
     if False in outcomes:
-        return Verdict.failed(message, evidence, **metrics)
+        advice = _("{levels}; ask the portal's operator to open IPv6 access to the failing links")
+        return Verdict.failed(advice.format(levels=message), evidence, **metrics)
     if None in outcomes:
         undecided = [p for level in levels for p in level.probes if p.supported is None]
-        if undecided and all(p.cause == NO_ROUTE_CAUSE for p in undecided):
-            message = f"this scanner has no IPv6 route, no link could be probed ({message})"
+        if undecided and all(p.cause == _(NO_ROUTE_CAUSE) for p in undecided):
+            why = _("this scanner has no IPv6 route, no link could be probed ({message})")
+            message = why.format(message=message)
         return Verdict.inconclusive(message, evidence, **metrics)
     return Verdict.passed(message, evidence, **metrics)
 
@@ -330,13 +356,15 @@ class _Prober:
             # the cause may be ours (no route, DNS silent, the portal refused gkaudit): a rate
             # limit after a few hundred probes must not make the portal fail
             if isinstance(outcome, FetchFailure) and outcome.kind is FailureKind.NO_ROUTE:
-                return Probe(url, host, None, NO_ROUTE_CAUSE, outcome.evidence())
+                return Probe(url, host, None, _(NO_ROUTE_CAUSE), outcome.evidence())
             return Probe(url, host, None, _hop(outcome) + _why(outcome), _shown(outcome))
         if isinstance(outcome, Page):
-            cause = f"HTTP {outcome.status} over IPv6"
+            cause = _("HTTP {status} over IPv6").format(status=outcome.status)
             over_v4 = await self._site.probe(url, Family.IPV4)
             if isinstance(over_v4, Page) and over_v4.status >= 400:
-                cause += f", HTTP {over_v4.status} over IPv4 too: a broken link"
+                cause += _(", HTTP {status} over IPv4 too: a broken link").format(
+                    status=over_v4.status
+                )
             return Probe(url, host, False, cause, outcome.evidence())
         return Probe(url, host, False, _hop(outcome) + outcome.message, _shown(outcome))
 
@@ -344,14 +372,16 @@ class _Prober:
 def _why(outcome: Outcome) -> str:
     """An outcome in a few words: the failure's message, or the status and what it says."""
     if isinstance(outcome, FetchFailure):
-        return outcome.message.removeprefix("not fetched: ")
+        return outcome.message.removeprefix(_("not fetched: "))
     if inconclusive(outcome):
         return refusal(outcome)
     return f"HTTP {outcome.status}"
 
 
 def _hop(outcome: Outcome) -> str:
-    return f"redirect to {host_of(outcome.redirects[-1])}: " if outcome.redirects else ""
+    if not outcome.redirects:
+        return ""
+    return _("redirect to {host}: ").format(host=host_of(outcome.redirects[-1]))
 
 
 def _shown(outcome: Outcome) -> Evidence:
@@ -372,22 +402,28 @@ def _offenders(levels: Sequence[Level]) -> list[Evidence]:
     ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
     evidence: list[Evidence] = []
     for (host, cause), members in ranked[:MAX_GROUPS]:
-        per_level = ", ".join(
-            f"{count} at level {n}"
+        per_level = _(", ").join(
+            _("{count} at {level}").format(count=count, level=_(LEVEL_NAMES[n]))
             for n in (2, 3)
-            if (count := sum(number == n for number, _ in members))
+            if (count := sum(number == n for number, _probe in members))
         )
-        plural = "link" if len(members) == 1 else "links"
-        evidence.append(
-            NoteEvidence(text=f"{len(members)} {plural} to {host}: {cause} ({per_level})")
-        )
+        text = ngettext(
+            "{n} link to {host}: {cause} ({levels})",
+            "{n} links to {host}: {cause} ({levels})",
+            len(members),
+        ).format(n=len(members), host=host, cause=cause, levels=per_level)
+        evidence.append(NoteEvidence(text=text))
         shown = members[0][1].evidence
         if shown is not None:
             evidence.append(shown)
     rest = ranked[MAX_GROUPS:]
     if rest:
-        links = sum(len(members) for _, members in rest)
+        links = sum(len(members) for _key, members in rest)
         evidence.append(
-            NoteEvidence(text=f"and {links} more failing links in {len(rest)} other groups")
+            NoteEvidence(
+                text=_("and {links} more failing links in {groups} other groups").format(
+                    links=links, groups=len(rest)
+                )
+            )
         )
     return evidence

@@ -36,6 +36,7 @@ from __future__ import annotations
 import asyncio
 
 from gkaudit.declaration import CheckParams, check
+from gkaudit.i18n import _, ngettext
 from gkaudit.model import Evidence, Family, NoteEvidence, Verdict
 from gkaudit.net.dns import DnsAnswer, Outcome, ip_literal
 from gkaudit.site.context import SiteContext
@@ -49,15 +50,20 @@ class Params(CheckParams):
 async def run(site: SiteContext, params: Params) -> Verdict:
     zone = site.domain
     if ip_literal(zone) is not None:
-        return Verdict.inconclusive(f"the portal's URL names an IP address ({zone}), not a zone")
+        return Verdict.inconclusive(
+            _("the portal's URL names an IP address ({address}), not a zone").format(address=zone)
+        )
     ns = await site.dns(zone, "NS")
     evidence: list[Evidence] = [ns.evidence()]
     if not ns.definite:
         return Verdict.inconclusive(
-            f"the name servers of {zone} are unknown: {ns.describe()}", evidence
+            _("the name servers of {zone} are unknown: {why}").format(zone=zone, why=ns.describe()),
+            evidence,
         )
     if not ns.ok:
-        return Verdict.failed(f"{zone} has no NS records: {ns.describe()}", evidence)
+        return Verdict.failed(
+            _("{zone} has no NS records: {why}").format(zone=zone, why=ns.describe()), evidence
+        )
 
     names = sorted(set(ns.records))
     aaaa = await asyncio.gather(*(site.addresses(name, Family.IPV6) for name in names))
@@ -68,11 +74,17 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     targets = [
         (name, address) for name, a in zip(names, aaaa, strict=True) for address in a.records
     ]
-    replies = await asyncio.gather(*(_soa_at(site, address, zone) for _, address in targets))
+    replies = await asyncio.gather(*(_soa_at(site, address, zone) for _n, address in targets))
     answering: set[str] = set()
     unreachable = 0  # queries that could not even be sent: the fault may be ours
     for (name, address), reply in zip(targets, replies, strict=True):
-        evidence.append(NoteEvidence(text=f"{name} [{address}]: {_describe(reply, zone)}"))
+        evidence.append(
+            NoteEvidence(
+                text=_("{name} [{address}]: {answer}").format(
+                    name=name, address=address, answer=_describe(reply, zone)
+                )
+            )
+        )
         if reply.ok:
             answering.add(name)
         elif reply.outcome is Outcome.ERROR:
@@ -83,37 +95,52 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         "nameservers_ipv6": len(names) - len(without) - len(unknown),
         "nameservers_answering": len(answering),
     }
-    listed = ", ".join(names)
+    listed = _(", ").join(names)
     if without:
         return Verdict.failed(
-            f"{len(without)} of {len(names)} name servers of {zone} "
-            f"{'has' if len(without) == 1 else 'have'} no IPv6 address: "
-            + "; ".join(a.describe() for n, a in zip(names, aaaa, strict=True) if n in without),
+            ngettext(
+                "{n} of {total} name servers of {zone} has no IPv6 address: {why}",
+                "{n} of {total} name servers of {zone} have no IPv6 address: {why}",
+                len(without),
+            ).format(
+                n=len(without),
+                total=len(names),
+                zone=zone,
+                why=_("; ").join(
+                    a.describe() for n, a in zip(names, aaaa, strict=True) if n in without
+                ),
+            ),
             evidence,
             **metrics,
         )
     if unknown:
         return Verdict.inconclusive(
-            "; ".join(a.describe() for n, a in zip(names, aaaa, strict=True) if n in unknown),
+            _("; ").join(a.describe() for n, a in zip(names, aaaa, strict=True) if n in unknown),
             evidence,
             **metrics,
         )
     if answering:
         return Verdict.passed(
-            f"all {len(names)} name servers of {zone} have IPv6 addresses ({listed}); "
-            f"{len(answering)} answered the SOA query over IPv6",
+            _(
+                "all {n} name servers of {zone} have IPv6 addresses ({names}); {answering} "
+                "answered the SOA query over IPv6"
+            ).format(n=len(names), zone=zone, names=listed, answering=len(answering)),
             evidence,
             **metrics,
         )
     if unreachable:
         return Verdict.inconclusive(
-            f"no query reached the name servers of {zone} over IPv6 from this scanner "
-            "(no IPv6 route?)",
+            _(
+                "no query reached the name servers of {zone} over IPv6 from this scanner "
+                "(no IPv6 route?)"
+            ).format(zone=zone),
             evidence,
             **metrics,
         )
     return Verdict.failed(
-        f"none of the name servers of {zone} ({listed}) answers for the zone over IPv6",
+        _("none of the name servers of {zone} ({names}) answers for the zone over IPv6").format(
+            zone=zone, names=listed
+        ),
         evidence,
         **metrics,
     )
@@ -127,13 +154,21 @@ async def _soa_at(site: SiteContext, address: str, zone: str) -> DnsAnswer:
 def _describe(reply: DnsAnswer, zone: str) -> str:
     detail = reply.detail.partition(": ")[2]
     if reply.ok:
-        return f"answered the SOA query over IPv6 ({reply.records[0]})"
+        return _("answered the SOA query over IPv6 ({record})").format(record=reply.records[0])
     if reply.outcome is Outcome.TIMEOUT:
-        return "no answer over IPv6 (timeout)"
+        return _("no answer over IPv6 (timeout)")
     if reply.outcome is Outcome.SERVFAIL:
-        return f"refused to answer for {zone} ({detail or 'SERVFAIL'})"
+        return _("refused to answer for {zone} ({detail})").format(
+            zone=zone, detail=detail or "SERVFAIL"
+        )
     if reply.outcome is Outcome.NXDOMAIN:
-        return f"answers NXDOMAIN for {zone}: it does not serve the zone (lame delegation)"
+        return _(
+            "answers NXDOMAIN for {zone}: it does not serve the zone (lame delegation)"
+        ).format(zone=zone)
     if reply.outcome is Outcome.ERROR:
-        return f"could not be queried over IPv6 from here ({detail or 'error'})"
-    return f"answers without the SOA of {zone}: it does not serve the zone (lame delegation)"
+        return _("could not be queried over IPv6 from here ({detail})").format(
+            detail=detail or "error"
+        )
+    return _(
+        "answers without the SOA of {zone}: it does not serve the zone (lame delegation)"
+    ).format(zone=zone)

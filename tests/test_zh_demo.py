@@ -1,0 +1,138 @@
+"""In Chinese, all of it: `gkaudit demo --lang zh` over the real loopback fleet writes no English
+sentence in its terminal report, its Markdown and its JSON messages and evidence.
+
+An English sentence here is any run of three or more English words once what is rightly
+English is taken out: URLs, host and file names, rule ids and the technical names listed in
+`TECHNICAL` (protocol and record names an inspector reads as such).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gkaudit import i18n
+from gkaudit.cli import main
+from gkaudit.model import Report
+from gkaudit.reporters import markdown
+
+#: Rightly English: taken out before looking for English words.
+_URL = re.compile(
+    r"(?:https?|javascript)://\S+|\[::1\]|(?:/[\w.-]+)+|\b[\w-]+(?:\.[\w-]+)+\b|--[a-z-]+"
+)
+_RULE_ID = re.compile(r"\b[a-z0-9]+(?:[.-][a-z0-9]+)+\b")
+TECHNICAL = (
+    "HTTP",
+    "HTTPS",
+    "HTML",
+    "IPv4",
+    "IPv6",
+    "ipv4",
+    "ipv6",
+    "DNS",
+    "AAAA",
+    "CNAME",
+    "NS",
+    "SOA",
+    "NXDOMAIN",
+    "NODATA",
+    "SERVFAIL",
+    "Do53",
+    "JavaScript",
+    "WAF",
+    "ms",
+    "L2",
+    "L3",
+)
+_TECHNICAL = re.compile(r"\b(?:" + "|".join(TECHNICAL) + r")\b")
+#: Three or more English words in a row (separated by spaces and light punctuation).
+ENGLISH = re.compile(r"[A-Za-z][A-Za-z']*(?:[\s,;:/()'-]+[A-Za-z][A-Za-z']*){2,}")
+
+
+def english_sentences(text: str) -> list[str]:
+    """The runs of English words in `text` that are not URLs, names or technical terms."""
+    found = []
+    for line in text.splitlines():
+        bare = _TECHNICAL.sub(" ", _RULE_ID.sub(" ", _URL.sub(" ", line)))
+        found += [m.group(0) for m in ENGLISH.finditer(bare)]
+    return found
+
+
+def test_the_detector_finds_english_and_lets_technical_names_through() -> None:
+    assert english_sentences("level 2: 0.0% (0/35 links) < 95%") == []  # two words only
+    assert english_sentences("the home page could not be fetched") != []
+    assert english_sentences("HTTP http://a.gov.cn/x.html 经 ipv6 ::1 -> 404 (2 ms)") == []
+    assert english_sentences("DNS AAAA www.gkjinhai.gov.cn: NODATA") == []
+    assert english_sentences("ipv6.links (十九) 与 sites.yaml 不一致") == []
+
+
+@pytest.fixture(scope="module")
+def demo_zh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
+    before = i18n.current()
+    path = tmp_path_factory.mktemp("zh") / "report.json"
+    stdout = io.StringIO()
+    with pytest.raises(SystemExit) as info, contextlib.redirect_stdout(stdout):
+        main(["demo", "--lang", "zh", "--no-progress", "--color", "never", "--json", str(path)])
+    assert info.value.code == 0
+    yield stdout.getvalue(), json.loads(path.read_text(encoding="utf-8"))
+    i18n.use(before)
+
+
+def _report_texts(report: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for site in report["sites"]:
+        for result in site["results"]:
+            where = f"{site['id']} {result['rule']}"
+            yield where, result["message"]
+            for item in result["evidence"]:
+                for key in ("text", "error"):
+                    if isinstance(item.get(key), str):
+                        yield f"{where} evidence", item[key]
+
+
+def test_the_terminal_report_has_no_english_sentence(demo_zh: tuple[str, dict[str, Any]]) -> None:
+    terminal, _ = demo_zh
+    assert "港康市" in terminal  # the report was printed
+    assert english_sentences(terminal) == []
+
+
+def test_the_json_messages_and_evidence_have_no_english_sentence(
+    demo_zh: tuple[str, dict[str, Any]],
+) -> None:
+    _, report = demo_zh
+    english = [
+        f"{where}: {text!r}" for where, text in _report_texts(report) if english_sentences(text)
+    ]
+    assert english == []
+
+
+def test_the_markdown_report_has_no_english_sentence(demo_zh: tuple[str, dict[str, Any]]) -> None:
+    _, report = demo_zh
+    i18n.use("zh")
+    text = markdown.render(Report.model_validate(report))
+    assert "港康市" in text
+    assert english_sentences(text) == []
+
+
+GOLDEN = Path(__file__).parent / "fixtures" / "golden" / "report.zh.md"
+FIXTURE = Path(__file__).parent / "fixtures" / "reports" / "report.json"
+
+
+def test_zh_markdown_golden() -> None:
+    """The fixed report in Chinese (`GKAUDIT_UPDATE_GOLDEN=1` rewrites it: review the diff)."""
+    before = i18n.current()
+    i18n.use("zh")
+    try:
+        text = markdown.render(Report.from_json(FIXTURE.read_text(encoding="utf-8")))
+    finally:
+        i18n.use(before)
+    if os.environ.get("GKAUDIT_UPDATE_GOLDEN"):
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
