@@ -231,11 +231,15 @@ async def test_every_link_supporting_ipv6_passes(fleet: Fleet) -> None:
     }
 
 
+#: What a failing message ends with: the fix, for the office that reads it.
+ADVICE = "; ask the portal's operator to open IPv6 access to the failing links"
+
+
 async def test_links_to_an_ipv4_only_subdomain_fail_grouped_by_host(fleet: Fleet) -> None:
     verdict = await check(fleet, "www.links.gov.cn")
     assert verdict.status is Status.FAIL
     assert verdict.message == (
-        "level 2: 45.5% (5/11 links) < 95%; level 3: 100.0% (5/5 links) >= 90%"
+        "level 2: 45.5% (5/11 links) < 95%; level 3: 100.0% (5/5 links) >= 90%" + ADVICE
     )
     assert verdict.metrics["level2_rate"] == 0.4545
     assert (verdict.metrics["level2_links"], verdict.metrics["level2_ok"]) == (11, 5)
@@ -289,7 +293,7 @@ async def test_level_3_below_its_minimum_fails(fleet: Fleet) -> None:
     verdict = await check(fleet, "www.deep.gov.cn")
     assert verdict.status is Status.FAIL
     assert verdict.message == (
-        "level 2: 100.0% (2/2 links) >= 95%; level 3: 16.7% (1/6 links) < 90%"
+        "level 2: 100.0% (2/2 links) >= 95%; level 3: 16.7% (1/6 links) < 90%" + ADVICE
     )
     assert notes(verdict)[0] == (
         "5 links to old.deep.gov.cn: DNS: no AAAA record for old.deep.gov.cn (5 at level 3)"
@@ -393,7 +397,8 @@ async def test_links_refusing_gkaudit_are_undecided_and_the_bounds_decide(
     log = record_requests(monkeypatch)
     verdict = await check(fleet, "www.throttled.gov.cn", Params(level2_min=level2_min))
     assert verdict.status is status, verdict.message
-    assert verdict.message == f"{message}; level 3: no internal links (met)"
+    advice = ADVICE if status is Status.FAIL else ""
+    assert verdict.message == f"{message}; level 3: no internal links (met){advice}"
     assert (verdict.metrics["level2_ok"], verdict.metrics["level2_undecided"]) == (16, 2)
     assert verdict.metrics["level2_rate"] == 0.8889
     assert notes(verdict)[:3] == [
