@@ -1,0 +1,46 @@
+"""Which links are online 咨询建言 channels: by their text, or their URL when they have none."""
+
+from __future__ import annotations
+
+import pytest
+
+from gkaudit.site.channels import channel_rank, excluded, is_platform_url
+from gkaudit.text import normalize
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "rank"),
+    [
+        ("区长信箱", "http://www.dlzs.gov.cn/col/col1224/index.html", 0),
+        ("市长信箱", "http://12345.dl.gov.cn/zxts/write.html", 0),
+        ("咨询投诉", "http://www.dlzs.gov.cn/hdjl/zxts/", 0),
+        ("我要留言", "http://www.dlzs.gov.cn/lyb/", 0),
+        ("建言献策", "http://www.dlzs.gov.cn/col/col1230/index.html", 0),
+        ("12345政务服务便民热线", "http://12345.dl.gov.cn/", 0),
+        ("", "http://www.dlzs.gov.cn/jact/front/mailpublist.do?sysid=5", 1),
+        ("", "http://12345.dl.gov.cn/", 1),
+        ("", "http://www.dlzs.gov.cn/zxts/index.html", 1),
+        # special channels and the 找错 entrance are not 咨询建言 channels
+        ("网上信访", "http://xf.dl.gov.cn/wsxf/", None),
+        ("信访信箱", "http://www.dlzs.gov.cn/xfxx/", None),
+        ("纪检监察举报", "http://jjjc.dlzs.gov.cn/", None),
+        ("纪委书记信箱", "http://www.dlzs.gov.cn/jwsj/", None),
+        ("违法违纪举报", "http://www.dlzs.gov.cn/jb/", None),
+        ("我为政府网站找错", "https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfoNew", None),
+        # nor are news titles and ordinary columns
+        ("政务公开", "http://www.dlzs.gov.cn/col/col1202/index.html", None),
+        ("", "http://www.dlzs.gov.cn/art/2026/11/27/art_1217_123450.html", None),
+    ],
+)
+def test_channel_rank(text: str, url: str, rank: int | None) -> None:
+    assert channel_rank(normalize(text), url) == rank
+
+
+def test_a_general_complaint_channel_naming_reports_is_not_excluded() -> None:
+    assert not excluded("咨询投诉举报")
+    assert excluded("举报")
+
+
+def test_a_number_in_a_url_is_no_platform() -> None:
+    assert not is_platform_url("http://www.dlzs.gov.cn/art/2026/11/27/art_1217_123456.html")
+    assert is_platform_url("http://www.dlzs.gov.cn/12345/index.html")
