@@ -7,7 +7,9 @@ import datetime as dt
 import json
 import os
 import re
+import shlex
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +62,110 @@ def test_the_cron_recipe_works_from_day_one(tmp_path: Path) -> None:
                 assert "does not exist yet" not in done.stderr
     report = json.loads((tmp_path / "last.json").read_text(encoding="utf-8"))
     assert report["schema"] == "gkaudit.report/1" and len(report["sites"]) == portals
+
+
+def _script(name: str) -> Path:
+    """`name` installed beside this Python, or a skip saying it is not."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.skip(f"the {name} script is not installed beside this Python")
+    return Path(found)
+
+
+def _demo_options(fleet: DemoFleet) -> str:
+    return (
+        f"--nameserver {fleet.nameserver} --ns-port {fleet.dns.port} --timeout 2 --retries 0 "
+        "--rule site.reachable --rule ipv6.aaaa --rule disclosure.catalogue"
+    )
+
+
+def _sh(command: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    return subprocess.run(
+        ["/bin/sh", "-c", command],
+        cwd=cwd,
+        env={**os.environ, "PATH": path, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _readme_line(pattern: str) -> str:
+    match = re.search(pattern, README.read_text(encoding="utf-8"), re.M)
+    assert match, pattern
+    return match.group(1)
+
+
+@pytest.mark.slow
+def test_the_indexed_job_recipe_shards_and_merges(tmp_path: Path) -> None:
+    _script("gkaudit")
+    shard = _readme_line(r'^ +- (gkaudit scan sites\.yaml --shard "\$JOB_COMPLETION_INDEX.+)$')
+    merge = _readme_line(r"^(gkaudit merge shards/shard-\*\.json .+)$")
+    (tmp_path / "shards").mkdir()
+    with DemoFleet(AS_OF, slow_seconds=8) as fleet:
+        (tmp_path / "sites.yaml").write_text(fleet.sites_yaml(), encoding="utf-8")
+        command = shard.replace("scan sites.yaml", f"scan sites.yaml {_demo_options(fleet)}", 1)
+        for index in ("0", "1"):
+            done = _sh(command, tmp_path, JOB_COMPLETION_INDEX=index, SHARDS="2", AS_OF=str(AS_OF))
+            assert done.returncode == 0, done.stderr
+        done = _sh(merge, tmp_path)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        sites = [site.id for site in fleet.sites]
+    shards = [json.loads(p.read_text("utf-8")) for p in sorted((tmp_path / "shards").iterdir())]
+    assert len(shards) == 2 and all(s["sites"] for s in shards)
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert [site["id"] for site in report["sites"]] == sites
+    assert report["as_of"] == str(AS_OF) and not report.get("incomplete")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.mark.slow
+def test_the_dask_cluster_recipe(tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="the Dask extra: pip install 'gkaudit[dask]'")
+    _script("gkaudit")
+    dask = _script("dask")
+    port = str(_free_port())
+    scheduler, worker, scan = (
+        _readme_line(rf"^({start} [^#\n]+?) *(?:#.*)?$")
+        .replace("10.0.0.1", "127.0.0.1")
+        .replace("8786", port)
+        for start in ("dask scheduler", "dask worker", "gkaudit scan sites.yaml --executor dask")
+    )
+    scheduler, worker = (line.replace("dask", str(dask), 1) for line in (scheduler, worker))
+    # two cores shared: one worker process, and no dashboard to bind
+    worker = worker.replace("--nworkers 4", "--nworkers 1")
+    env = {**os.environ, "GKAUDIT_IPV6_PROBE": "::1"}
+    started = [
+        subprocess.Popen(
+            [*shlex.split(line), "--no-dashboard"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for line in (scheduler, worker)
+    ]
+    try:
+        with DemoFleet(AS_OF, slow_seconds=8) as fleet:
+            (tmp_path / "sites.yaml").write_text(fleet.sites_yaml(), encoding="utf-8")
+            options = f"{_demo_options(fleet)} --as-of {AS_OF} --no-db --no-progress -q"
+            done = _sh(scan.replace("scan sites.yaml", f"scan sites.yaml {options}", 1), tmp_path)
+            sites = [site.id for site in fleet.sites]
+    finally:
+        for process in started:
+            process.terminate()
+        for process in started:
+            process.wait(timeout=30)
+    assert done.returncode in (0, 1), done.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert [site["id"] for site in report["sites"]] == sites and not report.get("incomplete")
+    statuses = {r["status"] for site in report["sites"] for r in site["results"]}
+    assert "pass" in statuses

@@ -8,8 +8,9 @@
 
 `Audit.execute()` is those steps, for `gkaudit scan` and `gkaudit demo`. Everything that can be
 wrong with the input is found by the constructor, before the first request (`UsageError`, exit
-2). A worker scanning a share of the sites elsewhere calls `await audit.scan(sites)` and writes
-nothing; the exit code follows from the report alone (`exit_code`), wherever it was scanned.
+2). Whatever runs the sites' audits (this process, a Dask cluster: `settings.distribution`), this
+process alone writes the reports and the history; the exit code follows from the report alone
+(`exit_code`), wherever it was scanned.
 
 Exit codes: see `gkaudit.exits`; interrupted (130), the reports of the sites that finished are
 written, the history is not. Where the report files go, and their checks: `gkaudit.outputs`.
@@ -37,6 +38,10 @@ from gkaudit.config import (
     select_sites,
 )
 from gkaudit.engine import Engine, ScanSettings
+from gkaudit.executors import ExecutorError
+from gkaudit.executors.driver import Driver
+from gkaudit.executors.groups import landings
+from gkaudit.executors.select import Distribution, runner
 from gkaudit.exits import EXIT_INTERRUPTED, FailOn, UsageError, exit_code
 from gkaudit.history import HistoryError, HistoryStore, default_db_path
 from gkaudit.i18n import _
@@ -84,6 +89,8 @@ class Settings:
     notify: tuple[str, ...] = ()
     #: Their format; None: told from each URL's host.
     notify_format: NotifyFormat | None = None
+    #: Where the groups of sites run (`--executor`...), and which share of them (`--shard`).
+    distribution: Distribution = field(default_factory=Distribution)
 
 
 class Audit:
@@ -185,20 +192,25 @@ class Audit:
 
     # --- running --------------------------------------------------------------------------
 
-    def engine(self) -> Engine:
-        return Engine(self.plan, self.registry, self.scan_settings)
-
-    async def scan(
-        self, sites: Sequence[Site], on_site: Callable[[SiteReport], None] | None = None
-    ) -> Report:
-        """The report of `sites`, nothing written: the entry point of a worker."""
-        return await self.engine().run(sites, on_site=on_site)
+    def runner(self, sites: Sequence[Site]) -> tuple[Engine | Driver, list[Site]]:
+        """What runs this scan (the engine here, or the driver of `settings.distribution`) and
+        the sites it audits: all of `sites`, or a shard's. The baseline tells where portals
+        landed last time, for the politeness groups."""
+        return runner(
+            self.settings.distribution,
+            self.plan,
+            self.registry,
+            self.scan_settings,
+            sites,
+            plugins=self.settings.plugins,
+            landed=landings(self.baseline) if self.baseline is not None else None,
+            notice=self.warn,
+        )
 
     def run(self, sites: Sequence[Site] | None = None) -> Report:
         """Scan `sites` (default: the loaded ones) with a progress bar; Ctrl-C or SIGTERM ends
         the scan with the report of the sites that finished (`interrupted` is then True)."""
-        todo = self.sites if sites is None else tuple(sites)
-        engine = self.engine()
+        engine, todo = self.runner(self.sites if sites is None else sites)
         show = self.settings.progress and not self.settings.quiet
 
         async def main(done: Callable[[SiteReport], None]) -> Report:
@@ -217,16 +229,27 @@ class Audit:
                     loop.remove_signal_handler(sig)
 
         with progress(self.err, len(todo), enabled=show) as done:
-            return asyncio.run(main(done))
+            try:
+                return asyncio.run(main(done))
+            except ExecutorError as exc:
+                raise UsageError(str(exc)) from None
 
     def compare(self, report: Report) -> Comparison | None:
-        if self.baseline is None:
+        """`report` against the baseline; a shard's against the baseline's sites of the shard
+        (the others are not removed, they are another shard's)."""
+        baseline = self.baseline
+        if baseline is None:
             return None
+        if self.settings.distribution.shard is not None:
+            mine = {site.id for site in report.sites}
+            baseline = baseline.model_copy(
+                update={"sites": tuple(s for s in baseline.sites if s.id in mine)}
+            )
         try:
-            comparison = compare(self.baseline, report, self.waivers)
+            comparison = compare(baseline, report, self.waivers)
         except BaselineError as exc:
             raise UsageError(str(exc)) from None
-        if self.baseline.incomplete and comparison.new_sites:
+        if baseline.incomplete and comparison.new_sites:
             self.warn(
                 _(
                     "baseline {path} is an interrupted scan: {n} sites of this scan are not in it "

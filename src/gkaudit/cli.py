@@ -20,10 +20,12 @@ from gkaudit.audit import Audit, Settings, load_checks
 from gkaudit.commands import demo as demo_command
 from gkaudit.commands import diff as diff_command
 from gkaudit.commands import history as history_command
+from gkaudit.commands import merge as merge_command
 from gkaudit.commands import options as o
 from gkaudit.commands import scan as scan_command
 from gkaudit.commands import startup
 from gkaudit.commands.options import opt
+from gkaudit.executors.select import ExecutorKind
 from gkaudit.exits import EXIT_CONFIG, EXIT_INTERNAL, EXIT_OK, FailOn, UsageError
 from gkaudit.i18n import N_, _
 from gkaudit.net.browser import BrowserMode
@@ -106,6 +108,10 @@ def scan(
     browser: o.Browser = BrowserMode.AUTO,
     obstacles: Annotated[list[Path] | None, opt("--obstacles")] = None,
     plugins: o.Plugins = None,
+    executor: Annotated[ExecutorKind, opt("--executor")] = ExecutorKind.LOCAL,
+    scheduler: Annotated[str | None, opt("--scheduler")] = None,
+    workers: Annotated[int | None, opt("--workers", min=1)] = None,
+    shard: Annotated[str | None, opt("--shard", metavar="I/N")] = None,
     quiet: Annotated[bool, opt("--quiet", "-q")] = False,
     no_progress: o.NoProgress = False,
     lang: o.Lang = None,
@@ -208,6 +214,20 @@ def history(
 ) -> None:
     """Per site and rule: the current status, since when, and the last change."""
     raise typer.Exit(usage(history_command.show, db, site, rule, as_json=as_json, out=out, err=err))
+
+
+@app.command()
+def merge(
+    reports: Annotated[list[Path], typer.Argument(help=N_("The shards' JSON reports."))],
+    output: Annotated[Path, opt("--output", "-o", help=N_("The merged report ('-': stdout)."))],
+    sites_file: Annotated[
+        Path | None, opt("--sites", help=N_("List the sites in the order of this sites file."))
+    ] = None,
+    lang: o.Lang = None,
+    color: o.Colors = Color.AUTO,
+) -> None:
+    """Merge the JSON reports of one scan's shards (--shard I/N) into the report of the run."""
+    raise typer.Exit(usage(merge_command.run, reports, output, sites_file, err))
 
 
 @app.command()

@@ -69,14 +69,14 @@ class Outputs:
 
     @property
     def to_stdout(self) -> bool:
-        return any(str(path) == STDOUT for _option, path, _render in self.items())
+        return any(is_stdout(path) for _option, path, _render in self.items())
 
     def check(self) -> None:
         """`UsageError` unless every path can be written, and at most one is stdout."""
         outputs = self.items()
-        if sum(str(path) == STDOUT for _option, path, _render in outputs) > 1:
+        if sum(is_stdout(path) for _option, path, _render in outputs) > 1:
             raise UsageError(_("only one report can go to stdout ('-')"))
-        if str(self.xlsx) == STDOUT and sys.stdout.isatty():
+        if is_stdout(self.xlsx) and sys.stdout.isatty():
             raise UsageError(
                 _(
                     "--xlsx -: a workbook is binary and stdout is a terminal; name a file or "
@@ -85,7 +85,7 @@ class Outputs:
             )
         seen: dict[Path, str] = {}
         for option, path, _render in outputs:
-            if str(path) == STDOUT:
+            if is_stdout(path):
                 continue
             if path.resolve() in seen:
                 raise UsageError(
@@ -95,6 +95,10 @@ class Outputs:
                 )
             seen[path.resolve()] = option
             check_writable(option, path)
+
+
+def is_stdout(path: Path | None) -> bool:
+    return str(path) == STDOUT
 
 
 def check_writable(option: str, path: Path) -> None:
@@ -118,7 +122,7 @@ def check_writable(option: str, path: Path) -> None:
 
 def write_text(path: Path, text: str | bytes) -> None:
     """`text` (bytes as they are, text in UTF-8) into `path`, or onto stdout for `-`."""
-    if str(path) == STDOUT:
+    if is_stdout(path):
         if isinstance(text, bytes):
             sys.stdout.flush()
             sys.stdout.buffer.write(text)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ from gkaudit.executors.local import LocalExecutor  # noqa: E402
 from gkaudit.model import Report, Rule, Status  # noqa: E402
 from gkaudit.net.http import FetchSettings  # noqa: E402
 from gkaudit.plugins import Registry  # noqa: E402
+from tests.support.demo_cli import differences, timeless  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 29)
 SLOW = 4.0  # the slow portal outlasts the 2 s timeout
@@ -87,34 +86,6 @@ def dask_executor(cluster: Any) -> DaskExecutor:
 def run(fleet: DemoFleet, executor: Any, the_job: Job, *, grouped: bool = True) -> Report:
     groups = politeness_groups(fleet.sites, grouped=grouped)
     return asyncio.run(Driver(executor, the_job, groups).run(fleet.sites))
-
-
-def timeless(report: Report) -> dict[str, Any]:
-    """The report without what differs between two runs of one scan: the times."""
-    data = json.loads(report.to_json())
-
-    def strip(node: Any) -> Any:
-        if isinstance(node, str):
-            return re.sub(r"\bin \d+ ms\b", "in (time) ms", node)
-        if isinstance(node, dict):
-            return {k: strip(v) for k, v in node.items() if k not in ("elapsed_ms",)}
-        if isinstance(node, list):
-            return [strip(v) for v in node]
-        return node
-
-    for key in ("started_at", "finished_at"):
-        data.pop(key)
-    return dict(strip(data))
-
-
-def differences(dask_run: dict[str, Any], local_run: dict[str, Any]) -> list[Any]:
-    """The results that differ, site by site (a readable failure, not two whole reports)."""
-    found: list[Any] = [k for k in dask_run if k != "sites" and dask_run[k] != local_run[k]]
-    for mine, theirs in zip(dask_run["sites"], local_run["sites"], strict=True):
-        for a, b in zip(mine["results"], theirs["results"], strict=True):
-            if a != b:
-                found.append((mine["id"], a["rule"], a["status"], a["message"], b["message"]))
-    return found
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,21 @@
-"""The real CLI against the demo fleet: the argv of a scan of the fleet, and a run of `main`."""
+"""The real CLI against the demo fleet: the argv of a scan of the fleet, a run of `main`, and two
+reports of one scan compared without what differs from run to run (the times)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import io
+import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from gkaudit.cli import main
 from gkaudit.demo import DemoFleet
+from gkaudit.model import Report
 
 AS_OF = dt.date(2026, 11, 29)
 
@@ -45,3 +50,35 @@ def run(argv: list[str]) -> tuple[int, str]:
         main(argv)
     assert isinstance(info.value.code, int)
     return info.value.code, stdout.getvalue()
+
+
+def timeless(report: Report | dict[str, Any]) -> dict[str, Any]:
+    """The report (a `Report` or its JSON data) without what differs between two runs of one
+    scan: the times."""
+    data = json.loads(report.to_json()) if isinstance(report, Report) else dict(report)
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, str):
+            return re.sub(r"\bin \d+ ms\b", "in (time) ms", node)
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k not in ("elapsed_ms",)}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    for key in ("started_at", "finished_at"):
+        data.pop(key)
+    return dict(strip(data))
+
+
+def differences(mine: dict[str, Any], theirs: dict[str, Any]) -> list[Any]:
+    """The results that differ, site by site (a readable failure, not two whole reports)."""
+    found: list[Any] = [k for k in mine if k != "sites" and mine[k] != theirs[k]]
+    for a_site, b_site in zip(mine["sites"], theirs["sites"], strict=True):
+        if a_site["id"] != b_site["id"]:
+            found.append((a_site["id"], b_site["id"]))
+            continue
+        for a, b in zip(a_site["results"], b_site["results"], strict=True):
+            if a != b:
+                found.append((a_site["id"], a["rule"], a["status"], a["message"], b["message"]))
+    return found

@@ -38,6 +38,10 @@ HELP = {
     "--color": N_("Colours: auto (a terminal; NO_COLOR, FORCE_COLOR), always or never."),
     "--concurrency": N_("Requests in flight, in all."),
     "--db": N_("History database (SQLite)."),
+    "--executor": N_(
+        "Where the sites are audited: local (this process) or dask (a Dask cluster; needs the "
+        "Dask extra of gkaudit)."
+    ),
     "--fail-on": N_("Exit 1 at or above this."),
     "--ignore-robots": N_("Crawl pages robots.txt disallows."),
     "--json": N_("Write the JSON report here ('-': stdout)."),
@@ -65,6 +69,13 @@ HELP = {
     "--retries": N_("Retries of transient failures."),
     "--rule": N_("Only this rule (repeatable)."),
     "--sarif": N_("Write SARIF 2.1.0 here ('-': stdout)."),
+    "--scheduler": N_(
+        "The Dask scheduler, tcp://HOST:PORT (default: a local cluster of --workers processes)."
+    ),
+    "--shard": N_(
+        "Audit only share I of N (0 <= I < N), by politeness group; gkaudit merge joins the "
+        "shards' JSON reports."
+    ),
     "--site": N_("Only this site (repeatable)."),
     "--site-budget": N_("Seconds one site may take in all."),
     "--sites-in-flight": N_(
@@ -74,6 +85,7 @@ HELP = {
     "--user-agent": N_("User-Agent header (default names gkaudit)."),
     "--version": N_("Print the version and exit."),
     "--waivers": N_("Accepted failures (waivers.yaml)."),
+    "--workers": N_("Worker processes of the local Dask cluster (default 2)."),
 }
 
 

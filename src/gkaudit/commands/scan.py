@@ -12,6 +12,10 @@ from typing import Any
 from gkaudit.audit import Settings
 from gkaudit.commands.options import as_date, nameservers
 from gkaudit.engine import ScanSettings
+from gkaudit.executors.groups import Shard
+from gkaudit.executors.select import Distribution, ExecutorUnavailable
+from gkaudit.exits import UsageError
+from gkaudit.i18n import _
 from gkaudit.net.guard import allowed_by_environment
 from gkaudit.net.http import DEFAULT_USER_AGENT, FetchSettings
 from gkaudit.outputs import Outputs
@@ -53,6 +57,7 @@ def settings(params: Mapping[str, Any]) -> Settings:
         browser=p["browser"],
     )
     return Settings(
+        distribution=distribution(p),
         sites_file=p["sites_file"],
         plan=p["plan"],
         plugins=tuple(p["plugins"] or ()),
@@ -71,3 +76,17 @@ def settings(params: Mapping[str, Any]) -> Settings:
         notify=tuple(p["notify"] or ()),
         notify_format=p["notify_format"],
     )
+
+
+def distribution(params: Mapping[str, Any]) -> Distribution:
+    """`--executor`, `--scheduler`, `--workers` and `--shard`, checked together."""
+    shard = None
+    if params["shard"] is not None:
+        try:
+            shard = Shard.parse(params["shard"])
+        except ValueError as exc:
+            raise UsageError(_("--shard: {reason}").format(reason=exc)) from None
+    try:
+        return Distribution(params["executor"], params["scheduler"], params["workers"], shard)
+    except ExecutorUnavailable as exc:
+        raise UsageError(str(exc)) from None

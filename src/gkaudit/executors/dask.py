@@ -133,11 +133,19 @@ class DaskExecutor:
                         threads_per_worker=self.threads,
                         processes=True,
                         asynchronous=True,
-                        dashboard_address=None,
+                        # its HTTP server on loopback, on a free port (8787 may be taken)
+                        dashboard_address="127.0.0.1:0",
                     )
                 )
-            client = await stack.enter_async_context(Client(address, asynchronous=True))
-            await client.wait_for_workers(1, timeout=60)
+            try:
+                client = await stack.enter_async_context(Client(address, asynchronous=True))
+                await client.wait_for_workers(1, timeout=60)
+            except (OSError, TimeoutError) as exc:
+                raise ExecutorError(
+                    _("Dask scheduler {address}: {error}").format(
+                        address=self.scheduler or address.scheduler_address, error=exc
+                    )
+                ) from None
             run_id = uuid.uuid4().hex[:12]
             preflight = Preflight(run_id, __version__, self.ipv6_probe)
             await client.register_plugin(preflight, name=preflight.name)

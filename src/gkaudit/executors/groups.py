@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from gkaudit.domains import host_of, registered_domain
+from gkaudit.i18n import _
 from gkaudit.model import HttpEvidence, Report, Site
 
 
@@ -105,12 +106,13 @@ class Shard:
     def parse(cls, text: str) -> Shard:
         """ "3/16" -> Shard(3, 16); ValueError saying what is wrong otherwise."""
         index, sep, count = text.partition("/")
-        if not sep or not index.strip().isdigit() or not count.strip().isdigit():
-            raise ValueError(f"expected I/N with 0 <= I < N, e.g. 0/4; got {text!r}")
-        shard = cls(int(index), int(count))
-        if not 0 <= shard.index < shard.count:
-            raise ValueError(f"expected I/N with 0 <= I < N, e.g. 0/4; got {text!r}")
-        return shard
+        if sep and index.strip().isdigit() and count.strip().isdigit():
+            shard = cls(int(index), int(count))
+            if 0 <= shard.index < shard.count:
+                return shard
+        raise ValueError(
+            _("expected I/N with 0 <= I < N, e.g. 0/4; got {text!r}").format(text=text)
+        )
 
     def owns(self, group: Group) -> bool:
         # CRC-32, not hash(): Python salts string hashes per process
