@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gkaudit import falsealarms
 from gkaudit.cli import main
 from gkaudit.demo.dns import DnsServer
 from gkaudit.demo.http import HttpServer, Response, VirtualHost
@@ -101,3 +102,17 @@ def test_a_marked_finding_is_struck_in_the_next_run_and_shown(tmp_path: Path) ->
         assert after[rule]["status"] == "pass"
         assert after[rule]["metrics"]["false_alarms"] == 1
         assert any(reason in e["text"] for e in after[rule]["evidence"])
+
+
+def test_a_mark_copied_from_a_report_matches_the_page_whose_address_was_masked() -> None:
+    raw = "http://www.dlzs.gov.cn/gs/list.jsp?sfz=21020219850317123X"
+    mark = FalseAlarm(
+        url="http://www.dlzs.gov.cn/gs/list.jsp?sfz=21*************23X", text="x", reason="核实"
+    )
+    token = falsealarms.active.set((mark,))
+    try:
+        assert falsealarms.marked(raw, "x") == mark
+        assert falsealarms.marked(raw, "y") is None
+        assert falsealarms.marked("http://www.dlzs.gov.cn/gs/list.jsp", "x") is None
+    finally:
+        falsealarms.active.reset(token)

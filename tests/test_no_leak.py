@@ -1,6 +1,7 @@
-"""Our own output never leaks: a portal full of real-format personal numbers, scanned by the real
-CLI, and every byte gkaudit writes (terminal, JSON, JUnit, SARIF, Markdown, the history database
-and what `gkaudit history` prints, stderr) searched for any of them unmasked.
+"""Our own output never leaks: a portal full of real-format personal numbers (in its text, its
+URLs, its link texts and its attachments' names), scanned by the real CLI, and every byte gkaudit
+writes (terminal, JSON, JUnit, SARIF, Markdown, XLSX, CSV, HTML, the history database and what
+`gkaudit history` prints, stderr: gkaudit's log) searched for any of them unmasked.
 
 A second test feeds every reporter a report whose check "forgot" to mask: the models' own pass
 (`gkaudit.privacy.mask.scrub`) must still mask it."""
@@ -11,6 +12,7 @@ import contextlib
 import datetime as dt
 import io
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from gkaudit.demo.dns import DnsServer
 from gkaudit.demo.http import HttpServer, Response, VirtualHost
 from gkaudit.model import (
     HtmlEvidence,
+    HttpEvidence,
     NoteEvidence,
     PlanInfo,
     Report,
@@ -31,14 +34,18 @@ from gkaudit.model import (
     Summary,
     ToolInfo,
 )
+from gkaudit.reporters import csv, html, junit, markdown, sarif, terminal, xlsx
 from gkaudit.reporters import json as json_reporter
-from gkaudit.reporters import junit, markdown, sarif, terminal
 from tests.support import office
 from tests.support.numbers import CARDS, IDS, MOBILES, id18
 
 HOST = "www.dlzs.gov.cn"
 OLD_ID = "210202850317123"
 NUMBERS = [*IDS, id18("210211", "19700505", "041"), *MOBILES, *CARDS]
+#: Numbers that appear only in addresses and link texts, never in a page's text.
+ROSTER_URL = f"/gs/list.jsp?sfz={IDS[2]}"
+PHONE_PAGE = f"/tel/{MOBILES[1]}.html"
+ATTACHMENT = f"/files/{IDS[1]}.xlsx"
 GROUPED = [f"{m[:3]}-{m[3:7]}-{m[7:]}" for m in MOBILES] + [
     f"{m[:3]} {m[3:7]} {m[7:]}" for m in MOBILES
 ]
@@ -60,13 +67,18 @@ def _portal(port: int) -> dict[str, Response]:
         f"联系电话 {GROUPED[0]}、{GROUPED[5]}</p>"
         "<table><tr><th>姓名</th><th>身份证号码</th><th>联系电话</th><th>银行卡号</th></tr>"
         f"{rows}</table><p>截止2026年11月，再接再励。中国人民共和国。</p>"
-        f'<p><a href="http://{HOST}:{port}/files/hmc.xlsx">附件：花名册.xlsx</a></p></body></html>'
+        f'<p><a href="http://{HOST}:{port}{ATTACHMENT}">附件：花名册{MOBILES[3]}.xlsx</a></p>'
+        "</body></html>"
     )
     home = (
         '<!DOCTYPE html><html><head><meta charset="utf-8"><title>中山区</title></head><body>'
-        '<a href="/gs.html">低保对象公示</a><a href="/a.html">政务公开</a>'
-        '<a href="/b.html">互动</a>'
+        f'<a href="{ROSTER_URL}">低保对象公示</a><a href="/a.html">政务公开</a>'
+        f'<a href="/b.html">互动</a><a href="{PHONE_PAGE}">联系人 {MOBILES[2]}</a>'
         "<p>辽公网安备 21020202000123号</p></body></html>"
+    )
+    phone = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>联系我们</title></head><body>'
+        "<p>中山区人民政府办公室，联系电话 0411-82812345，截止2026年11月。</p></body></html>"
     )
     roster = office.xlsx(
         [["姓名", "身份证号码", "联系电话", "银行卡号"]]
@@ -74,10 +86,11 @@ def _portal(port: int) -> dict[str, Response]:
     )
     return {
         "/": Response(body=home.encode()),
-        "/gs.html": Response(body=page.encode()),
+        "/gs/list.jsp": Response(body=page.encode()),
+        PHONE_PAGE: Response(body=phone.encode()),
         "/a.html": Response(body=home.encode()),
         "/b.html": Response(body=home.encode()),
-        "/files/hmc.xlsx": Response(body=roster, content_type="application/octet-stream"),
+        ATTACHMENT: Response(body=roster, content_type="application/octet-stream"),
     }
 
 
@@ -95,7 +108,8 @@ def test_no_output_of_a_scan_contains_an_unmasked_number(tmp_path: Path) -> None
             f"  - {{id: zs, name: 中山区, url: 'http://{HOST}:{http.port}/', kind: district}}\n",
             encoding="utf-8",
         )
-        outputs = {name: tmp_path / name for name in ("r.json", "r.xml", "r.sarif", "r.md")}
+        names = ("r.json", "r.xml", "r.sarif", "r.md", "r.xlsx", "r.csv", "r.html")
+        outputs = {name: tmp_path / name for name in names}
         db = tmp_path / "history.db"
         argv = [
             "scan", str(sites), "--nameserver", dns.address, "--ns-port", str(dns.port),
@@ -103,7 +117,9 @@ def test_no_output_of_a_scan_contains_an_unmasked_number(tmp_path: Path) -> None
             "--rule", "privacy.personal-data",
             "--rule", "wording.severe", "--rule", "wording.typos",
             "--json", str(outputs["r.json"]), "--junit", str(outputs["r.xml"]),
-            "--sarif", str(outputs["r.sarif"]), "--markdown", str(outputs["r.md"]), "--db", str(db),
+            "--sarif", str(outputs["r.sarif"]), "--markdown", str(outputs["r.md"]),
+            "--xlsx", str(outputs["r.xlsx"]), "--csv", str(outputs["r.csv"]),
+            "--html", str(outputs["r.html"]), "--db", str(db),
         ]  # fmt: skip
         stdout, stderr = io.StringIO(), io.StringIO()
         with (
@@ -124,8 +140,10 @@ def test_no_output_of_a_scan_contains_an_unmasked_number(tmp_path: Path) -> None
             for (table,) in conn.execute("select name from sqlite_master where type='table'")
             for row in conn.execute(f"select * from {table}")
         )
+    workbook = _workbook_text(outputs.pop("r.xlsx").read_bytes())
     written = {
-        **{name: path.read_text(encoding="utf-8") for name, path in outputs.items()},
+        **{name: path.read_text(encoding="utf-8-sig") for name, path in outputs.items()},
+        "r.xlsx": workbook,
         "terminal": stdout.getvalue(),
         "stderr": stderr.getvalue(),
         "history": history.getvalue(),
@@ -133,8 +151,17 @@ def test_no_output_of_a_scan_contains_an_unmasked_number(tmp_path: Path) -> None
         "database file": db.read_bytes().decode("utf-8", "replace"),
     }
     assert "privacy.personal-data" in rows and "wording.severe" in rows
+    # the numbers in addresses and link texts reached the outputs, masked
+    assert f"/gs/list.jsp?sfz={IDS[2][:2]}*************{IDS[2][-3:]}" in report
+    assert f"/files/{IDS[1][:2]}*************{IDS[1][-3:]}.xlsx" in report
+    assert f"{MOBILES[3][:3]}****{MOBILES[3][-4:]}" in workbook + report
     leaks = {name: _leaks(text) for name, text in written.items() if _leaks(text)}
     assert leaks == {}
+
+
+def _workbook_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        return "\n".join(book.read(name).decode("utf-8") for name in book.namelist())
 
 
 def test_every_reporter_masks_what_a_check_forgot_to() -> None:
@@ -149,6 +176,17 @@ def test_every_reporter_masks_what_a_check_forgot_to() -> None:
         message=careless,
         evidence=(
             HtmlEvidence(url="http://www.dlzs.gov.cn/a.html", text=careless),
+            HtmlEvidence(
+                url=f"http://www.dlzs.gov.cn/gs/list.jsp?sfz={IDS[0]}",
+                text="附件",
+                href=f"http://www.dlzs.gov.cn/files/{MOBILES[0]}.xls?card={CARDS[0]}",
+            ),
+            HttpEvidence(
+                url=f"http://www.dlzs.gov.cn/tel/{MOBILES[1]}.html",
+                final_url=f"http://www.dlzs.gov.cn/tel/{MOBILES[1]}/",
+                redirects=(f"http://www.dlzs.gov.cn/id/{OLD_ID}/",),
+                status=200,
+            ),
             NoteEvidence(text=careless),
         ),
         metrics={"sample": careless},
@@ -172,7 +210,11 @@ def test_every_reporter_masks_what_a_check_forgot_to() -> None:
         "sarif": sarif.render(report),
         "markdown": markdown.render(report),
         "terminal": terminal.render_text(report),
+        "csv": csv.render(report),
+        "html": html.render(report),
+        "xlsx": _workbook_text(xlsx.render(report)),
         "round trip": Report.from_json(report.to_json()).to_json(),
     }
     assert {name: _leaks(text) for name, text in outputs.items() if _leaks(text)} == {}
     assert "21*************231" in outputs["json"]
+    assert f"/gs/list.jsp?sfz={IDS[0][:2]}" in outputs["html"]  # the address is shown, masked

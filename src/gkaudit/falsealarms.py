@@ -23,6 +23,7 @@ from contextvars import ContextVar
 from pydantic import field_validator
 
 from gkaudit.model import Frozen, check_http_url
+from gkaudit.privacy.mask import scrub
 
 
 class FalseAlarm(Frozen):
@@ -48,5 +49,7 @@ active: ContextVar[tuple[FalseAlarm, ...]] = ContextVar("false_alarms", default=
 
 
 def marked(url: str, text: str) -> FalseAlarm | None:
-    """The mark striking `text` found at `url`, if an inspector made one."""
-    return next((m for m in active.get() if m.url == url and m.text == text), None)
+    """The mark striking `text` found at `url`, if an inspector made one. URLs compare as
+    reports show them, masked: the inspector copies a URL from a report."""
+    shown = scrub(url)
+    return next((m for m in active.get() if scrub(m.url) == shown and m.text == text), None)

@@ -209,6 +209,12 @@ class Plan(Frozen):
 
 
 # --- evidence ---------------------------------------------------------------------------------
+# Everything evidence holds is masked, URLs too: a portal that publishes a roster at
+# `/gs/list.jsp?sfz=21020219900101123X` leaks the number through its address as well.
+
+
+def _masked_all(texts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(scrub(text) for text in texts)
 
 
 class DnsEvidence(Frozen):
@@ -220,6 +226,9 @@ class DnsEvidence(Frozen):
     outcome: str = "answer"  # answer | nxdomain | nodata | timeout | servfail | error
     chain: tuple[str, ...] = ()
     answers: tuple[str, ...] = ()
+
+    _masked = field_validator("name")(lambda cls, v: scrub(v))
+    _masked_chain = field_validator("chain")(lambda cls, v: _masked_all(v))
 
 
 class HttpEvidence(Frozen):
@@ -235,7 +244,10 @@ class HttpEvidence(Frozen):
     error: str | None = None
     elapsed_ms: float | None = None
 
-    _masked = field_validator("error")(lambda cls, v: None if v is None else scrub(v))
+    _masked = field_validator("url", "final_url", "error")(
+        lambda cls, v: None if v is None else scrub(v)
+    )
+    _masked_hops = field_validator("redirects")(lambda cls, v: _masked_all(v))
 
 
 class HtmlEvidence(Frozen):
@@ -246,7 +258,7 @@ class HtmlEvidence(Frozen):
     text: str
     href: str | None = None
 
-    _masked = field_validator("text")(lambda cls, v: scrub(v))
+    _masked = field_validator("url", "text", "href")(lambda cls, v: None if v is None else scrub(v))
 
 
 class NoteEvidence(Frozen):
