@@ -17,6 +17,7 @@ from types import ModuleType
 
 from gkaudit.checks.annual_report.check import run as annual_report
 from gkaudit.checks.column.check import run as column
+from gkaudit.checks.columns_blank.check import run as columns_blank
 from gkaudit.checks.columns_updated.check import run as columns_updated
 from gkaudit.checks.disclosure_catalogue.check import run as disclosure_catalogue
 from gkaudit.checks.home_updated.check import run as home_updated
@@ -68,6 +69,7 @@ def _builtin(*functions: object) -> tuple[Check, ...]:
 BUILTIN: tuple[Check, ...] = _builtin(
     annual_report,
     column,
+    columns_blank,
     columns_updated,
     disclosure_catalogue,
     home_updated,

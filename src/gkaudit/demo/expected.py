@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from gkaudit.checks.annual_report import demo as annual_report
 from gkaudit.checks.column import demo as column
+from gkaudit.checks.columns_blank import demo as columns_blank
 from gkaudit.checks.columns_updated import demo as columns_updated
 from gkaudit.checks.disclosure_catalogue import demo as disclosure_catalogue
 from gkaudit.checks.home_updated import demo as home_updated
@@ -34,6 +35,7 @@ from gkaudit.model import Status
 FAULTS: Mapping[str, tuple[DemoFault, ...]] = {
     "annual_report": annual_report.FAULTS,
     "column": column.FAULTS,
+    "columns_blank": columns_blank.FAULTS,
     "columns_updated": columns_updated.FAULTS,
     "disclosure_catalogue": disclosure_catalogue.FAULTS,
     "home_updated": home_updated.FAULTS,

@@ -125,14 +125,19 @@ def cms_page_kind(doc: Document) -> str | None:
     return None
 
 
-def own_prose(doc: Document, reference: Document | None = None) -> int:
-    """Characters of text on `doc` outside its links and not also on `reference` (the home
-    page: its header and footer recur on every page). Texts are compared by the pieces
-    between whitespace, which separates text nodes in `Document.text`."""
+def own_text(doc: Document, reference: Document | None = None) -> list[str]:
+    """The pieces of text on `doc` outside its links and not also on `reference` (the home
+    page: its header and footer recur on every page), normalized. Texts are compared by the
+    pieces between whitespace, which separates text nodes in `Document.text`."""
     seen = set(reference.text.split()) if reference is not None else set()
     for link in doc.links:
         seen.update(link.text.split())
-    return sum(len(normalize(piece)) for piece in doc.text.split() if piece not in seen)
+    return [normalize(piece) for piece in doc.text.split() if piece not in seen]
+
+
+def own_prose(doc: Document, reference: Document | None = None) -> int:
+    """Characters of `own_text`."""
+    return sum(len(piece) for piece in own_text(doc, reference))
 
 
 def reads_as_article(

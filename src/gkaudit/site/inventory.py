@@ -19,6 +19,8 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from gkaudit.html import Document, Link, is_file_url
+from gkaudit.i18n import _
+from gkaudit.model import Evidence, NoteEvidence
 from gkaudit.net.http import Outcome, Page
 from gkaudit.site.columns import (
     DATED_LIST,
@@ -27,6 +29,7 @@ from gkaudit.site.columns import (
     is_button,
     is_pagination,
     own_prose,
+    own_text,
     read_listing,
 )
 from gkaudit.site.context import SiteContext
@@ -78,6 +81,14 @@ class Entry:
     name: str  # the CMS's ColumnName, else the link's text, else the page title
     column_type: str  # the CMS's ColumnType ("" if none)
 
+    def unread_evidence(self) -> Evidence:
+        """Why the page could not be read (for `Role.UNREAD`)."""
+        return NoteEvidence(
+            text=_("{name} {url}: could not be read: {why}").format(
+                name=self.name, url=self.url, why=self.listing.problem()
+            )
+        )
+
 
 @dataclass(frozen=True)
 class Inventory:
@@ -106,12 +117,16 @@ def _name(doc: Document | None, text: str) -> str:
     return text
 
 
-def _is_blank(doc: Document, reference: Document | None) -> bool:
-    """A page listing no item that says so, or that its CMS calls a column and shows no more
-    than a heading."""
-    text = normalize(doc.text)
-    if any(marker in text for marker in EMPTY_MARKERS):
-        return True
+def _says_empty(doc: Document, reference: Document) -> bool:
+    """The page says, in text of its own (not the site's header or footer), that it lists
+    nothing: 暂无信息, 共0条."""
+    text = "".join(own_text(doc, reference))
+    return any(marker in text for marker in EMPTY_MARKERS)
+
+
+def _is_blank(doc: Document, reference: Document) -> bool:
+    """A page listing no item that its CMS calls a column and that shows no more than a
+    heading of its own."""
     return cms_page_kind(doc) == "list" and own_prose(doc, reference) <= BLANK_MAX_PROSE
 
 
@@ -133,7 +148,40 @@ async def _sampled_role(site: SiteContext, listing: Listing) -> Role:
     return Role.UNREAD if unread else Role.OTHER
 
 
-async def _role(site: SiteContext, listing: Listing, reference: Document | None) -> Role:
+@dataclass(frozen=True)
+class _Scope:
+    """What every page is read against: the home page, its links and the site chrome."""
+
+    home: Page
+    doc: Document
+    chrome: frozenset[tuple[str, str]]
+    on_home: frozenset[str]  # the URLs the home page links to
+
+
+def _column_links(site: SiteContext, doc: Document, items: set[str], scope: _Scope) -> list[Link]:
+    """The column links of a page: internal, undated, not files, not site chrome, not on the
+    home page, neither buttons nor pages of its own list, nor in `items`."""
+    out = []
+    for link in doc.links:
+        text = normalize(link.text)
+        if (
+            not text
+            or link.date is not None
+            or link.url in items
+            or link.url in scope.on_home
+            or link.key in scope.chrome
+            or not site.is_internal(link.url)
+            or is_file_url(link.url)
+            or is_button(text)
+            or is_pagination(link.url, doc.url)
+            or _other_site(link.url, scope.home)
+        ):
+            continue
+        out.append(link)
+    return out
+
+
+async def _role(site: SiteContext, listing: Listing, scope: _Scope) -> Role:
     if listing.inconclusive:
         return Role.UNREAD
     page = listing.page
@@ -142,7 +190,13 @@ async def _role(site: SiteContext, listing: Listing, reference: Document | None)
     doc = site.document(page)
     items, dated = len(listing.items), listing.dated
     if items == 0:
-        return Role.BLANK if _is_blank(doc, reference) else Role.OTHER
+        # a page of short links to other columns (规划信息, 财政信息) lists no item either;
+        # only its own words can say that it is an empty list
+        if _says_empty(doc, scope.doc):
+            return Role.BLANK
+        if _column_links(site, doc, set(), scope):
+            return Role.NAVIGATION
+        return Role.BLANK if _is_blank(doc, scope.doc) else Role.OTHER
     if dated >= DATED_LIST or (dated > 0 and 2 * dated >= items):
         return Role.COLUMN
     if items < MIN_ITEMS and cms_page_kind(doc) != "list":
@@ -156,48 +210,13 @@ def _other_site(url: str, home: Page) -> bool:
     return parts.netloc != urlsplit(home.final_url).netloc and parts.path in ("", "/")
 
 
-def _column_links(
-    site: SiteContext,
-    entry: Entry,
-    chrome: frozenset[tuple[str, str]],
-    on_home: frozenset[str],
-) -> list[Link]:
-    """The second-level column links of a first-level page: internal, undated, not files,
-    not site chrome, not on the home page, neither buttons nor pages of its own list, nor (for
-    a column) its items."""
-    page = entry.listing.page
-    assert page is not None
-    doc = site.document(page)
-    items = {link.url for link in entry.listing.items} if entry.role is Role.COLUMN else set()
-    out = []
-    for link in doc.links:
-        text = normalize(link.text)
-        if (
-            not text
-            or link.date is not None
-            or link.url in items
-            or link.url in on_home
-            or link.key in chrome
-            or not site.is_internal(link.url)
-            or is_file_url(link.url)
-            or is_button(text)
-            or is_pagination(link.url, doc.url)
-        ):
-            continue
-        out.append(link)
-    return out
-
-
 async def _entries(
-    site: SiteContext,
-    links: Sequence[tuple[str, str]],
-    level: int,
-    reference: Document | None,
+    site: SiteContext, links: Sequence[tuple[str, str]], level: int, scope: _Scope
 ) -> list[Entry]:
     listings = await asyncio.gather(
         *(read_listing(site, url, min_items=MIN_ITEMS) for url, _ in links)
     )
-    roles = await asyncio.gather(*(_role(site, listing, reference) for listing in listings))
+    roles = await asyncio.gather(*(_role(site, listing, scope) for listing in listings))
     entries = []
     for (url, text), listing, role in zip(links, listings, roles, strict=True):
         doc = site.document(listing.page) if listing.page is not None else None
@@ -237,23 +256,26 @@ async def reachable_columns(site: SiteContext, *, max_pages: int) -> Inventory:
     texts: dict[str, str] = {}
     for link in home_doc.links:
         texts.setdefault(link.url, normalize(link.text))
+    scope = _Scope(home, home_doc, await site.chrome(), frozenset(texts))
     first = [
         (url, texts.get(url, ""))
         for url in await second_level(site, home)
         if not _other_site(url, home)
     ][:max_pages]
-    entries = _dedupe(await _entries(site, first, 1, home_doc))
-    chrome = await site.chrome()
-    seen = {home.final_url, *texts, *(url for url, _ in first)}
+    entries = _dedupe(await _entries(site, first, 1, scope))
+    seen = {home.final_url, *texts}
     seen.update(e.listing.outcome.final_url for e in entries if isinstance(e.listing.outcome, Page))
     second: list[tuple[str, str]] = []
     for entry in entries:
-        if entry.role not in (Role.COLUMN, Role.NAVIGATION):
+        page = entry.listing.page
+        if page is None or entry.role not in (Role.COLUMN, Role.NAVIGATION):
             continue
-        for link in _column_links(site, entry, chrome, frozenset(texts)):
-            if link.url not in seen and not _other_site(link.url, home):
+        # a column's items are its articles; a navigation page's are the columns it links
+        own = {link.url for link in entry.listing.items} if entry.role is Role.COLUMN else set()
+        for link in _column_links(site, site.document(page), own, scope):
+            if link.url not in seen:
                 seen.add(link.url)
                 second.append((link.url, normalize(link.text)))
     second = second[: max(0, max_pages - len(first))]
-    entries += _dedupe(await _entries(site, second, 2, home_doc))
+    entries += _dedupe(await _entries(site, second, 2, scope))
     return Inventory(entries=tuple(_dedupe(entries)))

@@ -232,14 +232,6 @@ def _line(judged: Judged, params: Params) -> Evidence:
     return NoteEvidence(text=text)
 
 
-def _unread_line(entry: Entry) -> Evidence:
-    return NoteEvidence(
-        text=_("{name} {url}: could not be read: {why}").format(
-            name=entry.name, url=entry.url, why=entry.listing.problem()
-        )
-    )
-
-
 @check("columns_updated", params=Params)
 async def run(site: SiteContext, params: Params) -> Verdict:
     inventory = await reachable_columns(site, max_pages=params.max_pages)
@@ -247,7 +239,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         return home_verdict(inventory.home, _("the columns reached from the home page"))
     judged = [_judge(e, params, site.as_of) for e in inventory.having(Role.COLUMN)]
     unread = inventory.having(Role.UNREAD)
-    evidence = [_line(j, params) for j in judged] + [_unread_line(e) for e in unread]
+    evidence = [_line(j, params) for j in judged] + [e.unread_evidence() for e in unread]
     key_stale = [j for j in judged if j.key and j.stale]
     long_stale = [j for j in judged if j.long_stale]
     stale = [j for j in judged if j.stale]
