@@ -158,3 +158,27 @@ def test_xlsx_to_a_pipe_is_the_workbook_and_to_a_terminal_is_refused(
         os.close(primary)
     assert refused.returncode == 2
     assert b"--xlsx -" in refused.stderr and b"terminal" in refused.stderr
+
+
+def test_the_demo_writes_every_format_and_tells_the_robot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], robot: Robot
+) -> None:
+    formats = ("json", "junit", "sarif", "markdown", "xlsx", "csv", "html")
+    out = {name: tmp_path / f"demo.{name}" for name in formats}
+    argv = ["demo", "--no-progress", "--as-of", AS_OF.isoformat(), "--notify", robot.url("/demo")]
+    for name, path in out.items():
+        argv += [f"--{name}", str(path)]
+    code, _stdout = run(argv)
+    stderr = capsys.readouterr().err
+    assert code == 0, stderr
+    report = json.loads(out["json"].read_text(encoding="utf-8"))
+    sheet = list(openpyxl.load_workbook(out["xlsx"]).worksheets[0].iter_rows())
+    assert len(sheet) - 1 == len(problems(report)) > 0
+    csv_rows = list(csv.reader(io.StringIO(out["csv"].read_bytes().decode("utf-8-sig"))))
+    assert len(csv_rows) == len(sheet)
+    assert all(site["name"] in out["html"].read_text("utf-8") for site in report["sites"])
+    assert out["junit"].read_text("utf-8").startswith("<?xml")
+    assert json.loads(out["sarif"].read_text("utf-8"))["version"] == "2.1.0"
+    assert out["markdown"].read_text("utf-8").strip()
+    [(path, body)] = robot.posts
+    assert path == "/demo" and body["summary"] == report["summary"]

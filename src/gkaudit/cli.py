@@ -169,11 +169,20 @@ def explain(
 
 @app.command()
 def demo(
+    ctx: typer.Context,
     serve: Annotated[
         bool, opt("--serve", help=N_("Keep the demo fleet up for your own scans."))
     ] = False,
     as_of: o.AsOf = None,
     json_path: o.JsonOut = None,
+    junit_path: o.JunitOut = None,
+    sarif_path: o.SarifOut = None,
+    markdown_path: o.MarkdownOut = None,
+    xlsx_path: o.XlsxOut = None,
+    csv_path: o.CsvOut = None,
+    html_path: o.HtmlOut = None,
+    notify: o.Notify = None,
+    notify_format: o.NotifyAs = None,
     no_progress: o.NoProgress = False,
     lang: o.Lang = None,
     color: o.Colors = Color.AUTO,
@@ -185,10 +194,7 @@ def demo(
 
         serve_forever(today)
         return
-    outputs = scan_command.outputs({"json_path": json_path})
-    raise typer.Exit(
-        usage(demo_command.run, today, outputs, progress=not no_progress, out=out, err=err)
-    )
+    raise typer.Exit(usage(demo_command.run, today, ctx.params, out=out, err=err))
 
 
 @app.command()

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from rich.console import Console
 
 from gkaudit.audit import Audit, Settings
+from gkaudit.commands.scan import outputs
 from gkaudit.engine import ScanSettings
 from gkaudit.exits import FailOn
 from gkaudit.i18n import _
 from gkaudit.net.http import FetchSettings
-from gkaudit.outputs import Outputs
 
 #: The demo's slow portal outlasts this; a short timeout keeps the demo quick.
 DEMO_TIMEOUT = 2.0
 
 
-def run(today: dt.date, outputs: Outputs, *, progress: bool, out: Console, err: Console) -> int:
-    """Scan the demo fleet as of `today` and write the reports; the exit code (findings do not
+def run(today: dt.date, params: Mapping[str, Any], *, out: Console, err: Console) -> int:
+    """Scan the demo fleet as of `today` and write the reports and notifications `params` (the
+    options of `gkaudit demo`, named as `scan`'s) ask for; the exit code (findings do not
     count: the demo is built to have them)."""
     from gkaudit.demo import DemoFleet
 
@@ -31,11 +34,13 @@ def run(today: dt.date, outputs: Outputs, *, progress: bool, out: Console, err: 
         )
         settings = Settings(
             sites_file=None,
-            outputs=outputs,
+            outputs=outputs(params),
             record=False,
             fail_on=FailOn.NEVER,
             scan=scan,
-            progress=progress,
+            progress=not params["no_progress"],
+            notify=tuple(params["notify"] or ()),
+            notify_format=params["notify_format"],
         )
         audit = Audit(settings, out, err)
         banner = _(
