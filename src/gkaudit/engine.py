@@ -39,6 +39,7 @@ from gkaudit.net.http import Fetcher, FetchSettings
 from gkaudit.net.robots import Robots
 from gkaudit.plugins import Registry
 from gkaudit.site.context import MAX_PAGES, SiteContext
+from gkaudit.site.probes import Probes
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class Engine:
         )
         fetcher = Fetcher(resolver, self.settings.fetch)
         robots = Robots(fetcher, self.settings.fetch.user_agent)
+        probes = Probes(fetcher)
         self._unrendered = why_not(self.settings.browser)
         self._browser = Browser(fetcher) if self._unrendered is None else None
         with _quiet_collector():
@@ -110,13 +112,14 @@ class Engine:
 
                 async def scan(index: int, site: Site) -> None:
                     async with in_flight:
-                        report = await self._scan_site(site, fetcher, robots)
+                        report = await self._scan_site(site, fetcher, robots, probes)
                     self._finished[index] = report
                     if on_site is not None:
                         on_site(report)
 
                 await asyncio.gather(*(scan(i, s) for i, s in enumerate(sites)))
             finally:
+                probes.close()
                 if self._browser is not None:
                     await self._browser.aclose()
                 await fetcher.aclose()
@@ -143,7 +146,9 @@ class Engine:
             incomplete=incomplete or len(finished) < len(self._sites),
         )
 
-    async def _scan_site(self, site: Site, fetcher: Fetcher, robots: Robots) -> SiteReport:
+    async def _scan_site(
+        self, site: Site, fetcher: Fetcher, robots: Robots, probes: Probes
+    ) -> SiteReport:
         context = SiteContext(
             site,
             fetcher,
@@ -152,6 +157,7 @@ class Engine:
             max_pages=self.settings.max_pages,
             browser=self._browser,
             unrendered=self._unrendered,
+            probes=probes,
         )
         deadline = asyncio.get_running_loop().time() + self.settings.site_budget
         try:

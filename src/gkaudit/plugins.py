@@ -27,6 +27,7 @@ from gkaudit.checks.ipv6_aaaa.check import run as ipv6_aaaa
 from gkaudit.checks.ipv6_links.check import run as ipv6_links
 from gkaudit.checks.ipv6_nameservers.check import run as ipv6_nameservers
 from gkaudit.checks.ipv6_reachable.check import run as ipv6_reachable
+from gkaudit.checks.links_broken.check import run as links_broken
 from gkaudit.checks.personal_data.check import run as personal_data
 from gkaudit.checks.reachable.check import run as reachable
 from gkaudit.checks.site_identity.check import run as site_identity
@@ -79,6 +80,7 @@ BUILTIN: tuple[Check, ...] = _builtin(
     ipv6_links,
     ipv6_nameservers,
     ipv6_reachable,
+    links_broken,
     personal_data,
     reachable,
     site_identity,

@@ -22,6 +22,7 @@ from gkaudit.checks.ipv6_aaaa import demo as ipv6_aaaa
 from gkaudit.checks.ipv6_links import demo as ipv6_links
 from gkaudit.checks.ipv6_nameservers import demo as ipv6_nameservers
 from gkaudit.checks.ipv6_reachable import demo as ipv6_reachable
+from gkaudit.checks.links_broken import demo as links_broken
 from gkaudit.checks.personal_data import demo as personal_data
 from gkaudit.checks.reachable import demo as reachable
 from gkaudit.checks.site_identity import demo as site_identity
@@ -45,6 +46,7 @@ FAULTS: Mapping[str, tuple[DemoFault, ...]] = {
     "ipv6_links": ipv6_links.FAULTS,
     "ipv6_nameservers": ipv6_nameservers.FAULTS,
     "ipv6_reachable": ipv6_reachable.FAULTS,
+    "links_broken": links_broken.FAULTS,
     "personal_data": personal_data.FAULTS,
     "reachable": reachable.FAULTS,
     "site_identity": site_identity.FAULTS,

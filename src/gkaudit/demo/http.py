@@ -24,6 +24,7 @@ import socket
 import struct
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -35,7 +36,15 @@ from urllib.parse import urlsplit
 from gkaudit.demo._net import Listeners, TcpServer, bind_same_port, reserve_port
 from gkaudit.model import Family
 
-__all__ = ["Behaviour", "HttpServer", "InFlight", "Response", "VirtualHost", "placeholder_pages"]
+__all__ = [
+    "Behaviour",
+    "HttpServer",
+    "InFlight",
+    "Requests",
+    "Response",
+    "VirtualHost",
+    "placeholder_pages",
+]
 
 SERVER_NAME = "gkaudit-demo"
 _IDLE_SECONDS = 30.0  # an idle keep-alive connection is dropped after this
@@ -158,6 +167,26 @@ class InFlight:
             self.peak.clear()
 
 
+class Requests:
+    """Requests answered, counted at the server by (host, path, method, family): what tests of
+    "one request per URL" count (a client can only count what it meant to send)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.counts: Counter[tuple[str, str, str, Family]] = Counter()
+
+    def add(self, host: str, path: str, method: str, family: Family) -> None:
+        with self._lock:
+            self.counts[(host, path, method, family)] += 1
+
+    def of(self, host: str, path: str, family: Family) -> dict[str, int]:
+        """Method -> requests for one URL over one family."""
+        with self._lock:
+            return {
+                m: n for (h, p, m, f), n in self.counts.items() if (h, p, f) == (host, path, family)
+            }
+
+
 class HttpServer:
     """The virtual-host server; `hosts` may be replaced while it runs (it is read per request).
     `latency` delays every answer (so that requests overlap, for `in_flight` to see)."""
@@ -177,6 +206,7 @@ class HttpServer:
         self.stopping = threading.Event()
         self.latency = 0.0
         self.in_flight = InFlight()
+        self.requests = Requests()
         self._listeners: Listeners | None = None
         self._held: list[socket.socket] = []
         self._port = 0
@@ -282,6 +312,7 @@ class _Handler(BaseHTTPRequestHandler):
             return None  # the fleet is stopping: no answer, and no thread left behind
         pages = vhost.placeholder if behaviour is Behaviour.PLACEHOLDER else vhost.pages
         path = urlsplit(self.path).path or "/"
+        owner.requests.add(host_name(self.headers.get("Host", "")), path, self.command, family)
         return pages.get(path, NOT_FOUND)
 
     def _send(self, response: Response, host_header: str, *, body: bool) -> None:

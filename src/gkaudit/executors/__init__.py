@@ -12,8 +12,12 @@ within the portal's registered domain, and a group holds every site of each regi
 touches, so every probe target belongs to exactly one group: one worker, one fetcher, one
 per-host limit for it. A second phase grouped by target host would have to split the check in
 two (links now, verdict after a barrier) and hold every site's results until the end, for no
-host that the groups do not already keep apart. A check probing external links (`links.broken`,
-when it lands) is what would need that second phase.
+host that the groups do not already keep apart. `links.broken` probes external links too (many
+portals link www.gov.cn), so there two workers may press one outside host at once; it is bounded,
+not kept apart: at most `max_per_host` links per outside host per site, each worker's per-host
+limit, and one probe per URL per worker's run (`gkaudit.site.probes`). Keeping outside hosts to
+one worker would take that second phase: the groups collect their outside links, the driver
+regroups them by target host, probes run as tasks per host, and `links.broken` is judged after.
 
 Every site is reported exactly once: a group's sites come back together, from the one attempt
 that finished; a group whose task keeps failing comes back as `error` results naming why.

@@ -91,6 +91,9 @@ class Document:
     scripts: tuple[tuple[str, str | None], ...] = ()
     """(absolute ``src``, its ``sitecode`` attribute) of every external ``<script>``: the
     我为政府网站找错 and 党政机关 badges are scripts (``<script id="_jiucuo_" sitecode=...>``)."""
+    images: tuple[tuple[str, str], ...] = ()
+    """(absolute http(s) ``src``, ``alt``) of every ``<img>``, in document order: a broken
+    image is a broken link too (``links.broken``)."""
 
     def dates(
         self, *, context_year: int | None = None, today: dt.date | None = None

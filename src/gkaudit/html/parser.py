@@ -178,6 +178,11 @@ def parse_text(
             parent = parent.parent
         found.append((node, link_url, ancestors))
 
+    images = [
+        (src, collapse(image.attrs.get("alt") or ""))
+        for image in tree.css("img[src]")
+        if (src := resolve(image.attrs.get("src"))) is not None
+    ]
     with_images: set[int] = set()
     for image in tree.css("a[href] img"):
         parent = image.parent
@@ -221,4 +226,5 @@ def parse_text(
         column_name=column_metas.get("columnname") or None,
         column_type=column_metas.get("columntype") or None,
         scripts=tuple(scripts),
+        images=tuple(images),
     )

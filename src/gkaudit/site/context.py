@@ -25,6 +25,7 @@ from gkaudit.net.dns import DnsAnswer
 from gkaudit.net.http import FailureKind, Fetcher, FetchFailure, Outcome, Page
 from gkaudit.net.obstacles import ObstacleKind
 from gkaudit.net.robots import Robots
+from gkaudit.site.probes import Probes
 
 #: HTTP redirects, meta refreshes, script redirects and frames followed to reach the home page.
 MAX_HOPS = 10
@@ -51,6 +52,7 @@ class SiteContext:
         max_pages: int = MAX_PAGES,
         browser: Browser | None = None,
         unrendered: str | None = None,
+        probes: Probes | None = None,
     ) -> None:
         self.site = site
         self.as_of = as_of
@@ -63,6 +65,8 @@ class SiteContext:
         #: Why pages are not rendered in a browser here ("" when they can be).
         self.unrendered = "" if browser is not None else (unrendered or no_browser())
         self._robots = robots
+        #: the run's link probes, shared with every site (a private memo when not given)
+        self._probes = probes if probes is not None else Probes(fetcher)
         self._pages_left = max_pages
         self._max_pages = max_pages
         self._tasks: dict[tuple[object, ...], asyncio.Task[Any]] = {}
@@ -210,10 +214,9 @@ class SiteContext:
         return await self._once(key, lambda: browser.render(url, family, charge))
 
     async def probe(self, url: str, family: Family) -> Outcome:
-        """Status only (HEAD, falling back to GET where HEAD fails: `Fetcher.probe`)."""
-        return await self._once(
-            ("probe", url, family), lambda: self._fetcher.probe(url, family, cookies=self.cookies)
-        )
+        """Status only (HEAD, falling back to GET where HEAD fails: `Fetcher.probe`), once per
+        URL and family for the whole run (`gkaudit.site.probes`), whichever site asks."""
+        return await self._probes.probe(url, family, self.cookies)
 
     async def home(self, family: Family = Family.IPV4) -> Outcome:
         """The home page as a browser shows it (see `open`), public by the plan's definition so
