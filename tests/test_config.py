@@ -298,3 +298,23 @@ def test_the_real_sites_are_tagged_from_the_plan_text() -> None:
     assert len(agri) == len(named)
     assert all(any(n in name for name in agri) for n in named)
     assert all(s.region is None or s.region.startswith("2102") for s in sites)
+
+
+def test_the_real_sites_are_tagged_as_the_plan_names_them() -> None:
+    """Read (never scanned): the 涉农地区 of clause (十六) that have a portal carry `agri`, and
+    every tag in sites.yaml is one the default plan declares."""
+    sites = load_sites(Path(__file__).resolve().parents[1] / "sites.yaml")
+    plan = load_plan(None, Registry.load())
+    assert {tag for site in sites for tag in site.tags} <= set(plan.tags)
+    agri = {site.id for site in sites if "agri" in site.tags}
+    assert agri == {
+        "ganjingzi",
+        "lvshunkou",
+        "pulandian",
+        "wafangdian",
+        "zhuanghe",
+        "changhai",
+        "jinpu",
+        "hitech",
+    }
+    assert set(plan.tags) == {"agri", "dev-reform", "commerce", "finance"}

@@ -75,7 +75,7 @@ def result(report: dict[str, Any], site: str, rule: str) -> dict[str, Any]:
 
 def test_every_site_and_rule_has_its_result(scan: dict[str, Any]) -> None:
     rules = [r.id for r in load_plan(None, Registry.load()).rules]
-    assert len(scan["sites"]) == 12 + len(FAULTS)
+    assert len(scan["sites"]) == 14 + len(FAULTS)
     for site in scan["sites"]:
         assert [r["rule"] for r in site["results"]] == rules
         for r in site["results"]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from gkaudit.config import load_plan
 from gkaudit.demo.expected import EXPECTED, PORTALS, all_faults, expected, plant
 from gkaudit.demo.identities import IDENTITIES
-from gkaudit.demo.spec import RULE_IDS, Address, DemoFault
-from gkaudit.model import Status
+from gkaudit.demo.spec import RULE_IDS, RULE_SCOPES, Address, DemoFault
+from gkaudit.model import SiteKind, Status
+from gkaudit.plugins import Registry
 
 P, F, S = Status.PASS, Status.FAIL, Status.SKIP
 
@@ -16,7 +18,14 @@ P, F, S = Status.PASS, Status.FAIL, Status.SKIP
 def test_a_faultless_fleet_passes_or_skips_everything() -> None:
     table = expected(IDENTITIES, [])
     assert set(table.values()) == {P, S}
-    assert {r for (_, r), s in table.items() if s is S} == {"column.business-relief"}
+    # the rules scoped to kinds or tags skip the others (RULE_SCOPES, from their applies_to)
+    assert {r for (_, r), s in table.items() if s is S} == {
+        "column.business-relief",
+        "column.negative-list",
+        "column.fee-list",
+        "column.regulations-library",
+        "column.agri-subsidies",
+    }
 
 
 def test_each_fault_is_planted_and_says_its_verdicts() -> None:
@@ -43,3 +52,10 @@ def test_a_fault_names_what_exists() -> None:
         DemoFault("jinhai", "typo", {}, {"ipv6.aaa": F})
     with pytest.raises(ValueError, match="not a portal"):
         plant(IDENTITIES, [DemoFault("nowhere", "x", {"refused": True}, {})])
+
+
+def test_the_demo_s_rule_scopes_are_the_plan_s() -> None:
+    every = {kind.value for kind in SiteKind}
+    for rule in load_plan(None, Registry.load()).rules:
+        scope = {e.value if isinstance(e, SiteKind) else e for e in rule.applies_to}
+        assert RULE_SCOPES.get(rule.id, frozenset(every)) == scope, rule.id

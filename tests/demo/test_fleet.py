@@ -67,8 +67,8 @@ def site(fleet: DemoFleet, site_id: str) -> Site:
 def test_the_api(fleet: DemoFleet) -> None:
     assert re.fullmatch(r"127\.0\.0\.1:\d+", fleet.nameserver)
     assert isinstance(fleet.http_port, int) and fleet.http_port != fleet.dns.port
-    assert len(fleet.sites) == 12
-    assert len({s.id for s in fleet.sites}) == 12
+    assert len(fleet.sites) == 14
+    assert len({s.id for s in fleet.sites}) == 14
     for s in fleet.sites:
         assert (urlsplit(s.url).hostname or "").endswith(".gov.cn")
         assert (urlsplit(s.url).port == fleet.http_port) == (s.id != "changdao")

@@ -173,7 +173,7 @@ def served(*statuses: Status, rule: str) -> list[PortalSpec]:
 
 def test_expected_has_every_site_and_rule() -> None:
     assert set(EXPECTED) == {(spec.id, rule) for spec in PORTALS for rule in RULE_IDS}
-    assert len(PORTALS) == 12 and len(SPECS) == 12
+    assert len(PORTALS) == 14 and len(SPECS) == 14
 
 
 def test_every_verdict_of_every_rule_appears() -> None:
@@ -186,7 +186,12 @@ def test_every_verdict_of_every_rule_appears() -> None:
         "feedback.jiucuo": {P, F, W, E},
         "ipv6.nameservers": {P, W, E},
         "column.business-relief": {P, W, F, E, S},
+        "column.negative-list": {P, F, S},
+        "column.fee-list": {P, W, S},
+        "column.regulations-library": {P, F, E, S},
+        "column.agri-subsidies": {P, F, E, S},
         "policy.interpretation": {P, F, E},
+        "policy.interpretation-forms": {P, W, E},
         "disclosure.catalogue": {P, F, E},
         "disclosure.annual-report": {P, F, E},
         "privacy.personal-data": {P, W, F, E},

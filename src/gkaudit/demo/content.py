@@ -54,6 +54,13 @@ GOV_DOCS = (
     ("关于促进消费扩容提质的若干措施", "《关于促进消费扩容提质的若干措施》政策解读"),
     ("关于印发{short}数字政府建设行动方案的通知", "《{short}数字政府建设行动方案》解读"),
 )
+#: GOV_DOCS with every interpretation in words only (no 图解, no 一图读懂).
+TEXT_DOCS = tuple(
+    (doc, f"《{doc.removeprefix('关于印发').removesuffix('的通知')}》解读")
+    if interpretation.startswith(("图解", "一图读懂"))
+    else (doc, interpretation)
+    for doc, interpretation in GOV_DOCS
+)
 KJ_DOCS = (
     ("关于印发《{city}高新技术企业培育办法》的通知", "《{city}高新技术企业培育办法》政策解读"),
     ("关于印发《{city}科技型中小企业研发费用补助实施细则》的通知", "一图读懂研发费用补助实施细则"),
@@ -173,6 +180,34 @@ COLUMNS: Mapping[str, Column] = {
     "about": Column("关于本网", "gybw", 27),
     "sitemap": Column("网站地图", "wzdt", 28),
     "contact": Column("联系我们", "lxwm", 29),
+    "fmqd": Column("市场准入负面清单", "zwgk/fmqd", 30),
+    "sfqd": Column("行政事业性收费目录清单", "zwgk/sfqd", 31),
+    "gzk": Column("现行有效规章和行政规范性文件库", "zwgk/gfxwjk", 32),
+    "hnbt": Column("惠民惠农财政补贴", "zwgk/hnbt", 33),
+}
+
+#: Items of the columns the Dalian plan names (demo/plan_columns.py), newest first.
+PLAN_COLUMN_ITEMS: Mapping[str, tuple[str, ...]] = {
+    "fmqd": (
+        "转发《市场准入负面清单（{year}年版）》的通知",
+        "国家发展改革委 商务部关于印发《市场准入负面清单》的通知",
+        "市场准入负面清单制度解读问答",
+    ),
+    "sfqd": (
+        "{city}{year}年行政事业性收费目录清单",
+        "{city}涉企行政事业性收费目录清单（{year}年）",
+        "关于公布取消和降低部分行政事业性收费项目的通知",
+    ),
+    "gzk": (
+        "{short}现行有效行政规范性文件目录（截至{year}年）",
+        "{short}规章和行政规范性文件清理结果的公告",
+        "{short}行政规范性文件制定和备案管理办法",
+    ),
+    "hnbt": (
+        "{short}{year}年耕地地力保护补贴发放结果公示",
+        "{short}{year}年农机购置与应用补贴申报指南",
+        "{short}惠民惠农财政补贴资金发放情况（以村为单位）",
+    ),
 }
 SECTIONS = ("zn", "zd", "fd", "nb")
 SHORT_SECTION_NAMES = {

@@ -3,7 +3,7 @@ portal is built to get from each rule of the default plan (the expected table).
 
 The faults come from `gkaudit/checks/<name>/demo.py` (one sorted list below, no import side
 effects); a portal's verdict on a rule is what its faults say, else `pass`, or `skip` where the
-rule does not apply to its kind. Two faults that disagree on one verdict are refused.
+rule does not apply to its kind or tags. Two faults that disagree on one verdict are refused.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from gkaudit.checks.site_identity import demo as site_identity
 from gkaudit.checks.wording_severe import demo as wording_severe
 from gkaudit.checks.wording_typos import demo as wording_typos
 from gkaudit.demo.identities import IDENTITIES
-from gkaudit.demo.spec import GOVERNMENT_RULES, RULE_IDS, DemoFault, PortalSpec
+from gkaudit.demo.spec import RULE_IDS, DemoFault, PortalSpec, applies
 from gkaudit.model import Status
 
 #: Every check's faults, by check name (sorted as the built-in checks are).
@@ -86,9 +86,7 @@ def expected(
             table[key], said[key] = status, fault
     return {
         (spec.id, rule): (
-            Status.SKIP
-            if rule in GOVERNMENT_RULES and not spec.government
-            else table.get((spec.id, rule), Status.PASS)
+            table.get((spec.id, rule), Status.PASS) if applies(spec, rule) else Status.SKIP
         )
         for spec in specs
         for rule in RULE_IDS

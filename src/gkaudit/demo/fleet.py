@@ -130,6 +130,8 @@ class DemoFleet:
                 f"    url: {_quoted(site.url)}",
                 f"    kind: {site.kind.value}",
             ]
+            if site.tags:
+                lines.append(f"    tags: [{', '.join(site.tags)}]")
             hints = site.hints.model_dump(exclude_none=True)
             if hints:
                 lines.append("    hints:")

@@ -96,7 +96,7 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         extra_news=("副区长王镕调研助企纾困政策落实情况",),
         report_title="{short}{year}年政府信息公开工作年度报告",
         shows="GBK bytes declared gb2312 (镕 is not in GB2312); TRS URLs; [11-20] dates; "
-        "政府信息公开 only through 政务公开",
+        "政府信息公开 only through 政务公开; interpretations in words only (no 图解)",
     ),
     PortalSpec(
         id="donggang",
@@ -131,6 +131,7 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         doc_prefix="北政发",
         relief=Relief.TOPIC,
         dates=DateStyle.SLASH,
+        tags=("agri",),
         shows="IPv6 serves an 'IPv6 测试页' placeholder; 政府信息公开制度 link answers 404",
     ),
     PortalSpec(
@@ -148,7 +149,8 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         doc_prefix="南政发",
         url_style=UrlStyle.TRS,
         relief=Relief.NAV,
-        shows="IPv6 connections reset; newest annual report is the year before the one due",
+        shows="IPv6 connections reset; newest annual report is the year before the one due; "
+        "no 规章/规范性文件库",
     ),
     PortalSpec(
         id="jinhai",
@@ -164,8 +166,9 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         doc_base=1002400,
         doc_prefix="金管发",
         relief=Relief.NAV,
+        tags=("agri",),
         shows="no AAAA for the site nor its name servers; no 助企纾困 column (one news "
-        "article); 法定主动公开内容 missing",
+        "article); 法定主动公开内容 missing; 涉农 (agri) without a 惠民惠农 column",
     ),
     PortalSpec(
         id="huangang",
@@ -215,6 +218,7 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         doc_base=1000000,
         doc_prefix="长政发",
         relief=Relief.NAV,
+        tags=("agri",),
         shows="connection refused (nothing listens on its port); NS query answers SERVFAIL",
     ),
     PortalSpec(
@@ -233,5 +237,38 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         interpretations=(4, 4),
         docs=JT_DOCS,
         shows="answers only after slow_seconds (30 s): slower than the scan timeout",
+    ),
+    PortalSpec(
+        id="fgw",
+        name="港康市发展和改革委员会",
+        short="市发展改革委",
+        host="fgw.gkcity.gov.cn",
+        kind=SiteKind.DEPARTMENT,
+        zone=CITY_ZONE,
+        site_code="2102000031",
+        icp="辽ICP备05012345号-31",
+        police="21020202000131",
+        col_base=9200,
+        doc_base=3100000,
+        doc_prefix="港发改发",
+        tags=("dev-reform",),
+        shows="the 发展改革 department clause (四) names (tag dev-reform); no 市场准入负面清单",
+    ),
+    PortalSpec(
+        id="czj",
+        name="港康市财政局",
+        short="市财政局",
+        host="czj.gkcity.gov.cn",
+        kind=SiteKind.DEPARTMENT,
+        zone=CITY_ZONE,
+        site_code="2102000032",
+        icp="辽ICP备05012345号-32",
+        police="21020202000132",
+        col_base=9300,
+        doc_base=3200000,
+        doc_prefix="港财发",
+        url_style=UrlStyle.TRS,
+        tags=("finance",),
+        shows="the 财政 department clause (五) names (tag finance); 收费目录清单 500 days old",
     ),
 )

@@ -37,6 +37,7 @@ from gkaudit.demo.pages import (
     paragraphs,
     today_line,
 )
+from gkaudit.demo.plan_columns import plan_columns
 from gkaudit.demo.policies import policies
 from gkaudit.demo.spec import (
     CITY,
@@ -301,6 +302,7 @@ class Portal:
                 ("规划信息", self.col("ghxx")),
                 ("财政信息", self.col("czxx")),
                 ("依申请公开", self.col("ysq")),
+                *plan_columns(self),
             ],
         )
         if not s.ipv4_only_services:

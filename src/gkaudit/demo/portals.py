@@ -101,6 +101,7 @@ def build(
                 url=f"http://{spec.host}:{port}/",
                 kind=spec.kind,
                 hints=Hints(**hint_urls),
+                tags=spec.tags,
             )
         )
     faults: dict[str | tuple[str, str], DnsFault] = {

@@ -26,7 +26,12 @@ RULE_IDS = (
     "ipv6.links",
     "ipv6.nameservers",
     "column.business-relief",
+    "column.negative-list",
+    "column.fee-list",
+    "column.regulations-library",
+    "column.agri-subsidies",
     "policy.interpretation",
+    "policy.interpretation-forms",
     "disclosure.catalogue",
     "disclosure.annual-report",
     "privacy.personal-data",
@@ -130,6 +135,13 @@ class PortalSpec:
     dns_faults: tuple[tuple[str, str | None, DnsFault], ...] = ()  # (name, type, fault)
     jiucuo: bool = True  # the footer carries the 我为政府网站找错 entrance
     jiucuo_code: str | None = None  # the sitecode it is served with (None: its own site_code)
+    tags: tuple[str, ...] = ()  # sites.yaml tags: the bodies the plan's clauses name
+    # days since the newest item of the columns the Dalian plan names (None: no such column),
+    # each published where its rule applies (RULE_SCOPES)
+    negative_list_age: int | None = 20
+    fee_list_age: int | None = 40
+    library_age: int | None = 15
+    subsidies_age: int | None = 30
 
     @property
     def government(self) -> bool:
@@ -145,8 +157,21 @@ class PortalSpec:
         return f"zwfw.{self.zone}"
 
 
-#: Rules of the default plan that apply to governments only (departments get `skip`).
-GOVERNMENT_RULES = frozenset({"column.business-relief"})
+#: The kinds and tags each rule of the default plan applies to, as its `applies_to` says, where
+#: not to every site (the others get `skip`).
+RULE_SCOPES: Mapping[str, frozenset[str]] = {
+    "column.business-relief": frozenset({"city", "district"}),
+    "column.negative-list": frozenset({"city", "dev-reform", "commerce"}),
+    "column.fee-list": frozenset({"city", "finance"}),
+    "column.regulations-library": frozenset({"city", "district"}),
+    "column.agri-subsidies": frozenset({"agri"}),
+}
+
+
+def applies(spec: PortalSpec, rule: str) -> bool:
+    """Whether `rule` applies to the portal (its kind or one of its tags is in scope)."""
+    scope = RULE_SCOPES.get(rule)
+    return scope is None or spec.kind.value in scope or any(t in scope for t in spec.tags)
 
 
 @dataclass(frozen=True)

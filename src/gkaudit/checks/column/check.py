@@ -3,6 +3,9 @@
 Why: Used by `column.business-relief`: plan clause (三) asks governments to open a 助企纾困 column
 on their portal and publish the local relief measures and news there. The same check serves any
 column a plan requires by name: give it other `keywords` (and the name of a `sites.yaml` hint).
+The Dalian plan's other columns use it so: `column.negative-list` (四), `column.fee-list` (五),
+`column.regulations-library` (十一), `column.agri-subsidies` (十六), and, with `item_keywords`,
+`policy.interpretation-forms` (十二: "丰富图表图解等政策解读形式").
 
 What it checks: a link whose text contains one of `keywords` (compared normalized: full-width to
 half-width, all whitespace removed; a link's text includes nested tags and image `alt`), found from
@@ -28,12 +31,16 @@ Params:
 - `max_age_days`: the newest item may be at most this many days old (default 90).
 - `min_items`: item links a page must list to be a column (default 3).
 - `hint`: the `sites.yaml` hint that gives the column's URL (default `business_relief_url`).
+- `item_keywords`: when given, the column must also list an item, or link a sub-column, whose
+  title contains one of these (图解, 一图读懂: a form of the items, not their freshness); site
+  chrome does not count (default none).
 
 Passes when the column is found, is a column, and its newest item is at most `max_age_days`
 old.
 
 Fails when no link names the column, when the page linked (or hinted) does not load (with its
-URL and status), or when it is not a column (a single article, or fewer than `min_items` items).
+URL and status), or when it is not a column (a single article, or fewer than `min_items` items),
+or, with `item_keywords`, when no item or sub-column of the column is so titled.
 
 Warns (`warn`) when the column is stale: its newest item is older than `max_age_days`, or none
 of its items shows a date.
@@ -48,13 +55,17 @@ item. Metrics: `items`, `dated`, `newest` (ISO date), `age_days`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import Field
 
 from gkaudit.declaration import CheckParams, HintName, Texts, check
+from gkaudit.html import Link
 from gkaudit.i18n import _
 from gkaudit.model import Evidence, HtmlEvidence, Metric, Verdict
-from gkaudit.site.columns import locate_column
+from gkaudit.site.columns import Listing, locate_column
 from gkaudit.site.context import SiteContext
+from gkaudit.text import normalize
 
 
 class Params(CheckParams):
@@ -68,6 +79,22 @@ class Params(CheckParams):
     hint: HintName = Field(
         "business_relief_url", description="the sites.yaml hint giving the column's URL"
     )
+    item_keywords: Texts | None = Field(
+        None, description="when given, the column must list an item or sub-column so titled"
+    )
+
+
+async def _titled(site: SiteContext, listing: Listing, words: Sequence[str]) -> Link | None:
+    """The first item or other body link of the column whose text contains one of `words`
+    (一图读懂…, a 图解 sub-column); site chrome does not count."""
+    assert listing.page is not None
+    chrome = await site.chrome()
+    wanted = [normalize(w) for w in words]
+    for link in (*listing.items, *site.document(listing.page).links):
+        text = normalize(link.text)
+        if link.key not in chrome and any(w in text for w in wanted):
+            return link
+    return None
 
 
 @check("column", params=Params)
@@ -80,6 +107,18 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     evidence: list[Evidence] = search.evidence()
     items, dated = len(listing.items), listing.dated
     column = {"what": search.what, "where": candidate.where(), "url": listing.url}
+    if params.item_keywords:
+        shown = await _titled(site, listing, params.item_keywords)
+        if shown is None:
+            return Verdict.failed(
+                _("{what} ({where}) at {url} lists no item or sub-column titled {forms}").format(
+                    forms=", ".join(params.item_keywords), **column
+                ),
+                evidence,
+                items=items,
+                dated=dated,
+            )
+        evidence.append(HtmlEvidence(url=listing.url, text=shown.text, href=shown.url))
     newest = listing.newest(site.as_of)
     if newest is None:
         return Verdict.warned(

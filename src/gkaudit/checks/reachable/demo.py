@@ -14,7 +14,12 @@ F, E = Status.FAIL, Status.ERROR
 PAGE_RULES = (
     "ipv6.links",
     "column.business-relief",
+    "column.negative-list",
+    "column.fee-list",
+    "column.regulations-library",
+    "column.agri-subsidies",
     "policy.interpretation",
+    "policy.interpretation-forms",
     "disclosure.catalogue",
     "disclosure.annual-report",
     "privacy.personal-data",
