@@ -77,6 +77,7 @@ def test_a_marked_finding_is_struck_in_the_next_run_and_shown(tmp_path: Path) ->
     page = '<html><head><meta charset="utf-8"><title>{t}</title></head><body>{b}</body></html>'
     with DnsServer(records) as dns, HttpServer() as http:
         base = f"http://{HOST}:{http.port}"
+        base_url = f"{base}/a.html"
         home = page.format(t="中山区", b=f'<a href="{base}/a.html">区长信箱</a>')
         article = page.format(t="区长信箱", b="区长工作手机：13812345678。截止2026年11月。")
         http.hosts = {
@@ -93,6 +94,27 @@ def test_a_marked_finding_is_struck_in_the_next_run_and_shown(tmp_path: Path) ->
             encoding="utf-8",
         )
         after = _scan(tmp_path, http.port, dns, "--waivers", str(marks))
+        marks.write_text(
+            "waivers:\n  - {site: zs, rule: wording.typos, reason: 下周更正, expires: 2026-12-31,"
+            " by: 王科长, date: 2026-11-30}\n",
+            encoding="utf-8",
+        )
+        waived = _scan(tmp_path, http.port, dns, "--waivers", str(marks))
+    assert falsealarms.active.get() == ()  # the marks of a scan end with it
+    assert "marks" not in before["wording.typos"]
+    assert waived["wording.typos"]["status"] == "warn"
+    assert waived["wording.typos"]["marks"] == [
+        {
+            "kind": "waiver",
+            "reason": "下周更正",
+            "by": "王科长",
+            "date": "2026-11-30",
+            "expires": "2026-12-31",
+            "expired": False,
+            "url": None,
+            "text": None,
+        }
+    ]
     assert before["privacy.personal-data"]["status"] == "warn"
     assert before["wording.typos"]["status"] == "warn"
     for rule, reason in (
@@ -102,6 +124,8 @@ def test_a_marked_finding_is_struck_in_the_next_run_and_shown(tmp_path: Path) ->
         assert after[rule]["status"] == "pass"
         assert after[rule]["metrics"]["false_alarms"] == 1
         assert any(reason in e["text"] for e in after[rule]["evidence"])
+        [mark] = after[rule]["marks"]
+        assert (mark["kind"], mark["url"], mark["reason"]) == ("false_alarm", base_url, reason)
 
 
 def test_a_mark_copied_from_a_report_matches_the_page_whose_address_was_masked() -> None:

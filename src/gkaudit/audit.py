@@ -43,6 +43,7 @@ from gkaudit.executors.driver import Driver
 from gkaudit.executors.groups import landings
 from gkaudit.executors.select import Distribution, runner
 from gkaudit.exits import EXIT_INTERRUPTED, FailOn, UsageError, exit_code
+from gkaudit.falsealarms import FalseAlarm
 from gkaudit.history import HistoryError, HistoryStore, default_db_path
 from gkaudit.i18n import _
 from gkaudit.model import Plan, Report, Site, SiteReport
@@ -55,7 +56,7 @@ from gkaudit.reporters import comparison as comparison_reporter
 from gkaudit.reporters import terminal
 from gkaudit.reporters.past import Past
 from gkaudit.reporters.progress import progress
-from gkaudit.waivers import Waiver, WaiverError, load_false_alarms, load_waivers
+from gkaudit.waivers import Waiver, WaiverError, load_false_alarms, load_waivers, mark_waivers
 
 
 def _today() -> ScanSettings:
@@ -102,6 +103,7 @@ class Audit:
         # With a report on stdout, stdout carries that document only; the human text moves over.
         self.out = err if settings.outputs.to_stdout else out
         self.interrupted = False
+        self.false_alarms: tuple[FalseAlarm, ...] = ()
         self.registry, self.plan = load_checks(settings.plan, settings.plugins)
         self.sites = self._load_sites()
         self.waivers = self._load_waivers()
@@ -128,7 +130,7 @@ class Audit:
             return []
         try:
             waivers = load_waivers(self.settings.waivers)
-            falsealarms.active.set(tuple(load_false_alarms(self.settings.waivers)))
+            self.false_alarms = tuple(load_false_alarms(self.settings.waivers))
         except WaiverError as exc:
             raise UsageError(str(exc)) from None
         return waivers
@@ -209,7 +211,9 @@ class Audit:
 
     def run(self, sites: Sequence[Site] | None = None) -> Report:
         """Scan `sites` (default: the loaded ones) with a progress bar; Ctrl-C or SIGTERM ends
-        the scan with the report of the sites that finished (`interrupted` is then True)."""
+        the scan with the report of the sites that finished (`interrupted` is then True). The
+        findings the waivers file names carry their waiver, and those it strikes their false-alarm
+        mark (`Result.marks`)."""
         engine, todo = self.runner(self.sites if sites is None else sites)
         show = self.settings.progress and not self.settings.quiet
 
@@ -217,6 +221,8 @@ class Audit:
             task = asyncio.current_task()
             loop = asyncio.get_running_loop()
             assert task is not None
+            # set inside the run's own context: the marks of this audit end with it
+            falsealarms.active.set(self.false_alarms)
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, task.cancel)
             try:
@@ -230,7 +236,7 @@ class Audit:
 
         with progress(self.err, len(todo), enabled=show) as done:
             try:
-                return asyncio.run(main(done))
+                return mark_waivers(asyncio.run(main(done)), self.waivers)
             except ExecutorError as exc:
                 raise UsageError(str(exc)) from None
 

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from gkaudit import __version__
+from gkaudit import __version__, falsealarms
 from gkaudit.declaration import Check, CheckParams
+from gkaudit.falsealarms import FalseAlarm
 from gkaudit.i18n import _
 from gkaudit.model import Plan as PlanModel
 from gkaudit.model import (
@@ -173,6 +174,7 @@ class Engine:
     async def _run_rule(self, bound: _Bound, context: SiteContext, deadline: float) -> Result:
         rule = bound.rule
         withheld = self.settings.withheld.get(rule.id)
+        struck: list[FalseAlarm] = []
         if not context.site.is_in(rule.applies_to):
             verdict = _not_applicable(rule, context.site)
         elif withheld is not None:
@@ -180,8 +182,9 @@ class Engine:
         else:
             budget = asyncio.timeout_at(deadline)
             try:
-                async with budget:
-                    verdict = await bound.check.run(context, bound.params)
+                with falsealarms.recording() as struck:
+                    async with budget:
+                        verdict = await bound.check.run(context, bound.params)
             except TimeoutError as exc:
                 if not budget.expired():  # the check's own timeout escaped: a bug in the check
                     verdict = _internal_error(bound, exc)
@@ -193,7 +196,10 @@ class Engine:
                     )
             except Exception as exc:
                 verdict = _internal_error(bound, exc)
-        return stamp(rule, verdict)
+        result = stamp(rule, verdict)
+        if struck:
+            return result.model_copy(update={"marks": tuple(m.mark() for m in struck)})
+        return result
 
 
 @contextmanager

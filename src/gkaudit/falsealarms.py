@@ -18,11 +18,14 @@ why. The run's marks are set once by the command that loads the waivers file.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from pydantic import field_validator
 
-from gkaudit.model import Frozen, check_http_url
+from gkaudit.model import Frozen, Mark, check_http_url
 from gkaudit.privacy.mask import scrub
 
 
@@ -30,6 +33,19 @@ class FalseAlarm(Frozen):
     url: str
     text: str
     reason: str
+    by: str | None = None  # who marked it
+    date: dt.date | None = None  # when
+
+    def mark(self) -> Mark:
+        """The mark as the report carries it on the result."""
+        return Mark(
+            kind="false_alarm",
+            reason=self.reason,
+            by=self.by,
+            date=self.date,
+            url=self.url,
+            text=self.text,
+        )
 
     @field_validator("url")
     @classmethod
@@ -46,10 +62,28 @@ class FalseAlarm(Frozen):
 
 #: The marks in force for this run (set by the scan from the waivers file).
 active: ContextVar[tuple[FalseAlarm, ...]] = ContextVar("false_alarms", default=())
+#: The marks that struck something in the check running now (see `recording`).
+_struck: ContextVar[list[FalseAlarm] | None] = ContextVar("false_alarms_struck", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list[FalseAlarm]]:
+    """Collect the marks that `marked` finds while the block runs (one check, the tasks it
+    starts included), each once: the engine puts them on the check's result."""
+    struck: list[FalseAlarm] = []
+    token = _struck.set(struck)
+    try:
+        yield struck
+    finally:
+        _struck.reset(token)
 
 
 def marked(url: str, text: str) -> FalseAlarm | None:
     """The mark striking `text` found at `url`, if an inspector made one. URLs compare as
     reports show them, masked: the inspector copies a URL from a report."""
     shown = scrub(url)
-    return next((m for m in active.get() if scrub(m.url) == shown and m.text == text), None)
+    mark = next((m for m in active.get() if scrub(m.url) == shown and m.text == text), None)
+    struck = _struck.get()
+    if mark is not None and struck is not None and mark not in struck:
+        struck.append(mark)
+    return mark

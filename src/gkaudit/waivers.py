@@ -34,8 +34,7 @@ from pydantic import field_validator
 
 from gkaudit.config import ConfigError, YamlDocument, reject_duplicates
 from gkaudit.falsealarms import FalseAlarm
-from gkaudit.i18n import _
-from gkaudit.model import Frozen, Report, Status
+from gkaudit.model import Frozen, Mark, Report, Result, SiteReport, Status
 
 #: The statuses a waiver can cover: the findings about the portal itself.
 WAIVABLE = (Status.FAIL, Status.WARN)
@@ -53,6 +52,8 @@ class Waiver(Frozen):
     rule: str
     reason: str
     expires: dt.date
+    by: str | None = None  # who granted it
+    date: dt.date | None = None  # when
 
     @field_validator("site", "rule", "reason", mode="before")
     @classmethod
@@ -60,6 +61,11 @@ class Waiver(Frozen):
         if not isinstance(value, str) or not value.strip():
             raise ValueError("expected non-empty text")
         return value.strip()
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _granted(cls, value: Any) -> dt.date | None:
+        return None if value is None else cls._date(value)
 
     @field_validator("expires", mode="before")
     @classmethod
@@ -91,14 +97,22 @@ class WaiverMatch:
     expired: bool
 
     @property
+    def mark(self) -> Mark:
+        """The waiver as the report carries it on the result."""
+        w = self.waiver
+        return Mark(
+            kind="waiver",
+            reason=w.reason,
+            by=w.by,
+            date=w.date,
+            expires=w.expires,
+            expired=self.expired,
+        )
+
+    @property
     def note(self) -> str:
         """What a report says beside the finding."""
-        text = (
-            _("waiver expired on {date}: {reason}")
-            if self.expired
-            else _("waived until {date}: {reason}")
-        )
-        return text.format(date=self.waiver.expires.isoformat(), reason=self.waiver.reason)
+        return self.mark.describe()
 
 
 class WaiversFile(Frozen):
@@ -160,6 +174,26 @@ def apply_waivers(
         if waiver is not None and result.status in WAIVABLE:
             matches[(site.id, result.rule)] = WaiverMatch(waiver, expired=not waiver.active(today))
     return matches
+
+
+def mark_waivers(report: Report, waivers: Sequence[Waiver]) -> Report:
+    """`report` with every finding a waiver names carrying that waiver (`Result.marks`), held or
+    expired on the report's day, so that every format can show it."""
+    matches = apply_waivers(report, waivers, report.as_of)
+    if not matches:
+        return report
+
+    def marked(site: SiteReport, result: Result) -> Result:
+        match = matches.get((site.id, result.rule))
+        if match is None:
+            return result
+        return result.model_copy(update={"marks": (match.mark, *result.marks)})
+
+    sites = tuple(
+        site.model_copy(update={"results": tuple(marked(site, r) for r in site.results)})
+        for site in report.sites
+    )
+    return report.model_copy(update={"sites": sites})
 
 
 def unused_waivers(report: Report, waivers: Sequence[Waiver]) -> list[Waiver]:

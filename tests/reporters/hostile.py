@@ -3,9 +3,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from gkaudit.model import HtmlEvidence, HttpEvidence, Report, Result, SiteReport, Status, Summary
+from gkaudit.model import (
+    HtmlEvidence,
+    HttpEvidence,
+    Mark,
+    Report,
+    Result,
+    SiteReport,
+    Status,
+    Summary,
+)
+from gkaudit.waivers import Waiver, mark_waivers
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "reports" / "report.json"
 SCRIPT_TITLE = "<script>alert(1)</script>"
@@ -55,3 +66,34 @@ def hostile_report() -> Report:
     )
     sites = (*base.sites, bad)
     return base.model_copy(update={"sites": sites, "summary": Summary.of(sites)})
+
+
+def marked_report() -> Report:
+    """The fixture report (as of 2025-06-02) with inspectors' marks: a waiver in force on
+    zhongshan's `ipv6.aaaa` failure, an expired one on kjj's, and a false alarm (核减) struck from
+    zhongshan's passing `column.business-relief`."""
+    waivers = [
+        Waiver(
+            site="zhongshan",
+            rule="ipv6.aaaa",
+            reason="运营商承诺2025年第三季度完成IPv6改造",
+            expires=dt.date(2025, 9, 30),
+            by="市政务公开办 李明",
+            date=dt.date(2025, 5, 20),
+        ),
+        Waiver(site="kjj", rule="ipv6.aaaa", reason="机房搬迁", expires=dt.date(2025, 5, 31)),
+    ]
+    report = mark_waivers(fixture_report(), waivers)
+    struck = Mark(
+        kind="false_alarm",
+        url="https://www.dlzs.gov.cn/zwgk/a.html",
+        text="138****5678",
+        reason="区长信箱公开工作手机，经核实可以公开",
+    )
+    site = report.sites[1]
+    results = tuple(
+        r.model_copy(update={"marks": (struck,)}) if r.rule == "column.business-relief" else r
+        for r in site.results
+    )
+    sites = (report.sites[0], site.model_copy(update={"results": results}), *report.sites[2:])
+    return report.model_copy(update={"sites": sites})

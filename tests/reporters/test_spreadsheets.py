@@ -32,6 +32,7 @@ COLUMNS = [
     "首次发现",
     "持续天数",
     "整改建议",
+    "暂缓整改/核减说明",
 ]
 
 
@@ -69,7 +70,7 @@ def test_the_rectification_list_has_one_row_per_problem_in_chinese() -> None:
     # without a history, the report alone cannot say since when
     assert {row[8] for row in rows[1:]} == {None} and {row[9] for row in rows[1:]} == {None}
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:K11"
+    assert sheet.auto_filter.ref == "A1:L11"
     assert sheet["H2"].hyperlink.target == "https://www.dl.gov.cn/xxgk/"
 
 

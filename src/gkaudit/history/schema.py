@@ -66,6 +66,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX results_by_pair ON results (site_id, rule, run_id)",
     ),
+    # 2: the inspectors' marks on a result (waiver, false alarms), as the report carries them
+    ("ALTER TABLE results ADD COLUMN marks TEXT NOT NULL DEFAULT '[]'",),
 )
 
 

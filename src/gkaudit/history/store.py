@@ -22,6 +22,7 @@ from gkaudit.history.schema import HistoryError, enable_wal, migrate, transactio
 from gkaudit.history.timeline import Entry, Point, Run, standing
 from gkaudit.model import (
     Evidence,
+    Mark,
     Metric,
     PlanInfo,
     Report,
@@ -35,6 +36,7 @@ from gkaudit.model import (
 )
 
 _EVIDENCE = TypeAdapter(tuple[Evidence, ...])
+_MARKS = TypeAdapter(tuple[Mark, ...])
 
 
 def default_db_path() -> Path:
@@ -136,7 +138,8 @@ class HistoryStore:
             )
             self._db.executemany(
                 "INSERT INTO results (run_id, site_id, position, rule, title, clause, severity, "
-                "status, message, evidence, metrics) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "status, message, evidence, metrics, marks) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         run_id,
@@ -150,6 +153,7 @@ class HistoryStore:
                         r.message,
                         _EVIDENCE.dump_json(r.evidence).decode(),
                         json.dumps(r.metrics, ensure_ascii=False),
+                        _MARKS.dump_json(r.marks).decode(),
                     )
                     for site in report.sites
                     for i, r in enumerate(site.results)
@@ -202,7 +206,8 @@ class HistoryStore:
             raise KeyError(run_id)
         results: dict[str, list[Result]] = {}
         for row in self._db.execute(
-            """SELECT site_id, rule, title, clause, severity, status, message, evidence, metrics
+            """SELECT site_id, rule, title, clause, severity, status, message, evidence, metrics,
+                      marks
                FROM results WHERE run_id = ? ORDER BY site_id, position""",
             (run_id,),
         ):
@@ -216,6 +221,7 @@ class HistoryStore:
                     message=row[6],
                     evidence=_EVIDENCE.validate_json(row[7]),
                     metrics=_metrics(row[8]),
+                    marks=_MARKS.validate_json(row[9]),
                 )
             )
         sites = tuple(

@@ -20,11 +20,13 @@ from gkaudit.reporters.past import Past, RunPoint
 from gkaudit.reporters.tables import (
     PROBLEMS,
     advice,
+    cell_label,
+    listed,
     pass_rate,
     percent,
+    result_of,
     rule_ids,
     rule_pass_rate,
-    status_of,
     urls,
 )
 from gkaudit.reporters.terminal import STYLE
@@ -104,11 +106,11 @@ def _matrix(report: Report) -> list[str]:
     for site in report.sites:
         cells = []
         for rid, _title in rules:
-            status = status_of(site, rid)
-            if status is None:
+            result = result_of(site, rid)
+            if result is None:
                 cells.append("<td></td>")
                 continue
-            label = _(status.value)
+            status, label = result.status, cell_label(result)
             cells.append(
                 f'<td class="s {status.value}" title="{escape(label)}">'
                 f"{_SYMBOL[status]} {escape(label)}</td>"
@@ -150,7 +152,7 @@ def _findings(report: Report) -> list[str]:
     found = False
     for site in report.sites:
         for result in sorted(site.results, key=lambda r: -STATUS_RANK[r.status]):
-            if result.status in PROBLEMS:
+            if listed(result):
                 found = True
                 lines += _finding(site, result)
     if not found:
@@ -168,6 +170,7 @@ def _finding(site: SiteReport, result: Result) -> list[str]:
         f"<p>{escape(result.message)}</p>",
         f"<p><strong>{escape(_('What to fix'))}:</strong> {escape(advice(result))}</p>",
     ]
+    lines += [f'<p class="mark">⚑ {escape(mark.describe())}</p>' for mark in result.marks]
     if result.evidence:
         lines.append("<ul>")
         lines += [f'<li class="evidence">{escape(describe(item))}</li>' for item in result.evidence]

@@ -13,6 +13,10 @@ plugin's schema, tests/fixtures/junit-10.xsd). The mapping, chosen for what thos
   Jenkins and GitLab both count `<error>` as a failed test, and an inconclusive result is never a
   failure;
 - `skip` (the rule does not apply) is `<skipped type="not-applicable">`;
+- a `fail` or `warn` under a waiver in force is `<skipped type="waived">` with the waiver as its
+  message: accepted by an inspector, it fails neither the gate nor the CI's test count (an
+  expired waiver leaves the failure a failure, the waiver named in its text);
+- false alarms (核减) struck from a result are listed in its text with their reasons;
 - `pass` is a passing test case whose `<system-out>` carries the message.
 
 Every non-passing element carries the message as its `message` attribute and the full
@@ -96,7 +100,10 @@ def _case(site: SiteReport, result: Result) -> ET.Element:
     )
     body = _clean(explain(result))
     message = _clean(result.message)
-    if result.status is Status.FAIL:
+    if result.waived:
+        waiver = next(mark for mark in result.marks if mark.holds)
+        ET.SubElement(case, "skipped", message=_clean(waiver.describe()), type="waived").text = body
+    elif result.status is Status.FAIL:
         ET.SubElement(case, "failure", message=message, type=result.severity.value).text = body
     elif result.status is Status.WARN:
         warning = _clean(_("warning: {message}").format(message=result.message))
@@ -125,6 +132,9 @@ def explain(result: Result) -> str:
         lines.append(
             "metrics: " + ", ".join(f"{k}={_metric(v)}" for k, v in result.metrics.items())
         )
+    if result.marks:
+        lines.append(_("marked by inspectors:"))
+        lines.extend(f"  - {mark.describe()}" for mark in result.marks)
     return "\n".join(lines)
 
 
@@ -149,11 +159,12 @@ def _metric(value: Metric) -> str:
 
 def _counts(pairs: list[tuple[SiteReport, Result]]) -> dict[str, int]:
     statuses = [result.status for _, result in pairs]
+    waived = sum(result.waived for _, result in pairs)
     return {
         "tests": len(statuses),
-        "failures": statuses.count(Status.FAIL) + statuses.count(Status.WARN),
+        "failures": statuses.count(Status.FAIL) + statuses.count(Status.WARN) - waived,
         "errors": 0,
-        "skipped": statuses.count(Status.SKIP) + statuses.count(Status.ERROR),
+        "skipped": statuses.count(Status.SKIP) + statuses.count(Status.ERROR) + waived,
     }
 
 

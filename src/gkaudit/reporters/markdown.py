@@ -63,6 +63,7 @@ def render(report: Report) -> str:
     lines += _table(report)
     for status, heading in _SECTIONS:
         lines += _section(report, status, heading)
+    lines += _marks(report)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -130,8 +131,26 @@ def _finding(result: Result) -> list[str]:
         f"- **{_code(result.rule)}** {_escape(result.title)} {_escape(result.clause)}: "
         f"{_escape(result.message)}"
     ]
+    lines += [f"  - ⚑ {_escape(mark.describe())}" for mark in result.marks]
     lines += [f"  - {describe_md(item)}" for item in result.evidence]
     return lines
+
+
+def _marks(report: Report) -> list[str]:
+    """Every waiver and false alarm (核减) in one place: an inspector reviews them together."""
+    marked = [(site, result) for site, result in report.results() if result.marks]
+    if not marked:
+        return []
+    count = sum(len(result.marks) for _site, result in marked)
+    heading = _("Marked by inspectors")
+    lines = [f"## {heading} ({count})", ""]
+    for site, result in marked:
+        lines += [
+            f"- {_escape(site.name)} ({_code(site.id)}) **{_code(result.rule)}** "
+            f"{_escape(_(result.status.value))}: {_escape(mark.describe())}"
+            for mark in result.marks
+        ]
+    return [*lines, ""]
 
 
 def _escape(text: str) -> str:

@@ -29,6 +29,7 @@ from gkaudit.i18n import _
 from gkaudit.model import (
     HtmlEvidence,
     HttpEvidence,
+    Mark,
     Report,
     Result,
     Severity,
@@ -75,6 +76,12 @@ def to_sarif(report: Report, sites: SitesFile | None = None) -> dict[str, Any]:
         _result(site, result, index[result.rule], sites)
         for site, result in report.results()
         if result.status in _FINDINGS
+    ]
+    results += [
+        _struck(site, result, mark, index[result.rule], sites)
+        for site, result in report.results()
+        for mark in result.marks
+        if mark.kind == "false_alarm"
     ]
     run: dict[str, Any] = {
         "tool": {
@@ -191,7 +198,56 @@ def _result(
     related = _related(site, result, portal=sites is not None and site.id in sites.lines)
     if related:
         out["relatedLocations"] = related
+    if result.marks:
+        out["properties"]["marks"] = [mark.model_dump(mode="json") for mark in result.marks]
+    waivers = [_suppression(mark) for mark in result.marks if mark.holds]
+    if waivers:
+        out["suppressions"] = waivers
     return out
+
+
+def _struck(
+    site: SiteReport, result: Result, mark: Mark, rule_index: int, sites: SitesFile | None
+) -> dict[str, Any]:
+    """A false alarm (核减) as SARIF has it: the finding, suppressed with the inspector's
+    justification, so that a code-scanning view lists it as dismissed, not as open."""
+    return {
+        "ruleId": result.rule,
+        "ruleIndex": rule_index,
+        "kind": "fail",
+        "level": _level(result.severity),
+        "message": {"text": f"{site.name}（{site.id}）：{mark.describe()}"},
+        "locations": [
+            {
+                "physicalLocation": _location(site, sites),
+                "logicalLocations": [
+                    {"name": site.name, "fullyQualifiedName": site.id, "kind": "resource"}
+                ],
+            }
+        ],
+        "partialFingerprints": {FINGERPRINT_KEY: f"{site.id}:{result.rule}:{mark.url}:{mark.text}"},
+        "suppressions": [_suppression(mark)],
+        "properties": {
+            "site": site.id,
+            "status": "false_alarm",
+            "mark": mark.model_dump(mode="json"),
+        },
+    }
+
+
+def _suppression(mark: Mark) -> dict[str, Any]:
+    """An inspector's acceptance (a waiver in force, a false alarm): decided outside the
+    analysed files, hence `external`."""
+    suppression: dict[str, Any] = {
+        "kind": "external",
+        "status": "accepted",
+        "justification": mark.reason,
+    }
+    if mark.by or mark.date or mark.expires:
+        suppression["properties"] = mark.model_dump(
+            mode="json", include={"by", "date", "expires"}, exclude_none=True
+        )
+    return suppression
 
 
 def _related(site: SiteReport, result: Result, *, portal: bool) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ HEADERS = (
     N_("First found"),
     N_("Days open"),
     N_("What to fix"),
+    N_("Inspector's marks"),
 )
 
 #: What to fix, by the rule's family (the part of its id before the dot).
@@ -63,6 +64,7 @@ class Row:
     days_open: int | None
     advice: str
     status: Status
+    marks: str = ""
 
     def cells(self) -> list[str | int]:
         return [
@@ -77,6 +79,7 @@ class Row:
             self.first_found,
             "" if self.days_open is None else self.days_open,
             self.advice,
+            self.marks,
         ]
 
 
@@ -104,14 +107,26 @@ def urls(result: Result) -> tuple[str, ...]:
     return tuple(found)
 
 
+def listed(result: Result) -> bool:
+    """Whether a document of problems lists `result`: a problem, or a result an inspector
+    marked (a waiver, a false alarm struck from a passing one)."""
+    return result.status in PROBLEMS or bool(result.marks)
+
+
+def marks(result: Result) -> str:
+    """The inspectors' marks on `result`, one a line."""
+    return "\n".join(mark.describe() for mark in result.marks)
+
+
 def rows(report: Report, past: Past | None = None) -> list[Row]:
-    """Every problem of `report`, site by site, worst first. Without a history, 首次发现 and
-    持续天数 stay empty: the report alone cannot say since when a problem stands."""
+    """Every problem of `report` (and every marked result), site by site, worst first. Without a
+    history, 首次发现 and 持续天数 stay empty: the report alone cannot say since when a problem
+    stands."""
     problems = [
         (site, result)
         for site in report.sites
         for result in sorted(site.results, key=lambda r: -STATUS_RANK[r.status])
-        if result.status in PROBLEMS
+        if listed(result)
     ]
     out = []
     for number, (site, result) in enumerate(problems, start=1):
@@ -130,6 +145,7 @@ def rows(report: Report, past: Past | None = None) -> list[Row]:
                 days_open=None if first is None else max(0, (report.as_of - first.date()).days),
                 advice=advice(result),
                 status=result.status,
+                marks=marks(result),
             )
         )
     return out
@@ -149,8 +165,18 @@ def pass_rate(results: list[Result]) -> float | None:
     return sum(r.status is Status.PASS for r in decided) / len(decided) if decided else None
 
 
-def status_of(site: SiteReport, rule: str) -> Status | None:
-    return next((r.status for r in site.results if r.rule == rule), None)
+def result_of(site: SiteReport, rule: str) -> Result | None:
+    return next((r for r in site.results if r.rule == rule), None)
+
+
+def cell_label(result: Result) -> str:
+    """A matrix cell: the conclusion, and whether an inspector marked it."""
+    label = _(result.status.value)
+    if result.waived:
+        return _("{status} (waived)").format(status=label)
+    if any(mark.kind == "false_alarm" for mark in result.marks):
+        return _("{status} (false alarm struck)").format(status=label)
+    return label
 
 
 def rule_pass_rate(report: Report, rule: str) -> float | None:

@@ -24,6 +24,8 @@ STYLE = {
     Status.ERROR: ("?", "magenta"),
     Status.SKIP: ("-", "dim"),
 }
+#: A `fail` or `warn` an inspector waived, in the matrix.
+WAIVED = ("~", "cyan")
 #: Evidence lines shown per finding; the JSON report has them all.
 MAX_EVIDENCE = 8
 
@@ -45,9 +47,9 @@ def render(report: Report, console: Console) -> None:
     )
     rules = list(report.sites[0].results) if report.sites else []
     console.print(_matrix(report, rules))
-    _legend(console, rules)
+    _legend(console, rules, waived=any(r.waived for _site, r in report.results()))
     for site in report.sites:
-        results = [r for r in site.results if r.status not in (Status.PASS, Status.SKIP)]
+        results = [r for r in site.results if r.status not in (Status.PASS, Status.SKIP) or r.marks]
         if not results:
             continue
         console.print()
@@ -82,7 +84,7 @@ def _matrix(report: Report, rules: list[Result]) -> Table:
         table.add_column(_("IPv6 links\nL2 / L3"), no_wrap=True, min_width=len("100% / 100%"))
     for site in report.sites:
         cells = [Text(site.id, style="bold"), Text(plain(site.name))]
-        cells += [Text(STYLE[r.status][0], style=STYLE[r.status][1]) for r in site.results]
+        cells += [Text(*(WAIVED if r.waived else STYLE[r.status])) for r in site.results]
         if show_rates:
             rates = [text for r in site.results if (text := _rates(r)) is not None]
             cells.append(rates[0] if rates else Text(""))
@@ -99,8 +101,10 @@ def _rates(result: Result) -> Text | None:
     return Text(shown, style=STYLE[result.status][1])
 
 
-def _legend(console: Console, rules: list[Result]) -> None:
+def _legend(console: Console, rules: list[Result], *, waived: bool) -> None:
     marks = "  ".join(f"{mark} {_(status.value)}" for status, (mark, _style) in STYLE.items())
+    if waived:
+        marks += "  " + WAIVED[0] + " " + _("waived")
     console.print(Text(marks, style="dim"))
     for number, rule in enumerate(rules, 1):
         console.print(
@@ -119,6 +123,8 @@ def _finding(console: Console, result: Result) -> None:
         (f"{mark} {result.rule}", style), (f" {result.clause} ", "dim"), plain(result.message)
     )
     _indented(console, line, 2, 4)
+    for inspector in result.marks:
+        _indented(console, Text("⚑ " + plain(inspector.describe()), style=WAIVED[1]), 4, 6)
     for evidence in result.evidence[:MAX_EVIDENCE]:
         _indented(console, Text(plain(describe(evidence)), style="dim"), 6, 8)
     hidden = len(result.evidence) - MAX_EVIDENCE

@@ -23,13 +23,14 @@ from gkaudit.model import Report, Status
 from gkaudit.reporters.neutral import FORMULA_START, plain
 from gkaudit.reporters.past import Past
 from gkaudit.reporters.tables import (
+    cell_label,
     headers,
     pass_rate,
     percent,
+    result_of,
     rows,
     rule_ids,
     rule_pass_rate,
-    status_of,
 )
 
 FILL = {
@@ -77,13 +78,14 @@ def _summary(sheet: Worksheet, report: Report) -> None:
         [_("Site"), _("Sponsor"), *(f"{rid} {title}" for rid, title in rules), _("Pass rate")],
     )
     for site in report.sites:
-        statuses = [status_of(site, rid) for rid, _t in rules]
+        results = [result_of(site, rid) for rid, _t in rules]
+        statuses = [None if r is None else r.status for r in results]
         _append(
             sheet,
             [
                 site.url,
                 site.name,
-                *("" if s is None else _(s.value) for s in statuses),
+                *("" if r is None else cell_label(r) for r in results),
                 percent(pass_rate(list(site.results))),
             ],
         )
