@@ -161,6 +161,17 @@ def _location(site: SiteReport, sites: SitesFile | None) -> dict[str, Any]:
     }
 
 
+def _locations(site: SiteReport, sites: SitesFile | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "physicalLocation": _location(site, sites),
+            "logicalLocations": [
+                {"name": site.name, "fullyQualifiedName": site.id, "kind": "resource"}
+            ],
+        }
+    ]
+
+
 def _result(
     site: SiteReport, result: Result, rule_index: int, sites: SitesFile | None
 ) -> dict[str, Any]:
@@ -176,14 +187,7 @@ def _result(
         "kind": kind,
         "level": level,
         "message": {"text": f"{site.name}（{site.id}）：{result.message}"},
-        "locations": [
-            {
-                "physicalLocation": _location(site, sites),
-                "logicalLocations": [
-                    {"name": site.name, "fullyQualifiedName": site.id, "kind": "resource"}
-                ],
-            }
-        ],
+        "locations": _locations(site, sites),
         "partialFingerprints": {FINGERPRINT_KEY: f"{site.id}:{result.rule}"},
         "properties": {
             "site": site.id,
@@ -217,14 +221,7 @@ def _struck(
         "kind": "fail",
         "level": _level(result.severity),
         "message": {"text": f"{site.name}（{site.id}）：{mark.describe()}"},
-        "locations": [
-            {
-                "physicalLocation": _location(site, sites),
-                "logicalLocations": [
-                    {"name": site.name, "fullyQualifiedName": site.id, "kind": "resource"}
-                ],
-            }
-        ],
+        "locations": _locations(site, sites),
         "partialFingerprints": {FINGERPRINT_KEY: f"{site.id}:{result.rule}:{mark.url}:{mark.text}"},
         "suppressions": [_suppression(mark)],
         "properties": {
