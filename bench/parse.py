@@ -5,7 +5,7 @@
 
 Three figures per page, CPU median and p90 over every page and repeat:
   bare      selectolax's own cost: parse, and href + text of every <a href>
-  parse     gkaudit.html.decode + parse_text (what fetching a page costs the engine)
+  parse     gkaudit.html.parse: decode + parse (what fetching a page costs the engine)
   parse+use the same, then every link's date and label read (what a content rule that walks
             a whole list pays on top)
 No network: the pages come from bench/fleet.py's renderer.
@@ -52,8 +52,7 @@ def main() -> None:
             node.text()
 
     def parse(body: bytes, url: str, ctype: str) -> object:
-        text, encoding = html.decode(body, ctype)
-        return html.parse_text(text, url, encoding)
+        return html.parse(body, url, ctype)
 
     def parse_use(body: bytes, url: str, ctype: str) -> None:
         doc = parse(body, url, ctype)

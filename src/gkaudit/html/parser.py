@@ -8,6 +8,7 @@ or no links.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -55,7 +56,12 @@ def parse(
     ``[11-20]``; see :func:`parse_text`. Never raises on bad bytes.
     """
     text, encoding = decode(body, content_type)
-    return parse_text(text, url, encoding, today=today)
+    # A UTF-8 body decoded without a replacement is already what Lexbor reads: parsing it as
+    # it came saves re-encoding 50 KB of text (a twentieth of a parse).
+    utf8 = None
+    if encoding == "utf-8" and b"datastore>" not in body and "\ufffd" not in text:
+        utf8 = body[len(codecs.BOM_UTF8) :] if body.startswith(codecs.BOM_UTF8) else body
+    return _parse(text, utf8, url, encoding, today)
 
 
 def parse_text(
@@ -69,9 +75,18 @@ def parse_text(
     its newest full date not after ``today``, else ``today``; and the year before when the
     date would lie after ``today``.
     """
-    # Lexbor works on UTF-8 either way (same speed here); encoding it ourselves with "replace"
-    # keeps a str holding lone surrogates from raising.
-    tree = LexborHTMLParser(unwrap_datastores(text).encode("utf-8", "replace"))
+    return _parse(text, None, url, encoding, today)
+
+
+def _parse(
+    text: str, utf8: bytes | None, url: str, encoding: str, today: dt.date | None
+) -> Document:
+    """`parse_text`, given the UTF-8 of ``text`` when the caller has it."""
+    if utf8 is None:
+        # Lexbor works on UTF-8 either way; encoding it ourselves with "replace" keeps a str
+        # holding lone surrogates from raising.
+        utf8 = unwrap_datastores(text).encode("utf-8", "replace")
+    tree = LexborHTMLParser(utf8)
 
     base = url
     base_node = tree.css_first("base[href]")
@@ -100,10 +115,7 @@ def parse_text(
             target = resolve(refresh_target(content))
             if target != page_url:
                 refresh = target
-        elif pub_date is None and (attrs.get("name") or "").strip().lower() in (
-            "pubdate",
-            "firstpublishedtime",
-        ):
+        elif pub_date is None and name in ("pubdate", "firstpublishedtime"):
             pub_date = _meta_date(content)
 
     title_node = tree.css_first("title")
@@ -142,7 +154,8 @@ def parse_text(
     # Pass 1: resolve, and record for every ancestor which URL it leads to (or several).
     found: list[tuple[LexborNode, str, list[Ancestor]]] = []
     link_holders: dict[int, object] = {}
-    clickable = "onclick" in text or "onClick" in text or "ONCLICK" in text
+    # Searched in the bytes: half the size of a Chinese page's str.
+    clickable = b"onclick" in utf8 or b"onClick" in utf8 or b"ONCLICK" in utf8
     listed: set[int] = set()  # a selector list gives an <a href onclick> twice
     for node in tree.css("a[href], area[href], [onclick]" if clickable else "a[href], area[href]"):
         if clickable:
@@ -202,7 +215,7 @@ def parse_text(
             Link,
             (
                 link_url,
-                link_text(node, node.mem_id in with_images),
+                link_text(node, bool(with_images) and node.mem_id in with_images),
                 label_of(node, link_holders),
                 item_dates.date(node, link_url, ancestors),
             ),
