@@ -31,6 +31,7 @@ from gkaudit.checks.links_broken.check import run as links_broken
 from gkaudit.checks.personal_data.check import run as personal_data
 from gkaudit.checks.reachable.check import run as reachable
 from gkaudit.checks.site_identity.check import run as site_identity
+from gkaudit.checks.site_search.check import run as site_search
 from gkaudit.checks.wording_severe.check import run as wording_severe
 from gkaudit.checks.wording_typos.check import run as wording_typos
 from gkaudit.declaration import (
@@ -84,6 +85,7 @@ BUILTIN: tuple[Check, ...] = _builtin(
     personal_data,
     reachable,
     site_identity,
+    site_search,
     wording_severe,
     wording_typos,
 )

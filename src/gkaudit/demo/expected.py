@@ -26,6 +26,7 @@ from gkaudit.checks.links_broken import demo as links_broken
 from gkaudit.checks.personal_data import demo as personal_data
 from gkaudit.checks.reachable import demo as reachable
 from gkaudit.checks.site_identity import demo as site_identity
+from gkaudit.checks.site_search import demo as site_search
 from gkaudit.checks.wording_severe import demo as wording_severe
 from gkaudit.checks.wording_typos import demo as wording_typos
 from gkaudit.demo.identities import IDENTITIES
@@ -50,6 +51,7 @@ FAULTS: Mapping[str, tuple[DemoFault, ...]] = {
     "personal_data": personal_data.FAULTS,
     "reachable": reachable.FAULTS,
     "site_identity": site_identity.FAULTS,
+    "site_search": site_search.FAULTS,
     "wording_severe": wording_severe.FAULTS,
     "wording_typos": wording_typos.FAULTS,
 }

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from gkaudit.dates import parse_dates
+from gkaudit.html.forms import Form
 from gkaudit.text import normalize
 
 __all__ = ["Document", "Link", "LinkKey", "recurring_links"]
@@ -94,6 +95,8 @@ class Document:
     images: tuple[tuple[str, str], ...] = ()
     """(absolute http(s) ``src``, ``alt``) of every ``<img>``, in document order: a broken
     image is a broken link too (``links.broken``)."""
+    forms: tuple[Form, ...] = ()
+    """Every ``<form>``, in document order (a site search is one: ``site.search``)."""
 
     def dates(
         self, *, context_year: int | None = None, today: dt.date | None = None

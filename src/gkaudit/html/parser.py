@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from gkaudit.dates import parse_dates
 from gkaudit.html.decoding import decode
 from gkaudit.html.document import Document, Link
+from gkaudit.html.forms import forms_of
 from gkaudit.html.items import (
     ANCESTOR_DEPTH,
     MULTIPLE,
@@ -191,6 +192,7 @@ def _parse(
             parent = parent.parent
         found.append((node, link_url, ancestors))
 
+    forms = forms_of(tree, resolve, page_url)
     images = [
         (src, collapse(image.attrs.get("alt") or ""))
         for image in tree.css("img[src]")
@@ -240,4 +242,5 @@ def _parse(
         column_type=column_metas.get("columntype") or None,
         scripts=tuple(scripts),
         images=tuple(images),
+        forms=forms,
     )
