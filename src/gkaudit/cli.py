@@ -24,6 +24,8 @@ from gkaudit.commands import merge as merge_command
 from gkaudit.commands import options as o
 from gkaudit.commands import scan as scan_command
 from gkaudit.commands import startup
+from gkaudit.commands.defaults import DefaultsError
+from gkaudit.commands.defaults import load as configured
 from gkaudit.commands.options import opt
 from gkaudit.executors.select import ExecutorKind
 from gkaudit.exits import EXIT_CONFIG, EXIT_INTERNAL, EXIT_OK, FailOn, UsageError
@@ -114,6 +116,7 @@ def scan(
     shard: Annotated[str | None, opt("--shard", metavar="I/N")] = None,
     quiet: Annotated[bool, opt("--quiet", "-q")] = False,
     no_progress: o.NoProgress = False,
+    config: o.Config = None,
     lang: o.Lang = None,
     color: o.Colors = Color.AUTO,
 ) -> None:
@@ -129,6 +132,7 @@ def validate(
     ),
     plan: o.Plan = None,
     plugins: o.Plugins = None,
+    config: o.Config = None,
     lang: o.Lang = None,
     color: o.Colors = Color.AUTO,
 ) -> None:
@@ -142,6 +146,7 @@ def validate(
 def rules(
     plan: o.Plan = None,
     plugins: o.Plugins = None,
+    config: o.Config = None,
     lang: o.Lang = None,
     color: o.Colors = Color.AUTO,
 ) -> None:
@@ -155,6 +160,7 @@ def explain(
     rule_id: Annotated[str, typer.Argument(help=N_("A rule id, e.g. ipv6.aaaa, or a check name."))],
     plan: o.Plan = None,
     plugins: o.Plugins = None,
+    config: o.Config = None,
     lang: o.Lang = None,
     color: o.Colors = Color.AUTO,
 ) -> None:
@@ -202,6 +208,7 @@ def diff(
     old: Annotated[Path, typer.Argument(help=N_("The baseline report (JSON)."))],
     new: Annotated[Path, typer.Argument(help=N_("The newer report (JSON)."))],
     waivers: o.Waivers = None,
+    config: o.Config = None,
     lang: o.Lang = None,
     color: o.Colors = Color.AUTO,
 ) -> None:
@@ -215,6 +222,7 @@ def history(
     site: Annotated[str | None, opt("--site", "-s", help=N_("Only this site."))] = None,
     rule: Annotated[str | None, opt("--rule", "-r", help=N_("Only this rule."))] = None,
     as_json: Annotated[bool, opt("--json", help=N_("JSON for machines."))] = False,
+    config: o.Config = None,
     lang: o.Lang = None,
     color: o.Colors = Color.AUTO,
 ) -> None:
@@ -247,11 +255,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     an internal error (exit 3)."""
     global out, err
     args = list(sys.argv[1:] if argv is None else argv)
-    out, err = startup.settle(args)
+    try:
+        defaults = configured(startup.flag(args, "--config"), os.environ, Path.cwd())
+    except DefaultsError as exc:
+        out, err = startup.settle(args)
+        err.print(_("error: {message}").format(message=exc), soft_wrap=True, markup=False)
+        sys.exit(EXIT_CONFIG)
+    out, err = startup.settle(args, defaults=defaults)
     command = typer.main.get_command(app)
     startup.translate(command)
+    default_map = defaults.default_map(getattr(command, "commands", {}))
     try:
-        command.main(args=args, prog_name="gkaudit", standalone_mode=True)
+        command.main(args=args, prog_name="gkaudit", standalone_mode=True, default_map=default_map)
     except SystemExit:
         raise
     except Exception as exc:

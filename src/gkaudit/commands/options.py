@@ -37,6 +37,9 @@ HELP = {
     "--baseline": N_("A previous JSON report to compare with."),
     "--color": N_("Colours: auto (a terminal; NO_COLOR, FORCE_COLOR), always or never."),
     "--concurrency": N_("Requests in flight, in all."),
+    "--config": N_(
+        "Config file (default: gkaudit.toml here, or the tool.gkaudit table of pyproject.toml)."
+    ),
     "--db": N_("History database (SQLite)."),
     "--executor": N_(
         "Where the sites are audited: local (this process) or dask (a Dask cluster; needs the "
@@ -105,6 +108,8 @@ Waivers = Annotated[Path | None, opt("--waivers")]
 Db = Annotated[Path | None, opt("--db")]
 Lang = Annotated[str | None, opt("--lang")]
 Colors = Annotated[Color, opt("--color")]
+#: Read at start-up (`commands.defaults`); declared so that click accepts it after the command.
+Config = Annotated[Path | None, opt("--config", metavar="FILE")]
 FailOnLevel = Annotated[FailOn, opt("--fail-on")]
 Browser = Annotated[BrowserMode, opt("--browser")]
 

@@ -11,8 +11,12 @@ from typing import Any
 from rich.console import Console
 
 from gkaudit import i18n
+from gkaudit.commands.defaults import Defaults
 from gkaudit.i18n import _
 from gkaudit.reporters.console import Color, consoles
+
+#: No config file, no GKAUDIT_* variable.
+NONE = Defaults({})
 
 
 def flag(args: Sequence[str], name: str) -> str | None:
@@ -28,12 +32,16 @@ def flag(args: Sequence[str], name: str) -> str | None:
     return value
 
 
-def settle(args: Sequence[str], environ: Mapping[str, str] = os.environ) -> tuple[Console, Console]:
-    """Use the language of `--lang`, GKAUDIT_LANG or the locale; the (stdout, stderr) consoles
-    coloured as `--color` or GKAUDIT_COLOR say (an unknown value: auto, and click refuses it)."""
-    lang = flag(args, "--lang") or environ.get("GKAUDIT_LANG")
+def settle(
+    args: Sequence[str], environ: Mapping[str, str] = os.environ, defaults: Defaults = NONE
+) -> tuple[Console, Console]:
+    """Use the language of `--lang`, GKAUDIT_LANG, the config file or the locale; the (stdout,
+    stderr) consoles coloured as `--color`, GKAUDIT_COLOR or the config file say (an unknown
+    value: auto, and click refuses it)."""
+    lang = flag(args, "--lang") or environ.get("GKAUDIT_LANG") or defaults.get("lang")
     i18n.use(lang if lang in i18n.LANGUAGES else i18n.from_environment())
-    color = flag(args, "--color") or environ.get("GKAUDIT_COLOR") or "auto"
+    color = flag(args, "--color") or environ.get("GKAUDIT_COLOR") or defaults.get("color")
+    color = color or "auto"
     return consoles(Color(color) if color in Color.__members__.values() else Color.AUTO)
 
 
