@@ -44,3 +44,19 @@ async def test_the_veto_in_chinese() -> None:
     assert verdict.message.startswith("栏目不更新（单项否决）：5 个动态、要闻类栏目")
     assert "“部门动态1”（最新 2026-10-01，61 天）" in verdict.message
     assert any("未按时更新（时限 14 天）" in getattr(e, "text", "") for e in verdict.evidence)
+
+
+async def test_what_the_page_cap_leaves_unopened_is_said() -> None:
+    case = next(
+        case
+        for name, case in all_cases()
+        if name == "columns_updated" and case.id == "five_stale_news_columns_make_the_veto"
+    )
+    check = Registry.load().get("columns_updated")
+    assert check is not None
+    # 4 first-level pages and room for 4 of the 7 second-level ones: 2 stale, not the veto
+    capped = case.model_copy(update={"params": {"max_pages": 8}})
+    verdict, _port = await run_case(check, capped)
+    assert verdict.status.value == "warn", verdict.message
+    notes = [getattr(e, "text", "") for e in verdict.evidence]
+    assert any("3 more column links were not opened" in n for n in notes), notes

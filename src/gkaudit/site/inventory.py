@@ -97,6 +97,21 @@ class Inventory:
 
     home: Outcome | None = None
     entries: tuple[Entry, ...] = ()
+    #: Column links left unopened: the page cap (`max_pages`) was reached.
+    left: int = 0
+
+    def cap_evidence(self) -> list[Evidence]:
+        """A note when the cap left pages unopened (what was not looked at is not judged)."""
+        if not self.left:
+            return []
+        return [
+            NoteEvidence(
+                text=_(
+                    "{left} more column links were not opened: at most {count} pages are read "
+                    "per site (max_pages)"
+                ).format(left=self.left, count=len(self.entries))
+            )
+        ]
 
     def having(self, *roles: Role) -> list[Entry]:
         return [entry for entry in self.entries if entry.role in roles]
@@ -276,6 +291,6 @@ async def reachable_columns(site: SiteContext, *, max_pages: int) -> Inventory:
             if link.url not in seen:
                 seen.add(link.url)
                 second.append((link.url, normalize(link.text)))
-    second = second[: max(0, max_pages - len(first))]
-    entries += _dedupe(await _entries(site, second, 2, scope))
-    return Inventory(entries=tuple(_dedupe(entries)))
+    room = max(0, max_pages - len(first))
+    entries += _dedupe(await _entries(site, second[:room], 2, scope))
+    return Inventory(entries=tuple(_dedupe(entries)), left=max(0, len(second) - room))

@@ -29,7 +29,8 @@ enough, counted as blank, to reach `max_blank` where the blank columns found do 
 message names them. A page that could not be read is never blank.
 
 Evidence: every blank column (name, level, URL, why it is blank), and every page that could not
-be read with the reason. Metrics: `blank`, `columns` (pages read that list items), `unread`.
+be read with the reason. When `max_pages` left column links unopened, how many (they are not
+judged). Metrics: `blank`, `columns` (pages read that list items), `unread`.
 """
 
 from __future__ import annotations
@@ -70,7 +71,11 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         return home_verdict(inventory.home, _("the columns reached from the home page"))
     blank = inventory.having(Role.BLANK)
     unread = inventory.having(Role.UNREAD)
-    evidence = [_blank_line(e) for e in blank] + [e.unread_evidence() for e in unread]
+    evidence = (
+        [_blank_line(e) for e in blank]
+        + [e.unread_evidence() for e in unread]
+        + inventory.cap_evidence()
+    )
     metrics: dict[str, Metric] = {
         "blank": len(blank),
         "columns": len(inventory.having(Role.COLUMN)),

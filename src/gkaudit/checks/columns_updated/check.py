@@ -51,8 +51,9 @@ that the columns read do not: the message names them. A column that could not be
 counts as not updated.
 
 Evidence: every column with its type, level, newest item date and age (or that none is dated),
-and every page that could not be read with the reason. Metrics: `columns`, `key_stale`,
-`long_stale`, `unread`.
+and every page that could not be read with the reason. When `max_pages` left column links
+unopened, how many (they are not judged). Metrics: `columns`, `key_stale`, `long_stale`,
+`unread`.
 """
 
 from __future__ import annotations
@@ -239,7 +240,11 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         return home_verdict(inventory.home, _("the columns reached from the home page"))
     judged = [_judge(e, params, site.as_of) for e in inventory.having(Role.COLUMN)]
     unread = inventory.having(Role.UNREAD)
-    evidence = [_line(j, params) for j in judged] + [e.unread_evidence() for e in unread]
+    evidence = (
+        [_line(j, params) for j in judged]
+        + [e.unread_evidence() for e in unread]
+        + inventory.cap_evidence()
+    )
     key_stale = [j for j in judged if j.key and j.stale]
     long_stale = [j for j in judged if j.long_stale]
     stale = [j for j in judged if j.stale]
