@@ -12,9 +12,11 @@ fetched once more with its body, so that a firewall's block page sent with 404, 
 a broken link; the body is dropped once recognised.
 
 The cookies sent are those of the first site that asks (its jar: a BIG-IP or JSP session cookie
-that a redirect to the same URL sets is sent back). Outcomes are kept for `limit` URLs; past it
-the oldest finished ones are forgotten, so a URL asked again after that is probed again: a
-repeated request, never a different answer for the run.
+that a redirect to the same URL sets is sent back). Outcomes are kept for `limit` URLs, each
+without its body and with only the headers a link's verdict reads (`KEPT_HEADERS`: a whole
+response's headers are a kilobyte or two, times the links of a fleet); past the limit the oldest
+finished ones are forgotten, so a URL asked again after that is probed again: a repeated
+request, never a different answer for the run.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from aiohttp.abc import AbstractCookieJar
 from gkaudit.model import Family
 from gkaudit.net.http import Fetcher, Outcome, Page, inconclusive
 
-#: Probe outcomes kept by default (a Page without its body is about a kilobyte).
+#: Probe outcomes kept by default.
 LIMIT = 50_000
+#: The headers of an answer kept in the memo (lower case, as `Page` reads them).
+KEPT_HEADERS = ("content-type", "location", "retry-after")
 
 
 class Probes:
@@ -37,38 +41,52 @@ class Probes:
     def __init__(self, fetcher: Fetcher, *, limit: int = LIMIT) -> None:
         self._fetcher = fetcher
         self._limit = limit
-        self._tasks: dict[tuple[str, Family], asyncio.Task[Outcome]] = {}
+        self._running: dict[tuple[str, Family], asyncio.Task[Outcome]] = {}
+        # the outcomes alone once known: a finished task costs more than its result
+        self._known: dict[tuple[str, Family], Outcome] = {}
 
     async def probe(
         self, url: str, family: Family, cookies: AbstractCookieJar | None = None
     ) -> Outcome:
         key = (url, family)
-        task = self._tasks.get(key)
+        known = self._known.get(key)
+        if known is not None:
+            return known
+        task = self._running.get(key)
         if task is None:
-            self._forget_oldest()
             task = asyncio.ensure_future(self._probe(url, family, cookies))
-            self._tasks[key] = task
+            self._running[key] = task
+            task.add_done_callback(lambda done: self._finished(key, done))
         # shield: a site cancelled by its time budget must not cancel a probe others share
         return await asyncio.shield(task)
 
     def close(self) -> None:
         """Cancel the probes still running (the run is over)."""
-        for task in self._tasks.values():
+        for task in list(self._running.values()):
             task.cancel()
-        self._tasks.clear()
+        self._running.clear()
+        self._known.clear()
 
-    def _forget_oldest(self) -> None:
-        if len(self._tasks) < self._limit:
+    def _finished(self, key: tuple[str, Family], task: asyncio.Task[Outcome]) -> None:
+        self._running.pop(key, None)
+        if task.cancelled() or task.exception() is not None:
             return
-        finished = [key for key, task in self._tasks.items() if task.done()]
-        for key in finished[: max(1, len(self._tasks) - self._limit + 1)]:
-            del self._tasks[key]
+        self._known[key] = task.result()
+        if len(self._known) > self._limit:
+            del self._known[next(iter(self._known))]  # the oldest
 
     async def _probe(self, url: str, family: Family, cookies: AbstractCookieJar | None) -> Outcome:
         outcome = await self._fetcher.probe(url, family, cookies=cookies)
-        if not isinstance(outcome, Page) or outcome.status < 400 or inconclusive(outcome):
-            return outcome
-        answer = await self._fetcher.fetch(url, family, cookies=cookies)
-        if not isinstance(answer, Page):
-            return outcome  # the error page could not be read (too large...): its status stands
-        return replace(answer, body=b"")
+        if isinstance(outcome, Page) and outcome.status >= 400 and not inconclusive(outcome):
+            answer = await self._fetcher.fetch(url, family, cookies=cookies)
+            if isinstance(answer, Page):  # else (too large...) the probe's status stands
+                outcome = answer
+        return _slim(outcome)
+
+
+def _slim(outcome: Outcome) -> Outcome:
+    """What the memo keeps of an outcome: a page without its body and most of its headers."""
+    if not isinstance(outcome, Page):
+        return outcome
+    headers = {k: v for k in KEPT_HEADERS if (v := outcome.headers.get(k)) is not None}
+    return replace(outcome, body=b"", headers=headers)
