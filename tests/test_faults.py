@@ -35,7 +35,7 @@ FAULTS = {
     "/loop-a": ("fail", "redirect loop back to"),
     "/to-ftp": ("fail", "redirect to a non-HTTP URL"),
     "/429-once": ("pass", "(2 attempts)"),
-    "/429-long": ("error", "HTTP 429: the portal refused gkaudit"),
+    "/429-long": ("error", "the site asks to wait 3600 s (Retry-After)"),
     "/503-always": ("fail", "HTTP 503"),
     "/ua-403": ("error", "HTTP 403: the portal refused gkaudit (blocked?)"),
     "/malformed": ("fail", "malformed HTTP: bad status line"),

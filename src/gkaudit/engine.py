@@ -150,6 +150,7 @@ class Engine:
     async def _scan_site(
         self, site: Site, fetcher: Fetcher, robots: Robots, probes: Probes
     ) -> SiteReport:
+        deadline = asyncio.get_running_loop().time() + self.settings.site_budget
         context = SiteContext(
             site,
             fetcher,
@@ -159,8 +160,8 @@ class Engine:
             browser=self._browser,
             unrendered=self._unrendered,
             probes=probes,
+            deadline=deadline,
         )
-        deadline = asyncio.get_running_loop().time() + self.settings.site_budget
         try:
             results = await asyncio.gather(
                 *(self._run_rule(bound, context, deadline) for bound in self._rules)

@@ -243,8 +243,10 @@ class HttpEvidence(Frozen):
     redirects: tuple[str, ...] = ()
     error: str | None = None
     elapsed_ms: float | None = None
+    #: What else the fetch went through (a rate limit waited out).
+    note: str | None = None
 
-    _masked = field_validator("url", "final_url", "error")(
+    _masked = field_validator("url", "final_url", "error", "note")(
         lambda cls, v: None if v is None else scrub(v)
     )
     _masked_hops = field_validator("redirects")(lambda cls, v: _masked_all(v))

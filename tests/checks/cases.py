@@ -48,6 +48,7 @@ from gkaudit.model import Hints, Site, SiteKind, Status, Verdict
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
 from gkaudit.site.context import SiteContext
+from tests.support.fetching import NO_BACK_OFF
 
 CHECKS = Path(__file__).resolve().parents[2] / "src" / "gkaudit" / "checks"
 V4, V6 = "127.0.0.1", "::1"
@@ -218,7 +219,9 @@ async def served(case: Case) -> AsyncIterator[SiteContext]:
             lifetime=case.http_timeout / 2,  # a silent DNS server is told from a slow site
             authoritative_port=dns.port,  # every zone's name servers answer on this port
         )
-        fetcher = Fetcher(resolver, FetchSettings(timeout=case.http_timeout, retries=0, interval=0))
+        fetcher = Fetcher(
+            resolver, FetchSettings(timeout=case.http_timeout, retries=0, interval=0, **NO_BACK_OFF)
+        )
         context = SiteContext(site, fetcher, case.as_of)
         try:
             yield context

@@ -29,6 +29,7 @@ from gkaudit.model import Hints, Site, SiteKind, Verdict
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
 from gkaudit.site.context import SiteContext
+from tests.support.fetching import NO_BACK_OFF
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "portals"
 HTML_SUFFIXES = (".html", ".shtml", ".htm")
@@ -141,7 +142,7 @@ class Fleet:
         assert self.dns is not None, "use the fleet in a with block"
         fetcher = Fetcher(
             Resolver([self.dns.address], timeout=1.0, lifetime=2.0),
-            FetchSettings(timeout=2, retries=0, interval=0),
+            FetchSettings(timeout=2, retries=0, interval=0, **NO_BACK_OFF),
         )
         context = SiteContext(self.site(host, kind, **hints), fetcher, as_of)
         try:

@@ -27,6 +27,7 @@ from gkaudit.model import Family, Site, SiteKind
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
 from gkaudit.site.context import SiteContext
+from tests.support.fetching import NO_BACK_OFF
 
 AS_OF = dt.date(2026, 6, 1)
 DUAL = {"A": ["127.0.0.1"], "AAAA": ["::1"]}
@@ -97,7 +98,9 @@ async def site_context(
         lifetime=dns_timeout * 2,
         authoritative_port=dns.port,  # every zone's name servers answer on this loopback port
     )
-    fetcher = Fetcher(resolver, FetchSettings(timeout=http_timeout, retries=0, interval=0))
+    fetcher = Fetcher(
+        resolver, FetchSettings(timeout=http_timeout, retries=0, interval=0, **NO_BACK_OFF)
+    )
     host = url.split("//", 1)[1].split(":", 1)[0].split("/", 1)[0]
     site = Site(id=host, name=host, url=url, kind=kind)
     context = SiteContext(site, fetcher, AS_OF, max_pages=max_pages)

@@ -26,6 +26,7 @@ REALWEB = FIXTURES / "realweb"
         ("aliyun-block.html", 405, ("阿里云盾", ObstacleKind.BLOCK)),
         ("tencent-block.html", 501, ("腾讯云 WAF", ObstacleKind.BLOCK)),
         ("ratelimit.html", 200, ("访问频率过快", ObstacleKind.RATE_LIMIT)),
+        ("ratelimit-toofast.html", 200, ("访问频率过快", ObstacleKind.RATE_LIMIT)),
         ("maintenance-jsp.html", 200, ("网站维护中", ObstacleKind.MAINTENANCE)),
         ("maintenance-notice.html", 200, ("网站维护中", ObstacleKind.MAINTENANCE)),
     ],

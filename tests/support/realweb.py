@@ -25,10 +25,11 @@ import json
 import re
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -78,6 +79,8 @@ class Reply:
     body: bytes = b""
     content_type: str | None = "text/html; charset=utf-8"
     headers: tuple[tuple[str, str], ...] = ()
+    #: seconds the server takes before it answers (so that requests in flight overlap)
+    delay: float = 0.0
 
     @classmethod
     def page(cls, html: str | bytes, status: int = 200) -> Reply:
@@ -94,12 +97,7 @@ class Reply:
         return cls(status, b"", None, tuple(headers))
 
     def with_cookie(self, name: str, value: str) -> Reply:
-        return Reply(
-            self.status,
-            self.body,
-            self.content_type,
-            (*self.headers, ("Set-Cookie", f"{name}={value}; path=/")),
-        )
+        return replace(self, headers=(*self.headers, ("Set-Cookie", f"{name}={value}; path=/")))
 
 
 Route = Reply | Callable[[Request], Reply]
@@ -173,6 +171,55 @@ def rate_limited(after: int, page: str = "ratelimit.html") -> Guard:
     return guard
 
 
+def too_many_requests(
+    times: int, retry_after: str | Callable[[], str] | None = None, status: int = 429
+) -> Guard:
+    """The first `times` requests to the host get HTTP 429 (or `status`: a 503 with
+    Retry-After, as an overloaded portal's load balancer answers), with `Retry-After` when given
+    (delta-seconds or an HTTP-date, or a function giving it at the time of the request)."""
+    seen = Counter[str]()
+    lock = threading.Lock()
+    body = f"<html><body><h1>{status} {http.HTTPStatus(status).phrase}</h1></body></html>"
+
+    def guard(request: Request) -> Reply | None:
+        with lock:
+            seen[request.host] += 1
+            over = seen[request.host] <= times
+        if not over:
+            return None
+        value = retry_after() if callable(retry_after) else retry_after
+        headers = () if value is None else (("Retry-After", value),)
+        return Reply(status, body.encode(), headers=headers)
+
+    return guard
+
+
+def cc_protection(
+    rate: int, window: float, ban: float, page: str = "ratelimit-toofast.html"
+) -> Guard:
+    """CC protection as WAFs count (ngx_lua_waf's `CCrate = "100/60"`): a client that sends
+    more than `rate` requests within `window` seconds gets the rate-limit page at 200 for
+    `ban` seconds after its last request over the limit."""
+    starts: list[float] = []
+    banned_until = [0.0]
+    lock = threading.Lock()
+
+    def guard(request: Request) -> Reply | None:
+        now = time.monotonic()
+        with lock:
+            if now < banned_until[0]:
+                banned_until[0] = now + ban
+                return Reply.file(page)
+            starts.append(now)
+            recent = [t for t in starts if now - t <= window]
+            if len(recent) > rate:
+                banned_until[0] = now + ban
+                return Reply.file(page)
+        return None
+
+    return guard
+
+
 def maintenance(page: str = "maintenance-notice.html") -> Guard:
     """Every URL answers the maintenance notice at 200."""
     return lambda request: Reply.file(page)
@@ -232,6 +279,12 @@ class RealWeb:
         self.hosts = {k.lower(): v for k, v in hosts.items()}
         self.hits: Counter[tuple[str, str]] = Counter()  # (host, path)
         self.agents: list[str] = []
+        #: every request as it arrived: (time.monotonic(), host, path, status answered)
+        self.log: list[tuple[float, str, str, int]] = []
+        #: the most requests one host had in flight at once
+        self.peak: Counter[str] = Counter()
+        self._inflight: Counter[str] = Counter()
+        self._lock = threading.Lock()
         self.dns: DnsServer | None = None
         self._listeners: Listeners | None = None
         self.port = 0
@@ -299,7 +352,13 @@ class RealWeb:
 
     def fetcher(self, **settings: object) -> Fetcher:
         assert self.dns is not None, "use RealWeb in a with block"
-        options: dict[str, object] = {"timeout": 2, "retries": 0, "interval": 0}
+        options: dict[str, object] = {
+            "timeout": 2,
+            "retries": 0,
+            "interval": 0,
+            "rate_limit_backoff": 0.05,
+            "slowed_interval": 0.0,
+        }
         options.update(settings)
         return Fetcher(
             Resolver([self.dns.address], timeout=1.0, lifetime=2.0),
@@ -319,6 +378,22 @@ class RealWeb:
             await fetcher.aclose()
 
     def answer(self, request: Request) -> Reply:
+        arrived = time.monotonic()
+        reply = self._answer(request)
+        with self._lock:
+            self.log.append((arrived, request.host, request.path, reply.status))
+        return reply
+
+    def started(self, host: str) -> None:
+        with self._lock:
+            self._inflight[host] += 1
+            self.peak[host] = max(self.peak[host], self._inflight[host])
+
+    def finished(self, host: str) -> None:
+        with self._lock:
+            self._inflight[host] -= 1
+
+    def _answer(self, request: Request) -> Reply:
         self.hits[(request.host, request.path)] += 1
         self.agents.append(request.user_agent)
         host = self.hosts.get(request.host)
@@ -364,7 +439,13 @@ class _Handler(BaseHTTPRequestHandler):
             cookies={k: m.value for k, m in cookies.items()},
             family=Family.IPV6 if listener.address_family == socket.AF_INET6 else Family.IPV4,
         )
-        reply = owner.answer(request)
+        owner.started(request.host)
+        try:
+            reply = owner.answer(request)
+            if reply.delay:
+                time.sleep(reply.delay)
+        finally:
+            owner.finished(request.host)
         phrase = http.HTTPStatus(reply.status).phrase if reply.status in _KNOWN else "Status"
         lines = [f"HTTP/1.1 {reply.status} {phrase}", f"Content-Length: {len(reply.body)}"]
         if reply.content_type is not None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
@@ -26,12 +25,13 @@ from aiohttp.abc import AbstractCookieJar
 from yarl import URL
 
 from gkaudit import __version__
-from gkaudit.i18n import _
+from gkaudit.i18n import _, ngettext
 from gkaudit.model import Family
 from gkaudit.net.dns import Resolver, ip_literal
 from gkaudit.net.errors import classify
+from gkaudit.net.exchange import send
 from gkaudit.net.guard import allowed_by_environment, is_private
-from gkaudit.net.obstacles import Markers, packaged, script_built
+from gkaudit.net.obstacles import Markers, Obstacle, ObstacleKind, packaged
 from gkaudit.net.outcome import (
     GET_CANNOT_HELP,
     REFUSED_US,
@@ -44,14 +44,20 @@ from gkaudit.net.outcome import (
 )
 from gkaudit.net.pinning import (
     SOCKET_FAMILY,
-    DnsLookupFailed,
     PeerConnector,
     PinnedResolver,
     PrivateAddress,
-    peer,
 )
-from gkaudit.net.politeness import Politeness
-from gkaudit.net.retry import TRANSIENT_STATUSES, retry_delay
+from gkaudit.net.politeness import (
+    SLOW_FOR,
+    SLOW_INTERVAL,
+    BackedOff,
+    Politeness,
+    Wait,
+    seconds,
+    waited,
+)
+from gkaudit.net.retry import TRANSIENT_STATUSES, RateLimit, jittered, rate_limit, retry_delay
 
 # The fetch's vocabulary (net/outcome.py) is what every rule imports from here.
 __all__ = [
@@ -82,7 +88,16 @@ class FetchSettings:
     timeout: float = 15.0
     retries: int = 2
     backoff: float = 0.5
+    #: The longest `Retry-After` waited for (a longer one is reported as the rate limit it is),
+    #: and the longest a host is backed off.
     max_retry_after: float = 30.0
+    #: After a rate limit (HTTP 429, a 503 with Retry-After, a CC-protection page) the host is
+    #: backed off, and the request retried (`retries` times), for what Retry-After asks, else
+    #: this, doubled each time (5, 10 s): CC protection bans a client for tens of seconds.
+    rate_limit_backoff: float = 5.0
+    #: After a back-off the host's requests go one at a time, this far apart, for this long.
+    slowed_interval: float = SLOW_INTERVAL
+    slowed_for: float = SLOW_FOR
     max_bytes: int = 5_000_000
     max_redirects: int = 10
     concurrency: int = 50
@@ -102,7 +117,13 @@ class Fetcher:
     def __init__(self, resolver: Resolver, settings: FetchSettings | None = None) -> None:
         self.settings = settings = settings or FetchSettings()
         self.resolver = resolver
-        self.politeness = Politeness(settings.concurrency, settings.per_host, settings.interval)
+        self.politeness = Politeness(
+            settings.concurrency,
+            settings.per_host,
+            settings.interval,
+            slow_for=settings.slowed_for,
+            slow_interval=settings.slowed_interval,
+        )
         self.obstacles = packaged() if settings.obstacles is None else settings.obstacles
         # made on first use: aiohttp binds a session to the running event loop
         self._sessions: dict[Family, aiohttp.ClientSession] = {}
@@ -146,18 +167,23 @@ class Fetcher:
         self._sessions.clear()
 
     async def probe(
-        self, url: str, family: Family = Family.IPV4, *, cookies: AbstractCookieJar | None = None
+        self,
+        url: str,
+        family: Family = Family.IPV4,
+        *,
+        cookies: AbstractCookieJar | None = None,
+        deadline: float | None = None,
     ) -> Outcome:
         """Status only, as a link checker asks: HEAD, then a GET whose body is not read where
         HEAD failed in any way a GET might not (many portal servers and firewalls refuse,
         reset or time out HEAD but answer GET); not after a DNS answer or our own refusal."""
-        outcome = await self.fetch(url, family, method="HEAD", cookies=cookies)
+        outcome = await self.fetch(url, family, method="HEAD", cookies=cookies, deadline=deadline)
         if isinstance(outcome, Page):
-            if outcome.status < 400:
+            if outcome.status < 400 or rate_limit(outcome) is not None:
                 return outcome
         elif outcome.kind in GET_CANNOT_HELP or outcome.dns is not None:
             return outcome
-        return await self.fetch(url, family, read_body=False, cookies=cookies)
+        return await self.fetch(url, family, read_body=False, cookies=cookies, deadline=deadline)
 
     async def fetch(
         self,
@@ -167,16 +193,20 @@ class Fetcher:
         method: str = "GET",
         read_body: bool = True,
         cookies: AbstractCookieJar | None = None,
+        deadline: float | None = None,
     ) -> Outcome:
         """The response at `url` after HTTP redirects (each hop over `family`), or a failure.
         With `cookies` (the site's jar) the cookies a portal sets are kept and sent back, as a
         browser does: F5 BIG-IP and JSP servers set a session cookie with a redirect to the
-        same URL, which is no loop when the cookie we send has changed."""
+        same URL, which is no loop when the cookie we send has changed. `deadline` (the event
+        loop's clock, the site's time budget): no rate-limit back-off is waited past it."""
         hops: list[str] = []
         seen = {(url, _sent(cookies, url))}
         current = url
         for _hop in range(self.settings.max_redirects + 1):
-            outcome = await self._with_retries(current, family, method, read_body, cookies=cookies)
+            outcome = await self._with_retries(
+                current, family, method, read_body, cookies=cookies, deadline=deadline
+            )
             if isinstance(outcome, FetchFailure):
                 return replace(outcome, url=url, redirects=tuple(hops))
             location = outcome.headers.get("location")
@@ -230,14 +260,23 @@ class Fetcher:
         headers: Mapping[str, str] | None = None,
         *,
         cookies: AbstractCookieJar | None = None,
+        deadline: float | None = None,
     ) -> Outcome:
+        waits: list[Wait] = []
         attempt = 0
         while True:
             attempt += 1
-            outcome = await self._request(url, family, method, read_body, headers, cookies)
+            request = (url, family, method, read_body, headers, cookies, deadline, waits)
+            outcome = await self._request(*request)
             if isinstance(outcome, FetchFailure) and outcome.stale and outcome.transient:
                 # a connection idle in the pool closed by the server: once more, on a new one
-                outcome = await self._request(url, family, method, read_body, headers, cookies)
+                outcome = await self._request(*request)
+            limit = rate_limit(outcome)
+            if limit is not None and isinstance(outcome, Page):
+                why = self._back_off(outcome, limit, attempt, deadline)
+                if why is None:
+                    continue  # the next attempt waits out the back-off in its slot
+                return _rate_limited(replace(outcome, attempts=attempt), limit, why)
             delay = retry_delay(
                 outcome,
                 attempt,
@@ -246,8 +285,38 @@ class Fetcher:
                 max_wait=self.settings.max_retry_after,
             )
             if delay is None:
+                if isinstance(outcome, Page):
+                    return replace(outcome, attempts=attempt, waits=tuple(waits))
                 return replace(outcome, attempts=attempt)
             await asyncio.sleep(delay)
+
+    def _back_off(
+        self, page: Page, limit: RateLimit, attempt: int, deadline: float | None
+    ) -> str | None:
+        """Back off the page's host after a rate limit. None: try again (the next attempt
+        waits in its slot); else why gkaudit gives up ("" when there is nothing to add)."""
+        settings = self.settings
+        asked = limit.asked
+        wait = asked if asked is not None else jittered(settings.rate_limit_backoff, attempt)
+        host = urlsplit(page.url).hostname or ""
+        self.politeness.back_off(
+            host,
+            min(wait, settings.max_retry_after),
+            asked="" if asked is None else "Retry-After",
+        )
+        if asked is not None and asked > settings.max_retry_after:
+            why = _("the site asks to wait {asked} (Retry-After), more than gkaudit waits ({cap})")
+            return why.format(asked=seconds(asked), cap=seconds(settings.max_retry_after))
+        if deadline is not None and wait > deadline - asyncio.get_running_loop().time():
+            why = _("waiting {wait} more would overrun the site's time budget")
+            return why.format(wait=seconds(wait))
+        if attempt <= settings.retries:
+            return None
+        if attempt == 1:
+            return ""  # not retried at all (--retries 0)
+        return ngettext(
+            "still rate-limited after {n} try", "still rate-limited after {n} tries", attempt
+        ).format(n=attempt)
 
     async def _request(
         self,
@@ -255,9 +324,13 @@ class Fetcher:
         family: Family,
         method: str,
         read_body: bool,
-        headers: Mapping[str, str] | None = None,
-        cookies: AbstractCookieJar | None = None,
+        headers: Mapping[str, str] | None,
+        cookies: AbstractCookieJar | None,
+        deadline: float | None,
+        waits: list[Wait],
     ) -> Outcome:
+        """One exchange, its body read (up to the size cap), once the host's politeness lets
+        it start; the back-off it waited is added to `waits` (and the page's)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return FetchFailure(
@@ -270,68 +343,48 @@ class Fetcher:
             answer = await self.resolver.addresses(parts.hostname, family)
             if not answer.ok:
                 return FetchFailure(url, family, FailureKind.DNS, answer.describe(), dns=answer)
-        session = self._session(family)
-        timeout = self.settings.timeout
         sent = _sent(cookies, url)
         if sent:
             headers = {**(headers or {}), "Cookie": sent}
-        async with self.politeness.slot(parts.hostname):
-            started = time.perf_counter()
-            try:
-                # One deadline for the whole exchange, so a server that drips a byte a second
-                # cannot hold us past the timeout.
-                async with (
-                    asyncio.timeout(timeout),
-                    session.request(
-                        method, url, allow_redirects=False, headers=headers
-                    ) as response,
-                ):
-                    address = peer.get()[0]
-                    if cookies is not None:
-                        cookies.update_cookies(response.cookies, response.url)
-                    body = bytearray()
-                    if read_body and method != "HEAD":
-                        async for chunk in response.content.iter_any():
-                            body += chunk
-                            if len(body) > self.settings.max_bytes:
-                                return FetchFailure(
-                                    url,
-                                    family,
-                                    FailureKind.TOO_LARGE,
-                                    _("body larger than {n:,} bytes").format(
-                                        n=self.settings.max_bytes
-                                    ),
-                                )
-                    content = bytes(body)
-                    return Page(
-                        url=url,
-                        final_url=url,
-                        family=family,
-                        status=response.status,
-                        headers=response.headers,
-                        body=content,
-                        address=address,
-                        elapsed_ms=(time.perf_counter() - started) * 1000,
-                        obstacle=self.obstacles.recognise(response.status, content),
-                        scripted=script_built(content),
-                    )
-            except PrivateAddress as exc:
-                return exc.failure(url, family)
-            except DnsLookupFailed as exc:
-                return FetchFailure(
-                    url, family, FailureKind.DNS, exc.answer.describe(), dns=exc.answer
-                )
-            except TimeoutError:
-                return FetchFailure(
+        try:
+            async with self.politeness.slot(parts.hostname, deadline) as wait:
+                if wait is not None:
+                    waits.append(wait)
+                outcome = await send(
+                    self._session(family),
                     url,
                     family,
-                    FailureKind.TIMEOUT,
-                    _("timeout after {seconds:g} s").format(seconds=timeout),
+                    method=method,
+                    read_body=read_body,
+                    headers=headers,
+                    cookies=cookies,
+                    time_limit=self.settings.timeout,
+                    max_bytes=self.settings.max_bytes,
+                    obstacles=self.obstacles,
                 )
-            except (aiohttp.ClientError, ValueError) as exc:
-                # ValueError: yarl refuses some URLs (a control character in the host)
-                kind, message = classify(exc)
-                return FetchFailure(url, family, kind, message, stale=peer.get()[1])
+        except BackedOff as exc:
+            message = _(
+                "not fetched: the site rate-limited gkaudit, and waiting {wait} more "
+                "would overrun the site's time budget"
+            )
+            return FetchFailure(
+                url, family, FailureKind.RATE_LIMITED, message.format(wait=seconds(exc.seconds))
+            )
+        return replace(outcome, waits=tuple(waits)) if isinstance(outcome, Page) else outcome
+
+
+def _rate_limited(page: Page, limit: RateLimit, why: str) -> Page:
+    """The rate-limited answer gkaudit gave up on, as the obstacle it is, saying what was
+    waited and why no longer; a bare 429 with nothing to add keeps its plain refusal."""
+    if page.waits and why:
+        why = _("waited {waits}; {reason}").format(waits=waited(page.waits), reason=why)
+    elif page.waits:
+        why = _("waited {waits}").format(waits=waited(page.waits))
+    if not why and inconclusive(page):
+        return page
+    if page.obstacle is not None:
+        return replace(page, obstacle=replace(page.obstacle, note=why))
+    return replace(page, obstacle=Obstacle(limit.name, ObstacleKind.RATE_LIMIT, page.status, why))
 
 
 def _sent(cookies: AbstractCookieJar | None, url: str) -> str:

@@ -129,6 +129,7 @@ class ObstaclesFile(Frozen):
 class Obstacle:
     """A recognised page: which obstacle, and the status it came with."""
 
+    #: "" for a rate limit said by its status alone (HTTP 429, a 503 with Retry-After)
     name: str
     kind: ObstacleKind
     status: int
@@ -142,6 +143,8 @@ class Obstacle:
             text = _("blocked by a WAF challenge page ({name}, HTTP {status})")
         elif self.kind is ObstacleKind.BLOCK:
             text = _("blocked by a WAF block page ({name}, HTTP {status})")
+        elif self.kind is ObstacleKind.RATE_LIMIT and not self.name:
+            text = _("rate-limited by the site (HTTP {status})")
         elif self.kind is ObstacleKind.RATE_LIMIT:
             text = _("turned away by a rate-limit page ({name}, HTTP {status})")
         else:

@@ -14,6 +14,7 @@ from gkaudit.i18n import _
 from gkaudit.model import Family, HttpEvidence
 from gkaudit.net.dns import DnsAnswer
 from gkaudit.net.obstacles import Obstacle
+from gkaudit.net.politeness import Wait, waited
 from gkaudit.net.sniff import UNKNOWN_TYPES, sniffs_as_html
 
 #: Statuses that say the portal turned *us* away (a firewall, a rate limit), not that it is down.
@@ -35,6 +36,7 @@ class FailureKind(StrEnum):
     ROBOTS = "robots"  # not fetched: the portal's robots.txt disallows it
     BUDGET = "budget"  # not fetched: the site's page budget is spent
     PRIVATE = "private"  # not fetched: the address is private (net/guard.py)
+    RATE_LIMITED = "rate_limited"  # not fetched: the host's back-off outlasts the site's budget
     ERROR = "error"
 
 
@@ -48,11 +50,19 @@ GET_CANNOT_HELP = frozenset(
         FailureKind.ROBOTS,
         FailureKind.BUDGET,
         FailureKind.PRIVATE,
+        FailureKind.RATE_LIMITED,
     }
 )
-#: Failures that say nothing about the portal: our route, our robots.txt choice, our budget.
+#: Failures that say nothing against the portal: our route, our robots.txt choice, our budget,
+#: a rate limit we chose not to wait out.
 OURS = frozenset(
-    {FailureKind.NO_ROUTE, FailureKind.ROBOTS, FailureKind.BUDGET, FailureKind.PRIVATE}
+    {
+        FailureKind.NO_ROUTE,
+        FailureKind.ROBOTS,
+        FailureKind.BUDGET,
+        FailureKind.PRIVATE,
+        FailureKind.RATE_LIMITED,
+    }
 )
 
 
@@ -101,6 +111,8 @@ class Page:
     rendered: bool = False
     #: A script fills the page's list (`gkaudit.net.obstacles.script_built`).
     scripted: bool = False
+    #: The host's rate-limit back-offs this page waited out (net/politeness.py).
+    waits: tuple[Wait, ...] = ()
     _size: int | None = field(default=None, repr=False)
 
     @property
@@ -145,6 +157,15 @@ class Page:
             address=self.address,
             redirects=self.redirects,
             elapsed_ms=round(self.elapsed_ms, 1),
+            note=self.note(),
+        )
+
+    def note(self) -> str | None:
+        """`rate-limited by the site: waited 30 s (Retry-After), then HTTP 200`, if it was."""
+        if not self.waits or self.obstacle is not None:
+            return None  # an obstacle's own description says what was waited
+        return _("rate-limited by the site: waited {waits}, then HTTP {status}").format(
+            waits=waited(self.waits), status=self.status
         )
 
 

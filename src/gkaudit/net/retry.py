@@ -1,15 +1,47 @@
 """When a request is tried again: transient failures (timeouts, resets) and transient answers
-(429, 5xx, a rate-limit page), with exponential back-off and jitter, honouring `Retry-After`."""
+(5xx) with exponential back-off and jitter; and rate limits (HTTP 429, a 503 with `Retry-After`,
+a CC-protection page), after which the whole host is backed off (net/politeness.py) for what
+`Retry-After` asks, or exponentially longer each time when it asks nothing."""
 
 from __future__ import annotations
 
 import random
 import time
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
 from gkaudit.net.outcome import FetchFailure, Outcome
 
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """An answer saying "too fast": its obstacle name ("" for a bare status) and the seconds
+    its `Retry-After` asks for, if it says."""
+
+    name: str
+    asked: float | None
+
+
+def rate_limit(outcome: Outcome) -> RateLimit | None:
+    """The rate limit this answer is, or None. A 503 counts only with `Retry-After`: without
+    one it is a portal that is down, and reported as such after the usual retries."""
+    if isinstance(outcome, FetchFailure):
+        return None
+    asked = retry_after(outcome.headers.get("retry-after"))
+    if outcome.obstacle is not None and outcome.obstacle.rate_limited:
+        return RateLimit(outcome.obstacle.name, asked)
+    if outcome.status == 429 or (outcome.status == 503 and asked is not None):
+        return RateLimit("", asked)
+    return None
+
+
+def jittered(base: float, attempt: int) -> float:
+    """`base` doubled for each attempt after the first, plus up to half of it at random (so
+    that requests that failed together do not come back together)."""
+    delay: float = base * 2 ** (attempt - 1)
+    return delay + random.uniform(0, delay / 2)
 
 
 def retry_delay(
@@ -21,18 +53,13 @@ def retry_delay(
     if isinstance(outcome, FetchFailure):
         if not outcome.transient:
             return None
-    elif outcome.status not in TRANSIENT_STATUSES and not (
-        outcome.obstacle is not None and outcome.obstacle.rate_limited
-    ):
-        return None  # a rate-limit page at 200 is a 429 in all but its status
+    elif outcome.status not in TRANSIENT_STATUSES:
+        return None
     else:
         asked = retry_after(outcome.headers.get("retry-after"))
         if asked is not None:
-            if asked > max_wait:
-                return None  # the server asks for longer than we will wait: report it
-            return asked
-    base: float = backoff * 2 ** (attempt - 1)
-    return base + random.uniform(0, base / 2)
+            return None if asked > max_wait else asked
+    return jittered(backoff, attempt)
 
 
 def retry_after(value: str | None) -> float | None:

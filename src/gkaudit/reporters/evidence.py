@@ -40,7 +40,8 @@ def describe(evidence: Evidence, *, literal: Format = _same, prose: Format = _sa
                 parts.append(_("at {url}").format(url=literal(evidence.final_url)))
             if evidence.elapsed_ms is not None:
                 parts.append(f"({evidence.elapsed_ms:.0f} ms)")
-            return " ".join(parts)
+            line = " ".join(parts)
+            return f"{line}; {prose(evidence.note)}" if evidence.note else line
         case HtmlEvidence():
             target = f" -> {literal(evidence.href)}" if evidence.href else ""
             return f"HTML {literal(evidence.url)}: “{prose(evidence.text)}”{target}"

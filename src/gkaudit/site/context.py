@@ -53,6 +53,7 @@ class SiteContext:
         browser: Browser | None = None,
         unrendered: str | None = None,
         probes: Probes | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.site = site
         self.as_of = as_of
@@ -67,6 +68,9 @@ class SiteContext:
         self._robots = robots
         #: the run's link probes, shared with every site (a private memo when not given)
         self._probes = probes if probes is not None else Probes(fetcher)
+        #: When the site's time budget runs out (the event loop's clock): a rate-limited host
+        #: is not waited for past it (the rules needing its pages: `error` naming the limit).
+        self.deadline = deadline
         self._pages_left = max_pages
         self._max_pages = max_pages
         self._tasks: dict[tuple[object, ...], asyncio.Task[Any]] = {}
@@ -176,7 +180,9 @@ class SiteContext:
 
     async def _gated(self, url: str, family: Family) -> Outcome:
         """The page at `url`, from the browser when a script challenge stands in front of it."""
-        outcome = await self._fetcher.fetch(url, family, cookies=self.cookies)
+        outcome = await self._fetcher.fetch(
+            url, family, cookies=self.cookies, deadline=self.deadline
+        )
         if not (
             isinstance(outcome, Page)
             and outcome.obstacle is not None
