@@ -569,8 +569,8 @@ DESIGN_RULES = (
 
 def _plan(complete: bool) -> tuple[Any, Any, list[str]]:
     """The default plan; with `complete`, plus the DESIGN.md rules it does not have yet."""
-    from gkaudit.config import load_plan
     from gkaudit.model import Rule
+    from gkaudit.plans import load_plan
     from gkaudit.plugins import Registry
 
     registry = Registry.load()

@@ -98,7 +98,7 @@ def make_report(
     start = dt.datetime.combine(as_of, dt.time(8), tzinfo=dt.timezone(dt.timedelta(hours=8)))
     return Report(
         tool=ToolInfo(version="0.1.0"),
-        plan=PlanInfo(title="要点", document=document, source="rules/x.yaml"),
+        plans=(PlanInfo(title="要点", document=document, source="rules/x.yaml"),),
         as_of=as_of,
         started_at=start,
         finished_at=start + dt.timedelta(minutes=1),
@@ -183,14 +183,51 @@ def test_different_plan_is_refused() -> None:
 
 def test_different_schema_is_refused(tmp_path: Path) -> None:
     data = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    data["schema"] = "gkaudit.report/2"
+    data["schema"] = "gkaudit.report/3"
     path = tmp_path / "old.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(BaselineMismatch) as caught:
         load_report(path)
     assert str(caught.value) == (
-        f"{path}: report schema 'gkaudit.report/2', but this gkaudit reads 'gkaudit.report/1' only"
+        f"{path}: report schema 'gkaudit.report/3', but this gkaudit reads "
+        "'gkaudit.report/2' and 'gkaudit.report/1' only"
     )
+
+
+def test_a_schema_1_baseline_is_read_as_its_one_plan() -> None:
+    old = load_report(FIXTURE)  # a gkaudit.report/1 document, as gkaudit wrote them before
+    assert json.loads(FIXTURE.read_text(encoding="utf-8"))["schema"] == "gkaudit.report/1"
+    assert old.schema_ == "gkaudit.report/2"
+    (plan,) = old.plans
+    assert (plan.document, plan.source, plan.sha256) == (
+        "大政公开办〔2022〕1号",
+        "rules/dalian-2022.yaml",
+        "",
+    )
+    # the plan lists the rules its results name, with their titles and clauses
+    assert [r.id for r in plan.rules] == list(dict.fromkeys(r.rule for _s, r in old.results()))
+    assert plan.rules[0].title == old.sites[0].results[0].title
+
+
+def test_baselines_compare_per_rule_id_across_plans() -> None:
+    """A one-plan baseline against a two-plan report: the shared rules are compared, the other
+    plan's rules are new rules; a report sharing no plan is refused."""
+    old = make_report({("a", "site.reachable"): P})
+    both = make_report({("a", "site.reachable"): F, ("a", "site.home-updated"): F})
+    both = both.model_copy(
+        update={
+            "plans": (
+                *both.plans,
+                PlanInfo(title="检查指标", document="国办秘函〔2019〕19号", source="g.yaml"),
+            )
+        }
+    )
+    c = compare(old, both)
+    assert [(f.rule, f.change) for f in c.regressions] == [("site.reachable", Change.REGRESSION)]
+    assert c.new_rules == ("site.home-updated",)
+    national = both.model_copy(update={"plans": both.plans[1:]})
+    with pytest.raises(BaselineMismatch, match="国办秘函"):
+        compare(old, national)
 
 
 def test_load_report_round_trip_and_errors(tmp_path: Path) -> None:

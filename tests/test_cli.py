@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,37 @@ def test_rules_lists_the_default_plan(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, _ = run(capsys, "rules")
     assert code == 0
     assert "大政公开办〔2022〕1号" in out and "site.reachable" in out and "ipv6.aaaa" in out
+
+
+def test_rules_and_validate_with_two_plans(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "rules", "--plan", "dalian-2022", "-p", "gwjc-2019")
+    assert code == 0
+    dalian, gwjc = out.split("国办秘函〔2019〕19号")
+    assert "大政公开办〔2022〕1号" in dalian and "site.home-updated" not in dalian
+    # a rule both plans list is listed under both, each with its own clause
+    assert "site.reachable (十九)" in dalian and "site.reachable 单项否决·站点无法访问" in gwjc
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(SITES, encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(sites), "-p", "dalian-2022", "-p", "gwjc-2019")
+    assert code == 0 and "dalian-2022.yaml: " in out and "gwjc-2019.yaml: " in out
+
+
+def test_two_plans_defining_a_rule_differently_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "mine.yaml"
+    plan.write_text(
+        "title: 甲\ndocument: 甲〔2026〕1号\nrules:\n"
+        "  - {id: site.reachable, title: 可访问, clause: (一), check: reachable,\n"
+        "     severity: warning}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "rules", "--plan", "dalian-2022", "--plan", str(plan))
+    assert code == EXIT_CONFIG and "Traceback" not in err
+    assert f"{plan}:4: rules[0].id: 'site.reachable' is also a rule of " in err
+    assert re.search(r"dalian-2022\.yaml:\d+ \(rules\[0\]\) with another severity", err)
 
 
 def test_explain_prints_the_manual(capsys: pytest.CaptureFixture[str]) -> None:

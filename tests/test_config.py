@@ -6,15 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from gkaudit.config import (
-    ConfigError,
-    default_plan_path,
-    load_plan,
-    load_sites,
-    select_rules,
-    select_sites,
-)
+from gkaudit.config import ConfigError, load_sites, select_sites
 from gkaudit.model import SiteKind
+from gkaudit.plans import default_plan_path, load_plan, load_plans, select_rules
 from gkaudit.plugins import Registry
 
 GOOD_SITES = """\
@@ -220,7 +214,7 @@ def test_duplicate_rule_id(tmp_path: Path, registry: Registry) -> None:
 
 
 def test_select_rules(registry: Registry) -> None:
-    plan = load_plan(None, registry)
+    plan = load_plans([], registry)
     assert [r.id for r in select_rules(plan, ["ipv6.aaaa"]).rules] == ["ipv6.aaaa"]
     with pytest.raises(ConfigError, match="unknown rule id 'ipv6'"):
         select_rules(plan, ["ipv6"])

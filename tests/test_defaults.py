@@ -153,6 +153,6 @@ def test_the_readme_example_is_a_valid_config(work: Path) -> None:
     (work / "gkaudit.toml").write_text(example.group(1), encoding="utf-8")
     values = defaults.load(None, {}, work).values
     assert values["per_host"] == 2 and values["fail_on"] == "regression"
-    assert (
-        values["json_path"] == work / "reports" / "today.json" and values["plan"] == "dalian-2022"
-    )
+    assert values["json_path"] == work / "reports" / "today.json" and values["plan"] == [
+        "dalian-2022"
+    ]

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from gkaudit.config import load_plan
 from gkaudit.demo import DemoFleet
+from gkaudit.plans import load_plan
 from gkaudit.plugins import Registry
 from tests.support.demo_cli import AS_OF, run, scan_argv
 
@@ -75,11 +75,11 @@ def _message(report: dict[str, Any], site_id: str, rule: str) -> str:
 
 def test_the_report_follows_the_schema(full_scan: tuple[int, dict[str, Any], str]) -> None:
     code, report, _ = full_scan
-    assert report["schema"] == "gkaudit.report/1"
+    assert report["schema"] == "gkaudit.report/2"
     assert set(report) == {  # exactly DESIGN.md's keys ("incomplete" only when interrupted)
         "schema",
         "tool",
-        "plan",
+        "plans",
         "as_of",
         "started_at",
         "finished_at",
@@ -87,7 +87,8 @@ def test_the_report_follows_the_schema(full_scan: tuple[int, dict[str, Any], str
         "summary",
     }
     assert report["tool"]["name"] == "gkaudit"
-    assert report["plan"]["document"] == "大政公开办〔2022〕1号"
+    assert [plan["document"] for plan in report["plans"]] == ["大政公开办〔2022〕1号"]
+    assert len(report["plans"][0]["sha256"]) == 64
     assert report["as_of"] == AS_OF.isoformat()
     assert set(report["summary"]) == {"sites", "pass", "fail", "warn", "error", "skip"}
     total = sum(report["summary"][k] for k in ("pass", "fail", "warn", "error", "skip"))

@@ -111,11 +111,9 @@ def test_report_metadata_and_summary() -> None:
     plan = Plan(title="计划", document="文号", source="p.yaml", rules=(rule("a", "pass"),))
     settings = ScanSettings(as_of=dt.date(2026, 3, 1), nameservers=("127.0.0.1:9",))
     report = asyncio.run(Engine(plan, REGISTRY, settings).run(SITES))
-    assert (report.plan.title, report.plan.document, report.plan.source) == (
-        "计划",
-        "文号",
-        "p.yaml",
-    )
+    (plan_info,) = report.plans
+    assert (plan_info.title, plan_info.document, plan_info.source) == ("计划", "文号", "p.yaml")
+    assert [(r.id, r.title, r.clause) for r in plan_info.rules] == [("a", "a", "(一)")]
     assert report.as_of == dt.date(2026, 3, 1)
     assert report.started_at <= report.finished_at
     assert report.summary.count(Status.PASS) == 2 and not report.incomplete

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from gkaudit.cli import main
-from gkaudit.config import load_plan
 from gkaudit.demo import DemoFleet
+from gkaudit.plans import load_plan
 from gkaudit.plugins import Registry
 from tests.support.faultserver import FaultServer
 

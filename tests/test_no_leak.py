@@ -197,7 +197,7 @@ def test_every_reporter_masks_what_a_check_forgot_to() -> None:
     )  # fmt: skip
     report = Report(
         tool=ToolInfo(version="0"),
-        plan=PlanInfo(title="p", document="d", source="s"),
+        plans=(PlanInfo(title="p", document="d", source="s"),),
         as_of=dt.date(2026, 12, 1),
         started_at=now,
         finished_at=now,

@@ -61,7 +61,7 @@ def test_the_cron_recipe_works_from_day_one(tmp_path: Path) -> None:
             else:
                 assert "does not exist yet" not in done.stderr
     report = json.loads((tmp_path / "last.json").read_text(encoding="utf-8"))
-    assert report["schema"] == "gkaudit.report/1" and len(report["sites"]) == portals
+    assert report["schema"] == "gkaudit.report/2" and len(report["sites"]) == portals
 
 
 def _script(name: str) -> Path:

@@ -29,14 +29,7 @@ from rich.console import Console
 
 from gkaudit import falsealarms
 from gkaudit.baseline import BaselineError, Comparison, compare, load_report
-from gkaudit.config import (
-    ConfigError,
-    load_obstacles,
-    load_plan,
-    load_sites,
-    select_rules,
-    select_sites,
-)
+from gkaudit.config import ConfigError, load_obstacles, load_sites, select_sites
 from gkaudit.engine import Engine, ScanSettings
 from gkaudit.executors import ExecutorError
 from gkaudit.executors.driver import Driver
@@ -46,11 +39,12 @@ from gkaudit.exits import EXIT_INTERRUPTED, FailOn, UsageError, exit_code
 from gkaudit.falsealarms import FalseAlarm
 from gkaudit.history import HistoryError, HistoryStore, default_db_path
 from gkaudit.i18n import _
-from gkaudit.model import Plan, Report, Site, SiteReport
+from gkaudit.model import PlanSet, Report, Site, SiteReport
 from gkaudit.net.browser import BrowserMode, unavailable
 from gkaudit.net.obstacles import combined
 from gkaudit.notify import NotifyFormat, Target, send
 from gkaudit.outputs import Outputs, check_writable, write_text
+from gkaudit.plans import load_plans, select_rules
 from gkaudit.plugins import PluginError, Registry
 from gkaudit.reporters import comparison as comparison_reporter
 from gkaudit.reporters import terminal
@@ -69,7 +63,8 @@ class Settings:
 
     #: None when the caller brings its sites (`demo`, a worker).
     sites_file: Path | None = Path("sites.yaml")
-    plan: Path | None = None
+    #: The plans of the scan (files or packaged names); none: the default plan.
+    plans: tuple[Path, ...] = ()
     plugins: tuple[Path, ...] = ()
     sites: tuple[str, ...] = ()
     rules: tuple[str, ...] = ()
@@ -104,7 +99,7 @@ class Audit:
         self.out = err if settings.outputs.to_stdout else out
         self.interrupted = False
         self.false_alarms: tuple[FalseAlarm, ...] = ()
-        self.registry, self.plan = load_checks(settings.plan, settings.plugins)
+        self.registry, self.plan = load_checks(settings.plans, settings.plugins)
         self.sites = self._load_sites()
         self.waivers = self._load_waivers()
         self.scan_settings = self._scan_settings()
@@ -166,10 +161,13 @@ class Audit:
             old = load_report(path)
         except BaselineError as exc:
             raise UsageError(str(exc)) from None
-        if old.plan.document != self.plan.document:
+        documents = {plan.document for plan in self.plan.plans}
+        if not any(plan.document in documents for plan in old.plans):
             raise UsageError(
                 _("--baseline {path}: a report of another plan ({old}), not {new}").format(
-                    path=path, old=old.plan.document, new=self.plan.document
+                    path=path,
+                    old=old.document,
+                    new=" + ".join(plan.document for plan in self.plan.plans),
                 )
             )
         return old
@@ -329,10 +327,10 @@ class Audit:
         )
 
 
-def load_checks(plan: Path | None, plugins: Sequence[Path]) -> tuple[Registry, Plan]:
-    """The checks and the plan; `UsageError` naming what is wrong with them."""
+def load_checks(plans: Sequence[Path | None], plugins: Sequence[Path]) -> tuple[Registry, PlanSet]:
+    """The checks and the plans (none: the default plan); `UsageError` naming what is wrong."""
     try:
         registry = Registry.load(plugins)
-        return registry, load_plan(plan, registry)
+        return registry, load_plans(plans, registry)
     except (ConfigError, PluginError) as exc:
         raise UsageError(str(exc)) from None

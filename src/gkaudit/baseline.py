@@ -20,7 +20,10 @@ waivers: it gates `--fail-on regression` only if it is a regression (it passed i
 the gate's definition says; a failure that was already failing (waived) in the baseline is "still
 failing". `--fail-on fail` counts every failure whose waiver has expired.
 
-Two reports are only comparable if they share the report schema and the plan document.
+Reports are compared rule id by rule id: two reports are comparable when they share a plan
+document (a baseline scanned against the Dalian plan alone, a report against it and the national
+indicators: the national indicators' own rules are new rules). A `gkaudit.report/1` baseline is
+read as the `/2` report of its one plan.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from gkaudit.model import REPORT_SCHEMA, Report, Result, SiteReport, Status
+from gkaudit.model import READABLE_SCHEMAS, Report, Result, SiteReport, Status
 from gkaudit.waivers import Waiver, WaiverMatch, apply_waivers, unused_waivers
 
 _PASSING = (Status.PASS, Status.WARN)
@@ -120,7 +123,8 @@ class Comparison:
 
 
 def load_report(path: str | os.PathLike[str]) -> Report:
-    """Read a `gkaudit.report/1` file; raises `BaselineError` or `BaselineMismatch`, naming it."""
+    """Read a report file (`gkaudit.report/2`, or `/1`); raises `BaselineError` or
+    `BaselineMismatch`, naming it."""
     name = os.fspath(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -133,9 +137,10 @@ def load_report(path: str | os.PathLike[str]) -> Report:
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{name}:{exc.lineno}: not JSON: {exc.msg}") from exc
     schema = data.get("schema") if isinstance(data, dict) else None
-    if schema != REPORT_SCHEMA:
+    if schema not in READABLE_SCHEMAS:
         raise BaselineMismatch(
-            f"{name}: report schema {schema!r}, but this gkaudit reads {REPORT_SCHEMA!r} only"
+            f"{name}: report schema {schema!r}, but this gkaudit reads "
+            f"{' and '.join(map(repr, READABLE_SCHEMAS))} only"
         )
     try:
         return Report.model_validate_json(text)
@@ -143,22 +148,23 @@ def load_report(path: str | os.PathLike[str]) -> Report:
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error["loc"]) or "report"
         raise BaselineError(
-            f"{name}: not a valid {REPORT_SCHEMA} report: {where}: {error['msg']}"
+            f"{name}: not a valid {schema} report: {where}: {error['msg']}"
         ) from exc
 
 
 def check_comparable(old: Report, new: Report) -> None:
-    """Raise `BaselineMismatch` unless `old` and `new` share the report schema and the plan."""
-    if old.schema_ != new.schema_:
+    """Raise `BaselineMismatch` unless `old` and `new` share a plan document."""
+    if not shared_plans(old, new):
         raise BaselineMismatch(
-            f"the baseline has report schema {old.schema_!r} and the current report "
-            f"{new.schema_!r}: run a new baseline with this gkaudit"
+            f"the baseline is a scan against plan {old.document!r} and the current report "
+            f"against {new.document!r}: compare reports of the same plan"
         )
-    if old.plan.document != new.plan.document:
-        raise BaselineMismatch(
-            f"the baseline is a scan against plan {old.plan.document!r} and the current report "
-            f"against {new.plan.document!r}: compare reports of the same plan"
-        )
+
+
+def shared_plans(old: Report, new: Report) -> list[str]:
+    """The plan documents both reports were scanned against."""
+    before = {plan.document for plan in old.plans}
+    return [plan.document for plan in new.plans if plan.document in before]
 
 
 def compare(
@@ -198,7 +204,7 @@ def compare(
     old_rules = _rules(old)
     new_rules = _rules(new)
     return Comparison(
-        plan=new.plan.document,
+        plan=new.document,
         baseline_as_of=old.as_of,
         current_as_of=new.as_of,
         regressions=tuple(buckets[Change.REGRESSION]),

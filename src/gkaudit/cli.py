@@ -137,7 +137,9 @@ def validate(
     color: o.Colors = Color.AUTO,
 ) -> None:
     """Check SITES_FILE and the plan without sending a request."""
-    settings = Settings(sites_file=sites_file, plan=plan, plugins=tuple(plugins or ()))
+    settings = Settings(
+        sites_file=sites_file, plans=tuple(plan or ()), plugins=tuple(plugins or ())
+    )
     loaded = usage(Audit, settings, out, err)
     plan_reporter.validated(sites_file, len(loaded.sites), loaded.plan, out)
 
@@ -151,7 +153,7 @@ def rules(
     color: o.Colors = Color.AUTO,
 ) -> None:
     """List the rules of the plan."""
-    _registry, loaded = usage(load_checks, plan, plugins or ())
+    _registry, loaded = usage(load_checks, plan or (), plugins or ())
     plan_reporter.rules(loaded, out)
 
 
@@ -165,7 +167,7 @@ def explain(
     color: o.Colors = Color.AUTO,
 ) -> None:
     """Print what a rule checks, why, and what passes and fails."""
-    registry, loaded = usage(load_checks, plan, plugins or ())
+    registry, loaded = usage(load_checks, plan or (), plugins or ())
     rule = next((r for r in loaded.rules if r.id == rule_id), None)
     check = registry.get(rule.check if rule else rule_id)
     if check is None:

@@ -7,13 +7,13 @@ reading a traceback. All errors of a file are reported together.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
@@ -21,9 +21,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from gkaudit import suggest
 from gkaudit.i18n import _
-from gkaudit.model import Frozen, Plan, Rule, Site, check_tag
+from gkaudit.model import Frozen, Site
 from gkaudit.net.obstacles import Markers, ObstaclesFile
-from gkaudit.plugins import Registry
 
 Loc = tuple[str | int, ...]
 
@@ -70,6 +69,8 @@ class YamlDocument:
             raw = path.read_bytes()
         except OSError as exc:
             raise self.error(None, "", f"cannot be read: {exc.strerror or exc}") from None
+        #: Which version of the file was read (a plan's is recorded in the report).
+        self.sha256 = hashlib.sha256(raw).hexdigest()
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -248,100 +249,3 @@ def select_sites(sites: Sequence[Site], wanted: Sequence[str]) -> tuple[Site, ..
             [Problem("--site", None, "", suggest.unknown(_("site id"), u, known)) for u in unknown]
         )
     return tuple(s for s in sites if s.id in set(wanted))
-
-
-# --- plans ------------------------------------------------------------------------------------
-
-
-class PlanFile(Frozen):
-    title: str
-    document: str
-    tags: dict[Annotated[str, AfterValidator(check_tag)], str] = Field(default_factory=dict)
-    rules: tuple[Rule, ...]
-
-
-DEFAULT_PLAN = "dalian-2022.yaml"
-
-
-def default_plan_path() -> Path:
-    """The packaged default plan (the repository's `rules/` in a source checkout)."""
-    return packaged_plan_path(DEFAULT_PLAN.removesuffix(".yaml"))
-
-
-def packaged_plan_path(name: str) -> Path:
-    """The packaged plan of that name (`gwjc-2019`), which may not exist."""
-    packaged = resources.files("gkaudit") / "rules" / f"{name}.yaml"
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "rules" / f"{name}.yaml"
-
-
-def resolve_plan(given: Path | None) -> Path:
-    """A `--plan` value: a file, or the name of a packaged plan (`dalian-2022`, `gwjc-2019`)."""
-    if given is None:
-        return default_plan_path()
-    if given.suffix or given.exists() or len(given.parts) != 1:
-        return given
-    packaged = packaged_plan_path(given.name)
-    return packaged if packaged.is_file() else given
-
-
-def load_plan(path: Path | None, registry: Registry) -> Plan:
-    """A plan file, with every rule's check known and its params valid for that check."""
-    path = resolve_plan(path)
-    doc = YamlDocument(path)
-    doc.mapping("rules")
-    declared = doc.data.get("tags")
-    # rules are checked against the tags the plan declares, as written, even if `tags:` is bad
-    tags = {"tags": set(declared) if isinstance(declared, Mapping) else set()}
-    parsed: PlanFile = doc.validate(PlanFile, doc.data, context=tags)
-    reject_duplicates(doc, "rules", [r.id for r in parsed.rules])
-    problems: list[Problem] = []
-    for index, rule in enumerate(parsed.rules):
-        check = registry.get(rule.check)
-        if check is None:
-            problems.append(
-                Problem(
-                    doc.label,
-                    doc.line_of(("rules", index, "check")),
-                    f"rules[{index}].check",
-                    _unknown_check(rule.check, registry),
-                )
-            )
-            continue
-        try:
-            check.params.model_validate(rule.params)
-        except ValidationError as exc:
-            problems.extend(doc.problems(exc, ("rules", index, "params")))
-    if problems:
-        raise ConfigError(problems)
-    return Plan(
-        title=parsed.title,
-        document=parsed.document,
-        source=str(path),
-        tags=parsed.tags,
-        rules=parsed.rules,
-    )
-
-
-def select_rules(plan: Plan, wanted: Sequence[str]) -> Plan:
-    """The plan restricted to the rules named by `--rule` (all when none)."""
-    if not wanted:
-        return plan
-    known = {r.id for r in plan.rules}
-    unknown = [w for w in wanted if w not in known]
-    if unknown:
-        raise ConfigError(
-            [Problem("--rule", None, "", suggest.unknown(_("rule id"), u, known)) for u in unknown]
-        )
-    return plan.model_copy(update={"rules": tuple(r for r in plan.rules if r.id in set(wanted))})
-
-
-def _unknown_check(name: str, registry: Registry) -> str:
-    known = registry.names()
-    message = f"unknown check {name!r} (known: {', '.join(known)})"
-    spelled = name.replace("-", "_")
-    if spelled != name and spelled in known:
-        # check names were spelled with hyphens before they became the names of their folders
-        message += f"; checks are spelled with underscores now: {spelled!r}"
-    return message

@@ -19,9 +19,10 @@ from gkaudit import __version__, falsealarms
 from gkaudit.declaration import Check, CheckParams
 from gkaudit.falsealarms import FalseAlarm
 from gkaudit.i18n import _
-from gkaudit.model import Plan as PlanModel
 from gkaudit.model import (
+    Plan,
     PlanInfo,
+    PlanSet,
     Report,
     Result,
     Rule,
@@ -75,12 +76,13 @@ class _Bound:
 
 
 class Engine:
-    """Runs one plan over many sites and builds the report."""
+    """Runs the rules of one or more plans over many sites and builds the report: a rule in two
+    plans runs once, and every page is fetched once for all rules (the site's `SiteContext`)."""
 
-    def __init__(self, plan: PlanModel, registry: Registry, settings: ScanSettings) -> None:
-        self.plan = plan
+    def __init__(self, plan: Plan | PlanSet, registry: Registry, settings: ScanSettings) -> None:
+        self.plan = PlanSet.of(plan)
         self.settings = settings
-        self._rules = [_bind(rule, registry) for rule in plan.rules]
+        self._rules = [_bind(rule, registry) for rule in self.plan.rules]
         self._finished: dict[int, SiteReport] = {}
         self._started_at = dt.datetime.now(dt.UTC)
         self._sites: Sequence[Site] = ()
@@ -225,7 +227,7 @@ INTERNAL_ERROR = "internal_error"
 
 
 def build_report(
-    plan: PlanModel,
+    plan: Plan | PlanSet,
     as_of: dt.date,
     sites: Sequence[SiteReport],
     *,
@@ -236,7 +238,7 @@ def build_report(
     finished = tuple(sites)
     return Report(
         tool=ToolInfo(version=__version__),
-        plan=PlanInfo(title=plan.title, document=plan.document, source=plan.source),
+        plans=tuple(PlanInfo.of(member) for member in PlanSet.of(plan).plans),
         as_of=as_of,
         started_at=started_at,
         finished_at=dt.datetime.now(dt.UTC),
@@ -246,7 +248,7 @@ def build_report(
     )
 
 
-def inconclusive_site(plan: PlanModel, site: Site, message: str) -> SiteReport:
+def inconclusive_site(plan: Plan | PlanSet, site: Site, message: str) -> SiteReport:
     """The site with every applicable rule `error` for one reason (its audit could not run)."""
     results = tuple(
         stamp(
@@ -255,7 +257,7 @@ def inconclusive_site(plan: PlanModel, site: Site, message: str) -> SiteReport:
             if site.is_in(rule.applies_to)
             else _not_applicable(rule, site),
         )
-        for rule in plan.rules
+        for rule in PlanSet.of(plan).rules
     )
     return SiteReport(id=site.id, name=site.name, url=site.url, kind=site.kind, results=results)
 

@@ -27,13 +27,13 @@ def merge(reports: Sequence[tuple[str, Report]], order: Sequence[str] = ()) -> R
     seen: dict[str, str] = {}
     sites: list[SiteReport] = []
     for name, report in reports:
-        if report.plan != first.plan:
+        if report.plans != first.plans:
             raise MergeError(
                 _("{name}: a report of another plan ({plan}) than {first} ({first_plan})").format(
                     name=name,
-                    plan=f"{report.plan.document}, {report.plan.source}",
+                    plan=_plans(report),
                     first=first_name,
-                    first_plan=f"{first.plan.document}, {first.plan.source}",
+                    first_plan=_plans(first),
                 )
             )
         if report.as_of != first.as_of:
@@ -64,3 +64,7 @@ def merge(reports: Sequence[tuple[str, Report]], order: Sequence[str] = ()) -> R
             "incomplete": any(r.incomplete for _, r in reports),
         }
     )
+
+
+def _plans(report: Report) -> str:
+    return "; ".join(f"{p.document}, {p.source}" for p in report.plans)

@@ -1,7 +1,8 @@
 """The domain: sites, plans and rules going in; verdicts, results and reports coming out.
 
 Everything here is a frozen pydantic model, so a report can be written, read back and compared
-without loss. The JSON form of `Report` is the public contract `gkaudit.report/1`.
+without loss. The JSON form of `Report` is the public contract `gkaudit.report/2`; a
+`gkaudit.report/1` document (one plan) is read as the `/2` report it is (`Report.from_json`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlsplit
 
@@ -20,9 +20,16 @@ from pydantic import (
     Field,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
-from gkaudit.i18n import N_, _
+from gkaudit import schema1
+from gkaudit.base import STATUS_RANK as STATUS_RANK
+from gkaudit.base import Family as Family
+from gkaudit.base import Severity as Severity
+from gkaudit.base import SiteKind as SiteKind
+from gkaudit.base import Status as Status
+from gkaudit.i18n import _
 from gkaudit.privacy.mask import scrub
 
 
@@ -30,60 +37,6 @@ class Frozen(BaseModel):
     """Base of every model: immutable, and strict about unknown keys."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Status(StrEnum):
-    """What one rule concluded about one site."""
-
-    PASS = "pass"
-    FAIL = "fail"
-    WARN = "warn"
-    ERROR = "error"  # inconclusive: the site or the network did not let us decide
-    SKIP = "skip"  # the rule does not apply to this site's kind
-
-
-#: Worst first: the order findings are listed in (a failure before an inconclusive result).
-STATUS_RANK: dict[Status, int] = {
-    Status.FAIL: 4,
-    Status.ERROR: 3,
-    Status.WARN: 2,
-    Status.PASS: 1,
-    Status.SKIP: 0,
-}
-
-
-class Severity(StrEnum):
-    """How much a failed rule weighs: an `error` rule fails, a `warning` rule warns."""
-
-    ERROR = "error"
-    WARNING = "warning"
-
-
-class SiteKind(StrEnum):
-    """The kind of body that runs a portal; rules apply to some kinds only."""
-
-    CITY = "city"
-    DISTRICT = "district"
-    DEPARTMENT = "department"
-
-    @property
-    def label(self) -> str:
-        """The kind in the run's language (市政府, 区县政府, 政府部门)."""
-        return _(_KIND_LABELS[self])
-
-
-_KIND_LABELS = {
-    SiteKind.CITY: N_("city"),
-    SiteKind.DISTRICT: N_("district"),
-    SiteKind.DEPARTMENT: N_("department"),
-}
-
-
-class Family(StrEnum):
-    """IP address family a page is fetched over."""
-
-    IPV4 = "ipv4"
-    IPV6 = "ipv6"
 
 
 # --- input: sites and plans -------------------------------------------------------------------
@@ -203,9 +156,44 @@ class Plan(Frozen):
     title: str
     document: str
     source: str = ""
+    #: The SHA-256 of the plan file as read (which version of the plan a report was scanned by).
+    sha256: str = ""
     tags: dict[str, str] = {}
     """The site tags the plan's rules name, each with what it means (涉农地区 …)."""
     rules: tuple[Rule, ...]
+
+
+def same_test(a: Rule, b: Rule) -> bool:
+    """Whether two plans' rules of one id test the same thing: check, params, severity and
+    scope. Title and clause are how each plan cites the rule, and may differ."""
+    return (a.check, a.params, a.severity, a.applies_to) == (
+        b.check,
+        b.params,
+        b.severity,
+        b.applies_to,
+    )
+
+
+class PlanSet(Frozen):
+    """The plans of one scan. A rule id in several plans is one rule, run and reported once
+    (the loader has refused two plans defining one id differently, `same_test`); each plan
+    still lists it with its own title and clause."""
+
+    plans: tuple[Plan, ...] = Field(min_length=1)
+
+    @classmethod
+    def of(cls, plan: Plan | PlanSet) -> PlanSet:
+        return plan if isinstance(plan, PlanSet) else cls(plans=(plan,))
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """Every rule once, in plan order: the first plan listing an id gives its result's title
+        and clause."""
+        unique: dict[str, Rule] = {}
+        for plan in self.plans:
+            for rule in plan.rules:
+                unique.setdefault(rule.id, rule)
+        return tuple(unique.values())
 
 
 # --- evidence ---------------------------------------------------------------------------------
@@ -403,10 +391,34 @@ class ToolInfo(Frozen):
     version: str
 
 
+class PlanRule(Frozen):
+    """A rule as one plan lists it: a rule in two plans is cited by each its own way."""
+
+    id: str
+    title: str
+    clause: str
+
+
 class PlanInfo(Frozen):
+    """One plan a report was scanned against."""
+
     title: str
     document: str
     source: str
+    #: The SHA-256 of the plan file; "" for a report of the `/1` schema, which did not record it.
+    sha256: str = ""
+    #: The plan's rules that were run, in its order.
+    rules: tuple[PlanRule, ...] = ()
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanInfo:
+        return cls(
+            title=plan.title,
+            document=plan.document,
+            source=plan.source,
+            sha256=plan.sha256,
+            rules=tuple(PlanRule(id=r.id, title=r.title, clause=r.clause) for r in plan.rules),
+        )
 
 
 class Summary(Frozen):
@@ -440,15 +452,17 @@ class Summary(Frozen):
         return int(getattr(self, "pass_" if status is Status.PASS else status.value))
 
 
-REPORT_SCHEMA: Final = "gkaudit.report/1"
+REPORT_SCHEMA: Final = "gkaudit.report/2"
+#: The schemas a report file may have: this one, and `/1` (one plan), read as `/2`.
+READABLE_SCHEMAS: Final = (REPORT_SCHEMA, schema1.SCHEMA)
 
 
 class Report(Frozen):
-    """Every result of one run, plus when, against which plan, with which tool version."""
+    """Every result of one run, plus when, against which plans, with which tool version."""
 
-    schema_: Literal["gkaudit.report/1"] = Field(REPORT_SCHEMA, alias="schema")
+    schema_: Literal["gkaudit.report/2"] = Field(REPORT_SCHEMA, alias="schema")
     tool: ToolInfo
-    plan: PlanInfo
+    plans: tuple[PlanInfo, ...] = Field(min_length=1)
     as_of: dt.date
     started_at: dt.datetime
     finished_at: dt.datetime
@@ -460,8 +474,27 @@ class Report(Frozen):
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _read_schema_1(cls, data: Any) -> Any:
+        return schema1.upgrade(data)
+
+    @property
+    def title(self) -> str:
+        """The plans' titles, as a report's heading names them."""
+        return " + ".join(plan.title for plan in self.plans)
+
+    @property
+    def document(self) -> str:
+        """The plans' documents (大政公开办〔2022〕1号 + 国办秘函〔2019〕19号)."""
+        return " + ".join(plan.document for plan in self.plans)
+
+    def citations(self, rule: str) -> list[tuple[PlanInfo, PlanRule]]:
+        """The plans that list `rule`, each with how it lists it (title, clause)."""
+        return [(plan, entry) for plan in self.plans for entry in plan.rules if entry.id == rule]
+
     def to_json(self) -> str:
-        """The `gkaudit.report/1` document."""
+        """The `gkaudit.report/2` document."""
         return self.model_dump_json(by_alias=True, indent=2, exclude_defaults=False) + "\n"
 
     @classmethod

@@ -79,7 +79,7 @@ def summary(report: Report, comparison: Comparison | None) -> str:
     """The message: the plan, the counts, the regressions (Markdown the robots render)."""
     s = report.summary
     lines = [
-        "**" + _("gkaudit: {plan}").format(plan=plain_line(report.plan.title)) + "**",
+        "**" + _("gkaudit: {plan}").format(plan=plain_line(report.title)) + "**",
         _(
             "As of {as_of}: {sites}; {fail} failed, {warn} warnings, {error} inconclusive, "
             "{passed} passed."
@@ -131,7 +131,7 @@ def request(
     if target.format is NotifyFormat.WECOM:
         body = {"msgtype": "markdown", "markdown": {"content": text}}
     elif target.format is NotifyFormat.DINGTALK:
-        title = _("gkaudit: {plan}").format(plan=plain_line(report.plan.title))
+        title = _("gkaudit: {plan}").format(plan=plain_line(report.title))
         body = {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
         if target.secret:
             url += ("&" if "?" in url else "?") + dingtalk_signature(target.secret, now)
@@ -143,7 +143,13 @@ def request(
     else:
         body = {
             "schema": NOTIFICATION_SCHEMA,
-            "plan": report.plan.model_dump(mode="json"),
+            # the plans' titles and documents joined (one plan: that plan), and each plan
+            "plan": {
+                "title": report.title,
+                "document": report.document,
+                "source": " + ".join(plan.source for plan in report.plans),
+            },
+            "plans": [plan.model_dump(mode="json") for plan in report.plans],
             "as_of": report.as_of.isoformat(),
             "incomplete": report.incomplete,
             "summary": report.summary.model_dump(mode="json", by_alias=True),

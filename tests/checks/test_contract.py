@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from gkaudit.config import load_plan
 from gkaudit.declaration import REQUIRED_SECTIONS, SECTIONS, Check, declared_statuses
 from gkaudit.declaration import manual_sections as sections_of
 from gkaudit.demo.expected import FAULTS
 from gkaudit.model import Status
+from gkaudit.plans import load_plan
 from gkaudit.plugins import BUILTIN, Registry
 from tests.checks.cases import CHECKS, all_cases, load
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from gkaudit.config import load_plan
 from gkaudit.demo.expected import EXPECTED, PORTALS, all_faults, expected, plant
 from gkaudit.demo.identities import IDENTITIES
 from gkaudit.demo.spec import RULE_IDS, RULE_SCOPES, Address, DemoFault
 from gkaudit.model import SiteKind, Status
+from gkaudit.plans import load_plan
 from gkaudit.plugins import Registry
 
 P, F, S = Status.PASS, Status.FAIL, Status.SKIP

@@ -87,8 +87,8 @@ def test_merge_refuses_reports_of_another_day_or_plan(
     other_day = tmp_path / "b.json"
     other_day.write_text(json.dumps({**data, "as_of": "2026-11-30", "sites": []}), "utf-8")
     other_plan = tmp_path / "c.json"
-    plan = {**data["plan"], "document": "another plan"}
-    other_plan.write_text(json.dumps({**data, "plan": plan, "sites": []}), "utf-8")
+    plans = [{**data["plans"][0], "document": "another plan"}]
+    other_plan.write_text(json.dumps({**data, "plans": plans, "sites": []}), "utf-8")
     for other, words in ((other_day, "as of 2026-11-30"), (other_plan, "another plan")):
         code, _ = run(["merge", str(first), str(other), "-o", str(tmp_path / "m.json")])
         err = capsys.readouterr().err

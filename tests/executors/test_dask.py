@@ -21,7 +21,6 @@ distributed = pytest.importorskip(
 import dask  # noqa: E402
 
 from gkaudit import i18n  # noqa: E402
-from gkaudit.config import load_plan  # noqa: E402
 from gkaudit.demo import DemoFleet  # noqa: E402
 from gkaudit.engine import ScanSettings  # noqa: E402
 from gkaudit.executors import Job  # noqa: E402
@@ -31,6 +30,7 @@ from gkaudit.executors.groups import politeness_groups  # noqa: E402
 from gkaudit.executors.local import LocalExecutor  # noqa: E402
 from gkaudit.model import Report, Rule, Status  # noqa: E402
 from gkaudit.net.http import FetchSettings  # noqa: E402
+from gkaudit.plans import load_plan  # noqa: E402
 from gkaudit.plugins import Registry  # noqa: E402
 from tests.support.demo_cli import differences, timeless  # noqa: E402
 

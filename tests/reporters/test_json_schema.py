@@ -1,5 +1,5 @@
-"""The JSON Schema of `gkaudit.report/1` shipped in the package: what the model describes, and
-what every report gkaudit writes is valid against."""
+"""The JSON Schema of `gkaudit.report/2` shipped in the package: what the model describes, and
+what every report gkaudit writes is valid against; the `/1` schema ships as it was."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 import gkaudit
 from gkaudit.model import Report
 from gkaudit.reporters import json as json_reporter
-from tests.reporters.hostile import fixture_report, hostile_report
+from tests.reporters.hostile import FIXTURE, fixture_report, hostile_report
 
 VALIDATOR = jsonschema.Draft202012Validator(json_reporter.schema())
 
@@ -49,7 +49,8 @@ def test_reports_are_valid(report: Report) -> None:
     ("path", "value"),
     [
         (("sites", 0, "results", 0, "status"), "failed"),
-        (("schema",), "gkaudit.report/2"),
+        (("schema",), "gkaudit.report/3"),
+        (("plans",), []),
         (("sites", 0, "results", 0, "evidence", 0, "kind"), "smtp"),
         (("summary", "extra"), 1),
     ],
@@ -69,3 +70,16 @@ def test_a_missing_required_key_is_refused() -> None:
     document = _document(fixture_report())
     del document["schema"]
     assert not VALIDATOR.is_valid(document)
+
+
+def test_the_schema_1_file_still_ships_and_describes_the_old_reports() -> None:
+    old = json.loads(json_reporter.SCHEMA_1_FILE.read_text(encoding="utf-8"))
+    assert old["title"] == "gkaudit.report/1"
+    document = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    assert document["schema"] == "gkaudit.report/1"
+    assert list(jsonschema.Draft202012Validator(old).iter_errors(document)) == []
+    # read as /2, written as /2: the one plan, listing its rules
+    again = _document(Report.from_json(FIXTURE.read_text(encoding="utf-8")))
+    assert again["schema"] == "gkaudit.report/2" and "plan" not in again
+    assert [p["document"] for p in again["plans"]] == [document["plan"]["document"]]
+    assert VALIDATOR.is_valid(again)

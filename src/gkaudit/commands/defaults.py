@@ -49,11 +49,15 @@ def _path(value: Any, folder: Path) -> Path:
     return Path(value) if value == "-" else folder / value
 
 
-def _plan(value: Any, folder: Path) -> Any:
-    """A plan file (relative to the file's folder) or a packaged plan's name (`gwjc-2019`)."""
-    if not isinstance(value, str) or not value:
+def _plan(value: Any, folder: Path) -> list[Any]:
+    """Plan files (relative to the file's folder) or packaged plans' names (`gwjc-2019`): one,
+    or a list of them (`--plan` is repeatable)."""
+    plans = value if isinstance(value, list) and value else [value]
+    if not all(isinstance(plan, str) and plan for plan in plans):
         raise ValueError(_("a plan file or a packaged plan's name"))
-    return folder / value if "/" in value or value.endswith((".yaml", ".yml")) else value
+    return [
+        folder / plan if "/" in plan or plan.endswith((".yaml", ".yml")) else plan for plan in plans
+    ]
 
 
 def _integer(least: int) -> Parse:

@@ -66,7 +66,10 @@ HELP = {
     "--obstacles": N_("More firewall/block/maintenance page markers (YAML, as obstacles.yaml)."),
     "--ns-port": N_("Port of the portals' authoritative DNS servers."),
     "--per-host": N_("Requests in flight per host."),
-    "--plan": N_("Plan file, or a packaged plan's name: dalian-2022 (the default), gwjc-2019."),
+    "--plan": N_(
+        "Plan file, or a packaged plan's name: dalian-2022 (the default), gwjc-2019; repeat it "
+        "to audit against several plans in one crawl."
+    ),
     "--plugins": N_("Directory of extra check modules."),
     "--quiet": N_("No terminal report."),
     "--retries": N_("Retries of transient failures."),
@@ -100,7 +103,7 @@ def opt(*names: str, **kw: Any) -> Any:
 File = Path | None
 Many = list[str] | None
 
-Plan = Annotated[Path | None, opt("--plan", "-p")]
+Plan = Annotated[list[Path] | None, opt("--plan", "-p")]
 Plugins = Annotated[list[Path] | None, opt("--plugins")]
 AsOf = Annotated[str | None, opt("--as-of")]
 NoProgress = Annotated[bool, opt("--no-progress")]

@@ -59,7 +59,7 @@ def settings(params: Mapping[str, Any]) -> Settings:
     return Settings(
         distribution=distribution(p),
         sites_file=p["sites_file"],
-        plan=p["plan"],
+        plans=tuple(p["plan"] or ()),
         plugins=tuple(p["plugins"] or ()),
         sites=tuple(p["site"] or ()),
         rules=tuple(p["rule"] or ()),

@@ -186,6 +186,10 @@ class Requests:
                 m: n for (h, p, m, f), n in self.counts.items() if (h, p, f) == (host, path, family)
             }
 
+    def clear(self) -> None:
+        with self._lock:
+            self.counts.clear()
+
 
 class HttpServer:
     """The virtual-host server; `hosts` may be replaced while it runs (it is read per request).

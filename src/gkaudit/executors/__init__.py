@@ -33,7 +33,7 @@ from typing import Protocol
 from gkaudit import i18n
 from gkaudit.engine import ScanSettings
 from gkaudit.executors.groups import Group
-from gkaudit.model import Plan, SiteReport
+from gkaudit.model import Plan, PlanSet, SiteReport
 
 __all__ = ["Executor", "ExecutorError", "Job", "OnSite"]
 
@@ -49,7 +49,7 @@ class Job:
     """What a worker needs to audit a group the way the driver would: the plan, the settings,
     the plugin directories (the same paths on every worker) and the language of the report."""
 
-    plan: Plan
+    plan: Plan | PlanSet
     settings: ScanSettings
     plugins: tuple[Path, ...] = ()
     language: i18n.Language = "en"

@@ -41,7 +41,7 @@ from gkaudit.executors import ExecutorError, Job, OnSite
 from gkaudit.executors.groups import Group
 from gkaudit.executors.local import audit_sites
 from gkaudit.i18n import _
-from gkaudit.model import Plan
+from gkaudit.model import Plan, PlanSet
 
 #: A global IPv6 address whose route tells a worker has IPv6 egress (CNNIC's public DNS,
 #: 240C::6666); nothing is sent to it.
@@ -65,7 +65,7 @@ def resource(run_id: str, *, ipv6: bool) -> str:
     return f"gkaudit-{run_id}-ipv6" if ipv6 else f"gkaudit-{run_id}"
 
 
-def ipv6_rules(plan: Plan) -> list[str]:
+def ipv6_rules(plan: Plan | PlanSet) -> list[str]:
     """The rules only a worker with IPv6 egress can decide (their checks are the `ipv6-*`)."""
     return [rule.id for rule in plan.rules if rule.check.startswith("ipv6")]
 

@@ -19,7 +19,7 @@ from gkaudit.executors.driver import Driver
 from gkaudit.executors.groups import Shard, politeness_groups
 from gkaudit.executors.local import LocalExecutor
 from gkaudit.i18n import _
-from gkaudit.model import Plan, Site
+from gkaudit.model import Plan, PlanSet, Site
 from gkaudit.plugins import Registry
 
 #: The address forms of a Dask scheduler: `tcp://HOST:PORT` (tls, ws, wss and ucx alike), an
@@ -80,7 +80,7 @@ class Distribution:
 
 def runner(
     distribution: Distribution,
-    plan: Plan,
+    plan: Plan | PlanSet,
     registry: Registry,
     settings: ScanSettings,
     sites: Sequence[Site],

@@ -68,6 +68,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 2: the inspectors' marks on a result (waiver, false alarms), as the report carries them
     ("ALTER TABLE results ADD COLUMN marks TEXT NOT NULL DEFAULT '[]'",),
+    # 3: gkaudit.report/2: every plan of the run (the plan_* columns hold them joined); NULL for
+    # the runs recorded before, of one plan.
+    ("ALTER TABLE runs ADD COLUMN plans TEXT",),
 )
 
 

@@ -21,10 +21,12 @@ from pydantic import TypeAdapter
 from gkaudit.history.schema import HistoryError, enable_wal, migrate, transaction
 from gkaudit.history.timeline import Entry, Point, Run, standing
 from gkaudit.model import (
+    REPORT_SCHEMA,
     Evidence,
     Mark,
     Metric,
     PlanInfo,
+    PlanRule,
     Report,
     Result,
     Severity,
@@ -37,6 +39,7 @@ from gkaudit.model import (
 
 _EVIDENCE = TypeAdapter(tuple[Evidence, ...])
 _MARKS = TypeAdapter(tuple[Mark, ...])
+_PLANS = TypeAdapter(tuple[PlanInfo, ...])
 
 
 def default_db_path() -> Path:
@@ -103,16 +106,17 @@ class HistoryStore:
             cursor = self._db.execute(
                 """INSERT INTO runs (recorded_at, report_schema, tool_name, tool_version,
                     plan_title, plan_document, plan_source, as_of, started_at, started_ts,
-                    finished_at, incomplete, n_sites, n_pass, n_fail, n_warn, n_error, n_skip)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    finished_at, incomplete, n_sites, n_pass, n_fail, n_warn, n_error, n_skip,
+                    plans)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     now.isoformat(),
                     report.schema_,
                     report.tool.name,
                     report.tool.version,
-                    report.plan.title,
-                    report.plan.document,
-                    report.plan.source,
+                    report.title,
+                    report.document,
+                    " + ".join(plan.source for plan in report.plans),
                     report.as_of.isoformat(),
                     report.started_at.isoformat(),
                     _timestamp(report.started_at),
@@ -124,6 +128,7 @@ class HistoryStore:
                     s.warn,
                     s.error,
                     s.skip,
+                    _PLANS.dump_json(report.plans).decode(),
                 ),
             )
             run_id = cursor.lastrowid
@@ -198,7 +203,7 @@ class HistoryStore:
         run = self._db.execute(
             """SELECT report_schema, tool_name, tool_version, plan_title, plan_document,
                       plan_source, as_of, started_at, finished_at, incomplete,
-                      n_sites, n_pass, n_fail, n_warn, n_error, n_skip
+                      n_sites, n_pass, n_fail, n_warn, n_error, n_skip, plans
                FROM runs WHERE id = ?""",
             (run_id,),
         ).fetchone()
@@ -237,11 +242,22 @@ class HistoryStore:
                 (run_id,),
             )
         )
+        if run[16] is not None:
+            plans = _PLANS.validate_json(run[16])
+        else:  # recorded from a gkaudit.report/1 run: one plan, its rules those of the results
+            cited = {
+                r.rule: PlanRule(id=r.rule, title=r.title, clause=r.clause)
+                for site in sites
+                for r in site.results
+            }
+            plans = (
+                PlanInfo(title=run[3], document=run[4], source=run[5], rules=tuple(cited.values())),
+            )
         return Report.model_validate(
             {
-                "schema": run[0],
+                "schema": REPORT_SCHEMA,
                 "tool": ToolInfo(name=run[1], version=run[2]),
-                "plan": PlanInfo(title=run[3], document=run[4], source=run[5]),
+                "plans": plans,
                 "as_of": dt.date.fromisoformat(run[6]),
                 "started_at": dt.datetime.fromisoformat(run[7]),
                 "finished_at": dt.datetime.fromisoformat(run[8]),

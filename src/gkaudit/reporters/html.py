@@ -63,7 +63,7 @@ def render(report: Report, past: Past | None = None) -> str:
         f"default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-{nonce}'; "
         "img-src data:; form-action 'none'; base-uri 'none'"
     )
-    title = _("gkaudit report: {plan}").format(plan=report.plan.title)
+    title = _("gkaudit report: {plan}").format(plan=report.title)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if i18n.current() == "zh" else "en"}"><head><meta charset="utf-8">',
@@ -74,7 +74,7 @@ def render(report: Report, past: Past | None = None) -> str:
         "<p>"
         + escape(
             _("Plan {document} · as of {as_of} · scanned {started} · gkaudit {version}").format(
-                document=report.plan.document,
+                document=report.document,
                 as_of=report.as_of.isoformat(),
                 started=report.started_at.isoformat(timespec="seconds"),
                 version=report.tool.version,

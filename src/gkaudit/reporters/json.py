@@ -1,8 +1,10 @@
-"""The `gkaudit.report/1` JSON document, and its JSON Schema shipped with the package.
+"""The `gkaudit.report/2` JSON document, and its JSON Schema shipped with the package.
 
-The schema (`gkaudit/schemas/report-1.schema.json`) is written from `gkaudit.model.Report` and
+The schema (`gkaudit/schemas/report-2.schema.json`) is written from `gkaudit.model.Report` and
 checked against it by the tests, so a consumer can validate a report without gkaudit installed.
-After a change of the model, write it again: `python -m gkaudit.reporters.json`.
+After a change of the model, write it again: `python -m gkaudit.reporters.json`. The schema of
+`gkaudit.report/1` (one plan per report) ships beside it, as it was, for the reports written
+before: gkaudit still reads them (`gkaudit.schema1`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any
 
 from gkaudit.model import REPORT_SCHEMA, Report
 
-SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "report-1.schema.json"
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "report-2.schema.json"
+SCHEMA_1_FILE = SCHEMA_FILE.with_name("report-1.schema.json")
 
 
 def render(report: Report) -> str:
@@ -33,7 +36,7 @@ def generated_schema() -> dict[str, Any]:
     described["required"] = ["schema", *described["required"]]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "urn:gkaudit:schema:report:1",
+        "$id": "urn:gkaudit:schema:report:2",
         **described,
         "title": REPORT_SCHEMA,
     }

@@ -80,7 +80,7 @@ def _suite(report: Report, site: SiteReport) -> ET.Element:
         ("site.name", site.name),
         ("site.url", site.url),
         ("site.kind", site.kind.value),
-        ("plan.document", report.plan.document),
+        ("plan.document", report.document),
         ("as_of", report.as_of.isoformat()),
     ):
         ET.SubElement(properties, "property", name=name, value=_clean(value))

@@ -41,13 +41,13 @@ _BACKTICKS = re.compile(r"`+")
 
 def render(report: Report) -> str:
     """The Markdown document for `report`."""
-    lines = [f"# gkaudit: {_escape(report.plan.title)}", ""]
+    lines = [f"# gkaudit: {_escape(report.title)}", ""]
     lines.append(
         _(
             "Plan {document} ({source}) · as of {as_of} · scanned {started} · gkaudit {version}"
         ).format(
-            document=_escape(report.plan.document),
-            source=_code(report.plan.source),
+            document=_escape(report.document),
+            source=" + ".join(_code(plan.source) for plan in report.plans),
             as_of=report.as_of.isoformat(),
             started=report.started_at.isoformat(timespec="seconds"),
             version=_escape(report.tool.version),

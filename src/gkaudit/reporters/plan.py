@@ -11,7 +11,7 @@ from rich.text import Text
 
 from gkaudit.declaration import Check
 from gkaudit.i18n import N_, _, ngettext
-from gkaudit.model import Plan, Rule, Severity
+from gkaudit.model import PlanSet, Rule, Severity
 
 #: Severity words apart from the status words: `error` is a severity here, not "inconclusive".
 SEVERITY = {Severity.ERROR: N_("severity error"), Severity.WARNING: N_("severity warning")}
@@ -22,20 +22,22 @@ def kinds(values: Sequence[object]) -> str:
     return ", ".join(_(str(kind)) for kind in values)
 
 
-def rules(plan: Plan, out: Console) -> None:
-    """The plan's title, then one line per rule: id, clause, title, check, severity, scope."""
-    out.print(
-        Text.assemble((plan.title, "bold"), f" ({plan.document}) · {plan.source}"),
-        soft_wrap=True,
-    )
-    for r in plan.rules:
-        facts = _("check {check}; {severity}; applies to {kinds}").format(
-            check=r.check, severity=_(SEVERITY[r.severity]), kinds=kinds(r.applies_to)
-        )
+def rules(plans: PlanSet, out: Console) -> None:
+    """Each plan's title, then one line per rule: id, clause, title, check, severity, scope (a
+    rule two plans share is listed under both, with each plan's clause)."""
+    for plan in plans.plans:
         out.print(
-            Text.assemble("  ", (r.id, "bold"), f" {r.clause} {r.title}  ", (facts, "dim")),
+            Text.assemble((plan.title, "bold"), f" ({plan.document}) · {plan.source}"),
             soft_wrap=True,
         )
+        for r in plan.rules:
+            facts = _("check {check}; {severity}; applies to {kinds}").format(
+                check=r.check, severity=_(SEVERITY[r.severity]), kinds=kinds(r.applies_to)
+            )
+            out.print(
+                Text.assemble("  ", (r.id, "bold"), f" {r.clause} {r.title}  ", (facts, "dim")),
+                soft_wrap=True,
+            )
 
 
 def explain(check: Check, rule: Rule | None, out: Console) -> None:
@@ -58,12 +60,14 @@ def explain(check: Check, rule: Rule | None, out: Console) -> None:
             out.print(Text.assemble(f"  {name} = {value!r}  ", (description, "dim")))
 
 
-def validated(sites_file: Path, n_sites: int, plan: Plan, out: Console) -> None:
+def validated(sites_file: Path, n_sites: int, plans: PlanSet, out: Console) -> None:
     """`validate`'s answer: how many sites and rules were read from where, then OK."""
-    n_rules = len(plan.rules)
-    for path, count in (
-        (sites_file, ngettext("{n} site", "{n} sites", n_sites).format(n=n_sites)),
-        (plan.source, ngettext("{n} rule", "{n} rules", n_rules).format(n=n_rules)),
-    ):
+    counts: list[tuple[Path | str, str]] = [
+        (sites_file, ngettext("{n} site", "{n} sites", n_sites).format(n=n_sites))
+    ]
+    for plan in plans.plans:
+        n_rules = len(plan.rules)
+        counts.append((plan.source, ngettext("{n} rule", "{n} rules", n_rules).format(n=n_rules)))
+    for path, count in counts:
         out.print(f"{path}: {count}", markup=False, highlight=False, soft_wrap=True)
     out.print(_("OK"))

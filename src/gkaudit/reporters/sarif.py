@@ -100,11 +100,11 @@ def to_sarif(report: Report, sites: SitesFile | None = None) -> dict[str, Any]:
                 "endTimeUtc": _utc(report.finished_at),
             }
         ],
-        "automationDetails": {"id": f"gkaudit/{report.plan.document}/{report.as_of.isoformat()}"},
+        "automationDetails": {"id": f"gkaudit/{report.document}/{report.as_of.isoformat()}"},
         "language": "zh-CN",
         "results": results,
         "properties": {
-            "plan": report.plan.model_dump(mode="json"),
+            "plans": [plan.model_dump(mode="json") for plan in report.plans],
             "as_of": report.as_of.isoformat(),
             "incomplete": report.incomplete,
             "summary": report.summary.model_dump(mode="json", by_alias=True),
@@ -125,15 +125,14 @@ def _rules(report: Report) -> tuple[list[dict[str, Any]], dict[str, int]]:
             {
                 "id": result.rule,
                 "shortDescription": {"text": result.title},
-                "fullDescription": {
-                    "text": f"{result.title}（{report.plan.document} {result.clause}）"
-                },
+                "fullDescription": {"text": f"{result.title}（{_cited(report, result)}）"},
                 "help": {"text": _help(report, result)},
                 "defaultConfiguration": {"level": _level(result.severity)},
                 "properties": {
                     "clause": result.clause,
                     "severity": result.severity.value,
-                    "plan": report.plan.document,
+                    "plan": report.document,
+                    "plans": [plan.document for plan, _cited in report.citations(result.rule)],
                     "tags": [result.rule.split(".", 1)[0]],
                 },
             }
@@ -141,12 +140,20 @@ def _rules(report: Report) -> tuple[list[dict[str, Any]], dict[str, int]]:
     return rules, index
 
 
+def _cited(report: Report, result: Result) -> str:
+    """Where the plans ask for the rule: each plan listing it, with its clause there."""
+    cited = report.citations(result.rule)
+    if not cited:
+        return f"{report.document} {result.clause}"
+    return "；".join(f"{plan.document} {rule.clause}" for plan, rule in cited)
+
+
 def _help(report: Report, result: Result) -> str:
     what = _("{title}: clause {clause} of {document}. What to fix: {advice}")
     return what.format(
         title=result.title,
         clause=result.clause,
-        document=report.plan.document,
+        document=report.document,
         advice=rule_advice(result.rule),
     )
 

@@ -38,10 +38,8 @@ def render(report: Report, console: Console) -> None:
         )
     console.print(
         Text.assemble(
-            (report.plan.title, "bold"),
-            _(" ({document}) · as of {as_of}").format(
-                document=report.plan.document, as_of=report.as_of
-            ),
+            (report.title, "bold"),
+            _(" ({document}) · as of {as_of}").format(document=report.document, as_of=report.as_of),
         ),
         soft_wrap=True,
     )

@@ -73,7 +73,7 @@ class SiteContext:
         self.deadline = deadline
         self._pages_left = max_pages
         self._max_pages = max_pages
-        self._tasks: dict[tuple[object, ...], asyncio.Task[Any]] = {}
+        self._tasks: dict[tuple[object, ...], asyncio.Future[Any]] = {}
         # by `id`, each with its page, so that an id cannot be reused while it is a key
         self._documents: dict[int, tuple[Page, Document]] = {}
         self._copies: dict[int, tuple[Page, Page]] = {}  # a copy made by `_follow` -> the page
@@ -176,7 +176,20 @@ class SiteContext:
                 )
             self._pages_left -= 1
 
-        return await self._once(key, lambda: self._gated(url, family))
+        outcome = await self._once(key, lambda: self._gated(url, family))
+        self._arrived("page", outcome, family)
+        return outcome
+
+    def _arrived(self, kind: str, outcome: Outcome, family: Family) -> None:
+        """A redirected request has fetched its final URL too: that URL asked for later (the
+        home page's own link to /index.html) is answered from it, not fetched again."""
+        if not isinstance(outcome, Page) or outcome.final_url == outcome.url:
+            return
+        key = (kind, outcome.final_url, family)
+        if key not in self._tasks:
+            arrived: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+            arrived.set_result(self._copy(outcome, url=outcome.final_url, redirects=()))
+            self._tasks[key] = arrived
 
     async def _gated(self, url: str, family: Family) -> Outcome:
         """The page at `url`, from the browser when a script challenge stands in front of it."""
@@ -221,7 +234,12 @@ class SiteContext:
 
     async def probe(self, url: str, family: Family) -> Outcome:
         """Status only (HEAD, falling back to GET where HEAD fails: `Fetcher.probe`), once per
-        URL and family for the whole run (`gkaudit.site.probes`), whichever site asks."""
+        URL and family for the whole run (`gkaudit.site.probes`), whichever site asks; a page
+        this site has fetched already answers it."""
+        fetched = self._tasks.get(("page", url, family))
+        if fetched is not None:
+            answer: Outcome = await asyncio.shield(fetched)
+            return answer
         return await self._probes.probe(url, family, self.cookies)
 
     async def home(self, family: Family = Family.IPV4) -> Outcome:

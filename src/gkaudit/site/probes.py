@@ -58,7 +58,18 @@ class Probes:
             self._running[key] = task
             task.add_done_callback(lambda done: self._finished(key, done))
         # shield: a site cancelled by its time budget must not cancel a probe others share
-        return await asyncio.shield(task)
+        outcome = await asyncio.shield(task)
+        self._arrived(outcome, family)
+        return outcome
+
+    def _arrived(self, outcome: Outcome, family: Family) -> None:
+        """A redirected probe has probed its final URL too (a portal's "/" and its /index.html):
+        that URL asked for later is answered from it, not probed again."""
+        if not isinstance(outcome, Page) or outcome.final_url == outcome.url:
+            return
+        key = (outcome.final_url, family)
+        if key not in self._known and key not in self._running:
+            self._known[key] = replace(outcome, url=outcome.final_url, redirects=())
 
     def close(self) -> None:
         """Cancel the probes still running (the run is over)."""
