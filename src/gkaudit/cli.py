@@ -239,11 +239,14 @@ def merge(
     sites_file: Annotated[
         Path | None, opt("--sites", help=N_("List the sites in the order of this sites file."))
     ] = None,
+    db: Annotated[
+        Path | None, opt("--db", help=N_("Record the merged run in this history."))
+    ] = None,
     lang: o.Lang = None,
     color: o.Colors = Color.AUTO,
 ) -> None:
     """Merge the JSON reports of one scan's shards (--shard I/N) into the report of the run."""
-    raise typer.Exit(usage(merge_command.run, reports, output, sites_file, err))
+    raise typer.Exit(usage(merge_command.run, reports, output, sites_file, db, err))
 
 
 @app.command()

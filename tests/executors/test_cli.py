@@ -14,6 +14,7 @@ import pytest
 
 from gkaudit.demo import DemoFleet
 from gkaudit.exits import EXIT_CONFIG, EXIT_OK
+from gkaudit.history import HistoryStore
 from tests.support.demo_cli import AS_OF, differences, run, scan_argv, timeless
 
 HAS_DASK = importlib.util.find_spec("distributed") is not None
@@ -61,11 +62,15 @@ def test_two_shards_merged_are_the_full_scan(
     assert all(parts) and not parts[0] & parts[1]  # both shards have work, and none twice
     assert not any(load(path).get("incomplete") for path in shards)
     merged = tmp_path / "merged.json"
-    sites = tmp_path / "sites.yaml"
-    argv = ["merge", *map(str, shards), "-o", str(merged), "--sites", str(sites)]
+    sites, db = tmp_path / "sites.yaml", tmp_path / "history.sqlite3"
+    argv = ["merge", *map(str, shards), "-o", str(merged), "--sites", str(sites), "--db", str(db)]
     assert run(argv)[0] == EXIT_OK
     assert differences(timeless(load(merged)), timeless(full)) == []
     assert timeless(load(merged)) == timeless(full)
+    # the one run of the scan in the history, with every site
+    with HistoryStore(db) as store:
+        [recorded] = store.runs()
+        assert timeless(store.report(recorded.id)) == timeless(full)
 
 
 def test_a_missing_shard_is_named_and_the_merge_is_incomplete(
@@ -77,6 +82,10 @@ def test_a_missing_shard_is_named_and_the_merge_is_incomplete(
     assert run(argv)[0] == EXIT_OK
     assert "are in no shard's report (a shard missing?)" in capsys.readouterr().err
     assert load(merged).get("incomplete") is True
+    db = tmp_path / "history.sqlite3"
+    assert run([*argv, "--db", str(db)])[0] == EXIT_OK
+    with HistoryStore(db) as store:
+        assert store.runs() == []  # an incomplete merge is not recorded, as an interrupted scan
 
 
 def test_merge_refuses_reports_of_another_day_or_plan(
