@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import inspect
+import itertools
 import json
 import math
 import os
@@ -185,6 +186,8 @@ class Options:
     complete: bool
     tmp: Path
     plan_info: dict[str, Any] | None = None
+    scale_counts: tuple[int, ...] = ()  # the scale curve's fleet sizes (default: 10 and full)
+    executor_portals: int = 0  # the executors scenario's fleet (default: 1000, quick 40)
 
 
 def _polite_row(
@@ -440,10 +443,13 @@ def scenario_page(opts: Options) -> dict[str, Any]:
 
 
 def scenario_scale(opts: Options) -> dict[str, Any]:
+    """The scale curve: the same fleet audited at each size in `opts.scale_counts`, in one run,
+    then the bytes one finished site leaves behind (`worker_retained`)."""
     sz = opts.sizes
+    counts = sorted(opts.scale_counts or {10, 100, sz.scale_portals})
     rows = []
     with fleet.ServerProcess(
-        portals=sz.scale_portals, pages=sz.scale_pages, latency=0.02, max_seconds=3000
+        portals=max(counts), pages=sz.scale_pages, latency=0.02, max_seconds=6000
     ) as srv:
         variants = plan_variants(opts)
         codes = [("", opts.src)] + [(f" [+{label}]", src) for label, src in opts.compare]
@@ -451,37 +457,84 @@ def scenario_scale(opts: Options) -> dict[str, Any]:
             variants = variants[:1]  # the full-size run keeps to the default plan
         for name, complete in variants:
             for suffix, src in codes:
-                srv.control("/reset")
-                res = run_worker(
-                    "engine",
-                    {
-                        "port": srv.port,
-                        "ns": srv.nameserver,
-                        "portals": sz.scale_portals,
-                        "pages": sz.scale_pages,
-                        "complete": complete,
-                        "fetch": {},
-                        "stream": str(opts.tmp / "scale.jsonl"),
-                    },
-                    timeout=2400,
-                    src=src,
-                )
-                stats = srv.control("/stats")
-                rows.append(
-                    {
-                        "variant": name + suffix,
-                        "sites": res["sites"],
-                        "pages": srv.info["pages"],
-                        "requests": stats["requests"],
-                        "wall_s": res["wall_s"],
-                        "cpu_s": res["cpu_s"],
-                        "peak_rss_mb": res["peak_rss_mb"],
-                        "rss_before_run_mb": res["rss_before_mb"],
-                        "sites_per_s": res["sites"] / res["wall_s"],
-                        "streamed_lines": res["streamed"],
-                    }
-                )
-    return {"latency_s": 0.02, "rows": rows}
+                for count in counts:
+                    srv.control("/reset")
+                    res = run_worker(
+                        "engine",
+                        {
+                            "port": srv.port,
+                            "ns": srv.nameserver,
+                            "portals": count,
+                            "pages": sz.scale_pages,
+                            "complete": complete,
+                            "fetch": {},
+                            "stream": str(opts.tmp / "scale.jsonl"),
+                        },
+                        timeout=5400,
+                        src=src,
+                    )
+                    stats = srv.control("/stats")
+                    rows.append(
+                        {
+                            "variant": name + suffix,
+                            "complete": complete,
+                            "sites": res["sites"],
+                            "pages": srv.info["pages"],
+                            "requests": stats["requests"],
+                            "wall_s": res["wall_s"],
+                            "cpu_s": res["cpu_s"],
+                            "cpu_ms_per_site": res["cpu_s"] / res["sites"] * 1e3,
+                            "cpu_ms_per_request": res["cpu_s"] / max(1, stats["requests"]) * 1e3,
+                            "peak_rss_mb": res["peak_rss_mb"],
+                            "rss_before_run_mb": res["rss_before_mb"],
+                            "sites_per_s": res["sites"] / res["wall_s"],
+                            "streamed_lines": res["streamed"],
+                        }
+                    )
+        retained = []
+        for suffix, src in codes:
+            srv.control("/reset")
+            kept = run_worker(
+                "retained",
+                {
+                    "port": srv.port,
+                    "ns": srv.nameserver,
+                    "portals": 5 if opts.quick else 10,
+                    "pages": sz.scale_pages,
+                },
+                timeout=1800,
+                src=src,
+            )
+            retained.append({"code": "gkaudit" + suffix, **kept})
+    return {"latency_s": 0.02, "rows": rows, "retained": retained}
+
+
+def scenario_executors(opts: Options) -> dict[str, Any]:
+    """Local vs Dask (a two-worker LocalCluster on this machine), the same fleet, one run."""
+    sz = opts.sizes
+    count = opts.executor_portals or (40 if opts.quick else 1000)
+    rows = []
+    with fleet.ServerProcess(
+        portals=count, pages=sz.scale_pages, latency=0.02, max_seconds=9000
+    ) as srv:
+        for kind in ("local", "dask"):
+            srv.control("/reset")
+            res = run_worker(
+                "executor",
+                {"port": srv.port, "ns": srv.nameserver, "portals": count,
+                 "pages": sz.scale_pages, "kind": kind},
+                timeout=8000,
+                src=opts.src,
+            )  # fmt: skip
+            stats = srv.control("/stats")
+            hosts = stats["hosts"].values()
+            res.update(
+                kind=kind,
+                requests=stats["requests"],
+                max_inflight_per_host=max((h["max_inflight"] for h in hosts), default=0),
+            )
+            rows.append(res)
+    return {"latency_s": 0.02, "portals": count, "rows": rows}
 
 
 def scenario_ceiling(opts: Options) -> dict[str, Any]:
@@ -517,7 +570,10 @@ SCENARIOS: dict[str, Callable[[Options], dict[str, Any]]] = {
     "probe": scenario_probe,
     "page": scenario_page,
     "scale": scenario_scale,
+    "executors": scenario_executors,
 }
+#: Run only when named in --only: a full-size executors run takes as long as two scale runs.
+ON_REQUEST = ("executors",)
 
 
 # --------------------------------------------------------------------------------------------
@@ -557,20 +613,10 @@ def _rss_now_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-#: The rules of DESIGN.md's default plan, for the "+ content rules" variant: those missing from
-#: the packaged plan are added with their check's default params when the check exists.
-DESIGN_RULES = (
-    ("column.business-relief", "column", "(三)", ("city", "district")),
-    ("policy.interpretation", "interpretation", "(十二)", None),
-    ("disclosure.catalogue", "disclosure_catalogue", "(十九)(二十一)", None),
-    ("disclosure.annual-report", "annual_report", "(二十六)", None),
-)
-
-
 def _plan(complete: bool) -> tuple[Any, Any, list[str]]:
-    """The default plan; with `complete`, plus the DESIGN.md rules it does not have yet."""
-    from gkaudit.model import Rule
-    from gkaudit.plans import load_plan
+    """The default plan; with `complete`, plus the rules of every other packaged plan
+    (rules/*.yaml: gwjc-2019 beside dalian-2022) that it does not have, one rule per id."""
+    from gkaudit.config import default_plan_path, load_plan
     from gkaudit.plugins import Registry
 
     registry = Registry.load()
@@ -579,12 +625,15 @@ def _plan(complete: bool) -> tuple[Any, Any, list[str]]:
     if complete:
         have = {rule.id for rule in plan.rules}
         extra = []
-        for rule_id, check_name, clause, kinds in DESIGN_RULES:
-            if rule_id in have or registry.get(check_name) is None:
+        default = default_plan_path()
+        for path in sorted(default.parent.glob("*.yaml")):
+            if path == default:
                 continue
-            fields: dict[str, Any] = {"applies_to": kinds} if kinds else {}
-            extra.append(Rule(id=rule_id, title=rule_id, clause=clause, check=check_name, **fields))
-            added.append(rule_id)
+            for rule in load_plan(path, registry).rules:
+                if rule.id not in have:
+                    have.add(rule.id)
+                    extra.append(rule)
+                    added.append(rule.id)
         plan = plan.model_copy(update={"rules": (*plan.rules, *extra)})
     return plan, registry, added
 
@@ -596,7 +645,8 @@ def plan_variants(opts: Options) -> list[tuple[str, bool]]:
     info = opts.plan_info
     variants = [(f"default plan ({len(info['rules'])} rules)", False)]
     if opts.complete and info["added"]:
-        variants.append((f"+ {', '.join(info['added'])}", True))
+        total = len(info["rules"]) + len(info["added"])
+        variants.append((f"every packaged plan ({total} rules)", True))
     return variants
 
 
@@ -740,7 +790,10 @@ def worker_engine(a: dict[str, Any]) -> dict[str, Any]:
         "settings": {
             "per_host": fetch.per_host,
             "interval": fetch.interval,
-            "concurrency": fetch.concurrency,
+            # the global limit the run had (automatic from 2026-12-02 on: set by the engine)
+            "concurrency": engine._fetch_settings().concurrency
+            if hasattr(engine, "_fetch_settings")
+            else fetch.concurrency,
         },
     }
 
@@ -994,7 +1047,87 @@ def worker_tight(a: dict[str, Any]) -> dict[str, Any]:
         loop.close()
 
 
+def worker_retained(a: dict[str, Any]) -> dict[str, Any]:
+    """The bytes one site leaves behind once it is finished: the fleet audited one site at a
+    time under tracemalloc, the traced memory read (after a full collection) as each site
+    ends; the growth between two ends is what a finished site retains (its SiteReport, and
+    its share of the run-wide memos: DNS answers, probes)."""
+    import asyncio
+    import gc
+    import tracemalloc
+
+    from gkaudit.engine import Engine, ScanSettings
+    from gkaudit.model import SiteReport
+
+    spec = fleet.Spec(portals=a["portals"], pages=a["pages"])
+    sites = fleet.sites(spec, a["port"])
+    plan, registry, _ = _plan(False)
+    engine = Engine(plan, registry, ScanSettings(**_scan_kwargs(a["ns"]), sites_in_flight=1))
+    marks: list[tuple[int, int]] = []
+
+    def on_site(report: SiteReport) -> None:
+        gc.collect()
+        marks.append((tracemalloc.get_traced_memory()[0], len(report.model_dump_json())))
+
+    tracemalloc.start()
+    asyncio.run(engine.run(sites, on_site))
+    tracemalloc.stop()
+    # from the second site's end on: the first pays for the run's one-off state
+    growth = [later[0] - earlier[0] for earlier, later in itertools.pairwise(marks[1:])]
+    return {
+        "sites": len(sites),
+        "retained_bytes_per_site_median": statistics.median(growth) if growth else None,
+        "retained_bytes_per_site": growth,
+        "report_json_bytes_median": statistics.median(j for _, j in marks),
+    }
+
+
+def worker_executor(a: dict[str, Any]) -> dict[str, Any]:
+    """One scan through an executor's Python API (the driver, politeness groups, one report):
+    `local` (one engine) or `dask` (a LocalCluster of two worker processes started here)."""
+    import asyncio
+
+    from gkaudit.engine import ScanSettings
+    from gkaudit.executors import Job
+    from gkaudit.executors.driver import Driver
+    from gkaudit.executors.groups import politeness_groups
+    from gkaudit.executors.local import LocalExecutor
+    from gkaudit.model import SiteReport
+
+    spec = fleet.Spec(portals=a["portals"], pages=a["pages"])
+    sites = fleet.sites(spec, a["port"])
+    plan, _, _ = _plan(False)
+    job = Job(plan, ScanSettings(**_scan_kwargs(a["ns"])))
+    executor: Any = LocalExecutor()
+    if a["kind"] == "dask":
+        from gkaudit.executors.dask import DaskExecutor
+
+        executor = DaskExecutor(workers=2)
+    groups = politeness_groups(sites)
+    statuses: Counter[str] = Counter()
+
+    def on_site(report: SiteReport) -> None:
+        statuses.update(r.status.value for r in report.results)
+
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    report = asyncio.run(Driver(executor, job, groups).run(sites, on_site))
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the Dask processes, reaped
+    return {
+        "sites": len(report.sites),
+        "groups": len(groups),
+        "wall_s": wall,
+        "driver_cpu_s": cpu,
+        "workers_cpu_s": children.ru_utime + children.ru_stime,
+        "peak_rss_mb": _peak_rss_mb(),
+        "workers_peak_rss_mb": children.ru_maxrss / 1024,
+        "summary": dict(statuses),
+    }
+
+
 WORKERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "retained": worker_retained,
+    "executor": worker_executor,
     "engine": worker_engine,
     "plan": worker_plan,
     "probe": worker_probe,
@@ -1210,7 +1343,7 @@ def report(results: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         )
         table = []
         for run in runs:
-            for key, name in (("plan", "default plan"), ("plan_complete", "+ content rules")):
+            for key, name in (("plan", "default plan"), ("plan_complete", "every packaged plan")):
                 if key in run:
                     p = run[key]
                     table.append(
@@ -1249,44 +1382,56 @@ def report(results: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             f"\n4. Scale (latency {res['latency_s'] * 1e3:.0f} ms, default FetchSettings, "
             "each SiteReport streamed to a JSONL file by on_site)"
         )
-        parts.append(
-            _table(
-                [
-                    "variant",
-                    "portals",
-                    "pages/portal",
-                    "requests",
-                    "wall s",
-                    "CPU s",
-                    "sites/s",
-                    "RSS before MB",
-                    "peak RSS MB",
-                ],
-                [
-                    [
-                        r["variant"],
-                        r["sites"],
-                        r["pages"],
-                        r["requests"],
-                        r["wall_s"],
-                        r["cpu_s"],
-                        r["sites_per_s"],
-                        r["rss_before_run_mb"],
-                        r["peak_rss_mb"],
-                    ]
-                    for r in res["rows"]
-                ],
-            )
-        )
-        first = res["rows"][0]
-        figures[f"peak_rss_mb_{first['sites']}_portals"] = first["peak_rss_mb"]
+        headers = [
+            "variant", "portals", "pages/portal", "requests", "wall s", "CPU s",
+            "CPU ms/site", "CPU ms/req", "sites/s", "RSS before MB", "peak RSS MB",
+        ]  # fmt: skip
+        keys = [
+            "variant", "sites", "pages", "requests", "wall_s", "cpu_s", "cpu_ms_per_site",
+            "cpu_ms_per_request", "sites_per_s", "rss_before_run_mb", "peak_rss_mb",
+        ]  # fmt: skip
+        parts.append(_table(headers, [[r.get(k) for k in keys] for r in res["rows"]]))
+        plain = [r for r in res["rows"] if not r.get("complete")] or res["rows"]
+        largest = max(plain, key=lambda r: r["sites"])
+        figures[f"peak_rss_mb_{largest['sites']}_portals"] = largest["peak_rss_mb"]
         figures["peak_rss_mb_1000_portals"] = (
-            first["peak_rss_mb"] if first["sites"] == 1000 else None
+            largest["peak_rss_mb"] if largest["sites"] == 1000 else None
         )
-        figures["scale_wall_s"] = first["wall_s"]
-        if len(res["rows"]) > 1:
-            figures["peak_rss_mb_complete"] = res["rows"][1]["peak_rss_mb"]
-            figures["scale_complete_wall_s"] = res["rows"][1]["wall_s"]
+        figures["scale_wall_s"] = largest["wall_s"]
+        for row in plain:
+            figures[f"scale_cpu_ms_per_site_{row['sites']}"] = row["cpu_ms_per_site"]
+        complete = [r for r in res["rows"] if r.get("complete")]
+        if complete:
+            figures["peak_rss_mb_complete"] = complete[-1]["peak_rss_mb"]
+            figures["scale_complete_wall_s"] = complete[-1]["wall_s"]
+        for kept in res.get("retained", []):
+            if kept["code"] == "gkaudit":
+                figures["retained_bytes_per_site"] = kept["retained_bytes_per_site_median"]
+            parts.append(
+                f"   Retained by a finished site, {kept['code']} ({kept['sites']} sites one at "
+                f"a time, tracemalloc): median {_fmt(kept['retained_bytes_per_site_median'])} "
+                f"bytes (its SiteReport as JSON: {_fmt(kept['report_json_bytes_median'])} bytes)"
+            )
+    if "executors" in results:
+        res = results["executors"]
+        parts.append(
+            f"\n5. Executors ({res['portals']} portals, latency {res['latency_s'] * 1e3:.0f} ms, "
+            "default settings; dask: LocalCluster of 2 worker processes x 2 threads)"
+        )
+        headers = [
+            "executor", "groups", "sites", "requests", "wall s", "driver CPU s",
+            "workers CPU s", "peak RSS MB", "workers peak RSS MB", "in-flight/host",
+        ]  # fmt: skip
+        keys = [
+            "kind", "groups", "sites", "requests", "wall_s", "driver_cpu_s", "workers_cpu_s",
+            "peak_rss_mb", "workers_peak_rss_mb", "max_inflight_per_host",
+        ]  # fmt: skip
+        parts.append(_table(headers, [[r.get(k) for k in keys] for r in res["rows"]]))
+        by_kind = {r["kind"]: r for r in res["rows"]}
+        if {"local", "dask"} <= by_kind.keys():
+            figures["executors_wall_dask_over_local"] = (
+                by_kind["dask"]["wall_s"] / by_kind["local"]["wall_s"]
+            )
     parts.append("\nTargets (issue 7), each a ratio or figure from this run")
     targets: list[list[object]] = []
 
@@ -1307,15 +1452,10 @@ def report(results: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     target("page: CPU per GET page, plan", figures.get("page_cpu_ms"), 2.0, " ms")
     target("page: fetch+decode+parse", figures.get("page_fetch_decode_parse_ms"), 2.0, " ms")
     if "scale" in results:
-        first = results["scale"]["rows"][0]
-        target(f"peak RSS, {first['sites']} portals", first["peak_rss_mb"], 300.0, " MB")
-        for row in results["scale"]["rows"][1:]:
-            target(
-                f"peak RSS, {row['sites']} portals, {row['variant']}",
-                row["peak_rss_mb"],
-                300.0,
-                " MB",
-            )
+        for row in results["scale"]["rows"]:
+            if row["sites"] == max(r["sites"] for r in results["scale"]["rows"]):
+                target(f"peak RSS, {row['sites']} portals, {row['variant']}", row["peak_rss_mb"],
+                       300.0, " MB")  # fmt: skip
     parts.append(_table(["target", "measured", "target", "met"], targets))
     return "\n".join(parts), figures
 
@@ -1340,7 +1480,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-complete",
         action="store_true",
-        help="skip the rows with DESIGN.md's content rules added to the default plan",
+        help="skip the rows with every packaged plan's rules added to the default plan",
+    )
+    parser.add_argument(
+        "--scale-portals",
+        help="comma-separated fleet sizes of the scale curve (default: 10,100,1000; quick 10,100)",
+    )
+    parser.add_argument(
+        "--executor-portals", type=int, default=0, help="fleet of the executors scenario"
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--args", help=argparse.SUPPRESS)
@@ -1352,7 +1499,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(result), flush=True)
         return 0
 
-    names = list(SCENARIOS) if not args.only else args.only.split(",")
+    names = [n for n in SCENARIOS if n not in ON_REQUEST] if not args.only else args.only.split(",")
     unknown = [n for n in names if n not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenario(s): {', '.join(unknown)}")
@@ -1371,6 +1518,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             compare=[tuple(c.split("=", 1)) for c in args.compare],  # type: ignore[misc]
             complete=not args.no_complete,
             tmp=Path(tmp),
+            scale_counts=tuple(int(n) for n in (args.scale_portals or "").split(",") if n),
+            executor_portals=args.executor_portals,
         )
         # SIGTERM ends the run like a failure: what finished is still printed and written
         signal.signal(signal.SIGTERM, _terminated)
