@@ -163,6 +163,7 @@ class Engine:
             unrendered=self._unrendered,
             probes=probes,
             deadline=deadline,
+            render_all=self.settings.browser is BrowserMode.ALWAYS,
         )
         try:
             results = await asyncio.gather(

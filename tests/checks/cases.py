@@ -43,15 +43,14 @@ from ruamel.yaml import YAML
 from gkaudit.declaration import Check
 from gkaudit.demo.dns import DnsFault, DnsServer
 from gkaudit.demo.http import Behaviour, HttpServer, Response, VirtualHost
-from gkaudit.domains import registered_domain
 from gkaudit.model import Hints, Site, SiteKind, Status, Verdict
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
 from gkaudit.site.context import SiteContext
 from tests.support.fetching import NO_BACK_OFF
+from tests.support.loopback import zone_records
 
 CHECKS = Path(__file__).resolve().parents[2] / "src" / "gkaudit" / "checks"
-V4, V6 = "127.0.0.1", "::1"
 
 
 class _Strict(BaseModel):
@@ -166,12 +165,7 @@ def all_cases() -> list[tuple[str, Case]]:
 
 
 def records(case: Case) -> dict[str, dict[str, list[str]]]:
-    found: dict[str, dict[str, list[str]]] = {}
-    for zone in sorted({registered_domain(host) or host for host in case.hosts}):
-        found[zone] = {"NS": [f"ns1.{zone}"]}
-        found[f"ns1.{zone}"] = {"A": [V4], "AAAA": [V6]}
-    for host in case.hosts:
-        found.setdefault(host, {}).update({"A": [V4], "AAAA": [V6]})
+    found = zone_records(case.hosts)
     for name, types in case.dns.items():
         if types is None:
             found.pop(name, None)  # the name does not exist: NXDOMAIN

@@ -14,22 +14,18 @@ one thing changed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar
 
 from gkaudit.declaration import CheckParams
-from gkaudit.demo.dns import DnsServer
 from gkaudit.demo.http import HttpServer, Response, VirtualHost
-from gkaudit.domains import registered_domain
-from gkaudit.model import Hints, Site, SiteKind, Verdict
-from gkaudit.net.dns import Resolver
-from gkaudit.net.http import Fetcher, FetchSettings
+from gkaudit.model import SiteKind, Verdict
 from gkaudit.site.context import SiteContext
 from tests.support.fetching import NO_BACK_OFF
+from tests.support.loopback import LoopbackSites
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "portals"
 HTML_SUFFIXES = (".html", ".shtml", ".htm")
@@ -79,24 +75,23 @@ class Portal:
         return pages
 
 
-class Fleet:
+class Fleet(LoopbackSites):
     """DNS and HTTP servers for `portals`; `scan()` gives a SiteContext on one of them."""
+
+    FETCH: ClassVar[Mapping[str, Any]] = {**LoopbackSites.FETCH, **NO_BACK_OFF}
 
     def __init__(self, portals: Iterable[Portal]) -> None:
         self.portals = {p.host: p for p in portals}
         self.http = HttpServer()
-        self.dns: DnsServer | None = None
+
+    @property
+    def port(self) -> int:
+        return self.http.port
 
     def __enter__(self) -> Fleet:
         self.http.start()
         self.http.hosts = {h: VirtualHost(p.pages()) for h, p in self.portals.items()}
-        records: dict[str, dict[str, list[str]]] = {}
-        for zone in sorted({registered_domain(h) for h in self.portals}):
-            records[zone] = {"NS": [f"ns1.{zone}"]}
-            records[f"ns1.{zone}"] = {"A": ["127.0.0.1"]}
-        for host in self.portals:
-            records[host] = {"A": ["127.0.0.1"], "AAAA": ["::1"]}
-        self.dns = DnsServer(records).start()
+        self.start_dns(self.portals)
         return self
 
     def __exit__(
@@ -105,51 +100,8 @@ class Fleet:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self.dns is not None:
-            self.dns.stop()
+        self.stop_dns()
         self.http.stop()
-
-    def url(self, host: str, path: str = "/") -> str:
-        return f"http://{host}:{self.http.port}{path}"
-
-    def site(
-        self,
-        host: str,
-        kind: SiteKind = SiteKind.DISTRICT,
-        path: str = "/",
-        **hints: str,
-    ) -> Site:
-        """A site on `host`; hint values are paths on that host (or absolute URLs)."""
-        urls = {k: v if v.startswith("http") else self.url(host, v) for k, v in hints.items()}
-        return Site(
-            id=host.split(".")[0],
-            name=host,
-            url=self.url(host, path),
-            kind=kind,
-            hints=Hints(**urls),
-        )
-
-    @asynccontextmanager
-    async def scan(
-        self,
-        host: str,
-        *,
-        as_of: dt.date,
-        kind: SiteKind = SiteKind.DISTRICT,
-        **hints: str,
-    ) -> AsyncIterator[SiteContext]:
-        """A SiteContext for `host` with a real fetcher and resolver pointed at the fleet."""
-        assert self.dns is not None, "use the fleet in a with block"
-        fetcher = Fetcher(
-            Resolver([self.dns.address], timeout=1.0, lifetime=2.0),
-            FetchSettings(timeout=2, retries=0, interval=0, **NO_BACK_OFF),
-        )
-        context = SiteContext(self.site(host, kind, **hints), fetcher, as_of)
-        try:
-            yield context
-        finally:
-            context.close()
-            await fetcher.aclose()
 
     async def verdict(
         self,

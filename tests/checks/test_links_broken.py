@@ -18,7 +18,7 @@ from gkaudit.checks.links_broken.check import Params, run
 from gkaudit.demo.dns import DnsServer
 from gkaudit.demo.http import HttpServer, Response, VirtualHost
 from gkaudit.model import Family, HtmlEvidence, Site, SiteKind, Status
-from gkaudit.net import guard, http, pinning
+from gkaudit.net import guard
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
 from gkaudit.site.context import SiteContext
@@ -157,8 +157,8 @@ async def test_outside_links_to_private_addresses_are_never_connected_to(
     def is_private(address: str | guard.IPAddress) -> bool:
         return ipaddress.ip_address(address) != ipaddress.ip_address("127.0.0.1") and real(address)
 
-    for module in (http, pinning):  # IP literals are guarded in one, DNS answers in the other
-        monkeypatch.setattr(module, "is_private", is_private)
+    # the one guard (net/guard.py) decides for IP literals and DNS answers alike
+    monkeypatch.setattr(guard, "is_private", is_private)
     monkeypatch.setenv("GKAUDIT_ALLOW_PRIVATE", "0")
     dns, web = servers
     async with contexts(dns, web, ("www.links.gov.cn", "/private.html")) as (portal,):

@@ -29,7 +29,7 @@ def portal_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
     def is_private(address: str | guard.IPAddress) -> bool:
         return ipaddress.ip_address(address) != ipaddress.ip_address(PORTAL) and real(address)
 
-    monkeypatch.setattr(http, "is_private", is_private)
+    monkeypatch.setattr(guard, "is_private", is_private)
 
 
 @pytest.mark.parametrize(
@@ -135,3 +135,13 @@ def test_the_environment_lifts_the_guard(monkeypatch: pytest.MonkeyPatch) -> Non
     assert not http.FetchSettings().allow_private
     monkeypatch.delenv("GKAUDIT_ALLOW_PRIVATE")
     assert not http.FetchSettings().allow_private
+
+
+def test_an_allowance_lifts_the_guard_for_its_networks_only() -> None:
+    # an intranet audit: the office's portals are allowed, the metadata service is not
+    allowance = guard.AddressGuard.of(False, ["10.20.0.0/16", "fd00:1::/32"])
+    assert not allowance.refuses("10.20.30.40") and not allowance.refuses("fd00:1::5")
+    assert allowance.refuses("10.21.0.1") and allowance.refuses("169.254.169.254")
+    assert allowance.refuses("::ffff:169.254.169.254")
+    assert not allowance.refuses("202.96.64.68")  # public addresses are never refused
+    assert not guard.AddressGuard.of(True).refuses("127.0.0.1")

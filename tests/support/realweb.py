@@ -19,6 +19,7 @@ engineers add behaviours here: one function per behaviour, named for what the po
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import http
 import json
@@ -34,17 +35,14 @@ from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import TracebackType
-from typing import cast
+from typing import Any, ClassVar, cast
 from urllib.parse import urlsplit
 
 from gkaudit.demo._net import Listeners, TcpServer, bind_same_port
-from gkaudit.demo.dns import DnsServer
 from gkaudit.demo.http import host_name
-from gkaudit.domains import registered_domain
-from gkaudit.model import Family, Hints, Site, SiteKind
-from gkaudit.net.dns import Resolver
-from gkaudit.net.http import Fetcher, FetchSettings
+from gkaudit.model import Family, SiteKind
 from gkaudit.site.context import SiteContext
+from tests.support.loopback import LoopbackSites
 
 REALWEB = Path(__file__).resolve().parents[1] / "fixtures" / "realweb"
 #: What a desktop browser sends (the UA-filtering firewalls let this through).
@@ -272,11 +270,23 @@ def script_built_list(page: bytes, api: str) -> tuple[Reply, Reply]:
 # --- the server --------------------------------------------------------------------------------
 
 
-class RealWeb:
+class RealWeb(LoopbackSites):
     """DNS and HTTP for `hosts` on loopback; `scan()` gives a SiteContext on one of them."""
 
-    def __init__(self, hosts: Mapping[str, Host]) -> None:
+    FETCH: ClassVar[Mapping[str, Any]] = {
+        **LoopbackSites.FETCH,
+        "rate_limit_backoff": 0.05,
+        "slowed_interval": 0.0,
+    }
+
+    def __init__(
+        self,
+        hosts: Mapping[str, Host],
+        records: Mapping[str, Mapping[str, list[str]]] | None = None,
+    ) -> None:
+        """`records`: more DNS names (name -> type -> answers), served by no host here."""
         self.hosts = {k.lower(): v for k, v in hosts.items()}
+        self.records = dict(records or {})
         self.hits: Counter[tuple[str, str]] = Counter()  # (host, path)
         self.agents: list[str] = []
         #: every request as it arrived: (time.monotonic(), host, path, status answered)
@@ -285,9 +295,12 @@ class RealWeb:
         self.peak: Counter[str] = Counter()
         self._inflight: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self.dns: DnsServer | None = None
         self._listeners: Listeners | None = None
-        self.port = 0
+        self._port = 0
+
+    @property
+    def port(self) -> int:
+        return self._port
 
     def __enter__(self) -> RealWeb:
         servers = bind_same_port(
@@ -296,16 +309,10 @@ class RealWeb:
                 lambda port: TcpServer(socket.AF_INET6, port, _Handler, self),
             ]
         )
-        self.port = int(servers[0].socket.getsockname()[1])
+        self._port = int(servers[0].socket.getsockname()[1])
         self._listeners = Listeners(servers, "realweb")
         self._listeners.start()
-        records: dict[str, dict[str, list[str]]] = {}
-        for zone in sorted({registered_domain(h) for h in self.hosts}):
-            records[zone] = {"NS": [f"ns1.{zone}"]}
-            records[f"ns1.{zone}"] = {"A": ["127.0.0.1"]}
-        for name in self.hosts:
-            records[name] = {"A": ["127.0.0.1"], "AAAA": ["::1"]}
-        self.dns = DnsServer(records).start()
+        self.start_dns(self.hosts, self.records)
         return self
 
     def __exit__(
@@ -314,19 +321,9 @@ class RealWeb:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self.dns is not None:
-            self.dns.stop()
+        self.stop_dns()
         if self._listeners is not None:
             self._listeners.stop()
-
-    def url(self, host: str, path: str = "/") -> str:
-        return f"http://{host}:{self.port}{path}"
-
-    def site(self, host: str, kind: SiteKind = SiteKind.DISTRICT, **hints: str) -> Site:
-        urls = {k: v if v.startswith("http") else self.url(host, v) for k, v in hints.items()}
-        return Site(
-            id=host.split(".")[0], name=host, url=self.url(host), kind=kind, hints=Hints(**urls)
-        )
 
     @asynccontextmanager
     async def browsing(
@@ -335,46 +332,35 @@ class RealWeb:
         *,
         as_of: dt.date,
         kind: SiteKind = SiteKind.DISTRICT,
-        allow_private: bool = True,
+        render_all: bool = False,
+        max_pages: int = 400,
+        budget: float | None = None,
+        **settings: object,
     ) -> AsyncIterator[SiteContext]:
-        """`scan` with a headless browser (tests using it skip when none is installed)."""
+        """`scan` with a headless browser (tests using it skip when none is installed):
+        `render_all` as `--browser always`, the site's page and time `budget`, and the
+        fetcher's `settings` (`allow_private=False`: the guard as a real scan has it)."""
         from gkaudit.net.browser import Browser
 
-        fetcher = self.fetcher()
-        browser = Browser(fetcher, allow_private=allow_private)
-        context = SiteContext(self.site(host, kind), fetcher, as_of, browser=browser)
+        fetcher = self.fetcher(**settings)
+        browser = Browser(fetcher)
+        if budget is not None:
+            await browser.start()  # so that a slow launch on a busy machine costs no budget
+        deadline = None if budget is None else asyncio.get_running_loop().time() + budget
+        context = SiteContext(
+            self.site(host, kind),
+            fetcher,
+            as_of,
+            browser=browser,
+            render_all=render_all,
+            max_pages=max_pages,
+            deadline=deadline,
+        )
         try:
             yield context
         finally:
             context.close()
             await browser.aclose()
-            await fetcher.aclose()
-
-    def fetcher(self, **settings: object) -> Fetcher:
-        assert self.dns is not None, "use RealWeb in a with block"
-        options: dict[str, object] = {
-            "timeout": 2,
-            "retries": 0,
-            "interval": 0,
-            "rate_limit_backoff": 0.05,
-            "slowed_interval": 0.0,
-        }
-        options.update(settings)
-        return Fetcher(
-            Resolver([self.dns.address], timeout=1.0, lifetime=2.0),
-            FetchSettings(**options),  # type: ignore[arg-type]
-        )
-
-    @asynccontextmanager
-    async def scan(
-        self, host: str, *, as_of: dt.date, kind: SiteKind = SiteKind.DISTRICT, **hints: str
-    ) -> AsyncIterator[SiteContext]:
-        fetcher = self.fetcher()
-        context = SiteContext(self.site(host, kind, **hints), fetcher, as_of)
-        try:
-            yield context
-        finally:
-            context.close()
             await fetcher.aclose()
 
     def answer(self, request: Request) -> Reply:

@@ -18,7 +18,6 @@ the budget and the address guard. Nothing is downloaded: the browser is the syst
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import os
 import shutil
@@ -27,8 +26,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
+from http.cookies import CookieError, SimpleCookie
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
+
+from aiohttp.abc import AbstractCookieJar
+from yarl import URL
 
 from gkaudit.i18n import N_, _
 from gkaudit.model import Family
@@ -59,6 +62,8 @@ FLAGS = (
     # every request is answered through gkaudit's fetcher; Chromium must reach nothing itself
     "--host-resolver-rules=MAP * ~NOTFOUND",
 )
+#: The browser's request headers passed on to the fetcher (its cookies go through the jar).
+FORWARDED = frozenset({"referer", "accept", "x-requested-with"})
 #: Resource types that change neither text nor links: not fetched at all.
 SKIPPED = frozenset({"image", "media", "font", "stylesheet", "manifest", "texttrack"})
 #: After the page has loaded, it is done once no request is in flight for this long.
@@ -127,11 +132,8 @@ class _Render:
 class Browser:
     """One headless Chromium for the run, started on first use; `render` a page with it."""
 
-    def __init__(
-        self, fetcher: Fetcher, *, timeout: float | None = None, allow_private: bool = False
-    ) -> None:
+    def __init__(self, fetcher: Fetcher, *, timeout: float | None = None) -> None:
         self._fetcher = fetcher
-        self._allow_private = allow_private
         self._timeout = timeout or fetcher.settings.timeout * 2
         self._slots = asyncio.Semaphore(RENDERS_AT_ONCE)
         self._lock = asyncio.Lock()
@@ -149,6 +151,10 @@ class Browser:
                 )
             return self._browser
 
+    async def start(self) -> None:
+        """Launch Chromium now rather than on the first render."""
+        await self._started()
+
     async def aclose(self) -> None:
         async with self._lock:
             if self._browser is not None:
@@ -158,9 +164,19 @@ class Browser:
                 await self._playwright.stop()
                 self._playwright = None
 
-    async def render(self, url: str, family: Family, charge: Charge) -> Outcome:
+    async def render(
+        self,
+        url: str,
+        family: Family,
+        charge: Charge,
+        *,
+        cookies: AbstractCookieJar | None = None,
+        deadline: float | None = None,
+    ) -> Outcome:
         """`url` as Chromium shows it after its scripts ran (challenges passed, lists filled):
-        the final document as a Page (`rendered`), or why it could not be rendered."""
+        the final document as a Page (`rendered`), or why it could not be rendered. Every
+        request it makes is charged (`charge`), carries the site's `cookies` and brings back
+        the cookies it is given; the render ends by `deadline` (the site's time budget)."""
         async with self._slots:
             browser = await self._started()
             context = await browser.new_context(
@@ -171,19 +187,20 @@ class Browser:
             seen = _Render()
             started = time.perf_counter()
             try:
-                await context.route("**/*", self._router(family, charge, seen))
+                await context.route("**/*", self._router(family, charge, seen, cookies))
                 page = await context.new_page()
                 page.on("response", lambda r: _main_response(r, page, seen))
+                limit = self._timeout
+                if deadline is not None:  # what the site's budget has left once Chromium is up
+                    limit = max(0.0, min(limit, deadline - asyncio.get_running_loop().time()))
                 try:
-                    async with asyncio.timeout(self._timeout):
+                    async with asyncio.timeout(limit):
                         await page.goto(url, wait_until="load")
                         await _settle(page, seen)
                 except TimeoutError:
+                    message = _("the browser did not finish within {seconds:g} s")
                     return FetchFailure(
-                        url,
-                        family,
-                        FailureKind.TIMEOUT,
-                        f"the browser did not finish within {self._timeout:g} s",
+                        url, family, FailureKind.TIMEOUT, message.format(seconds=round(limit, 1))
                     )
                 except Exception as exc:  # Playwright raises its own Error for a failed load
                     if seen.failure is not None:
@@ -210,7 +227,7 @@ class Browser:
         )
 
     def _router(
-        self, family: Family, charge: Charge, seen: _Render
+        self, family: Family, charge: Charge, seen: _Render, cookies: AbstractCookieJar | None
     ) -> Callable[[Route, Request], Awaitable[None]]:
         async def route(route: Route, request: Request) -> None:
             if request.resource_type in SKIPPED or request.method != "GET":
@@ -220,25 +237,20 @@ class Browser:
             if not request.url.startswith(("http://", "https://")) or not charge():
                 await route.abort("blockedbyclient")
                 return
-            if not self._allow_private and await self._private(request.url, family):
-                # a compromised portal must not steer the scanner's browser into the intranet
-                if request.is_navigation_request():
-                    seen.failure = FetchFailure(
-                        request.url,
-                        family,
-                        FailureKind.INVALID_URL,
-                        _("points to a private address (not fetched)"),
-                    )
-                await route.abort("blockedbyclient")
-                return
             seen.inflight += 1
             try:
-                headers = {
-                    k: v
-                    for k, v in (await request.all_headers()).items()
-                    if k in ("cookie", "referer", "accept", "x-requested-with")
-                }
-                outcome = await self._fetcher.exchange(request.url, family, headers=headers)
+                sent = await request.all_headers()
+                headers = {k: v for k, v in sent.items() if k in FORWARDED}
+                if cookies is None:
+                    headers.update({k: v for k, v in sent.items() if k == "cookie"})
+                else:
+                    # the cookies the browser holds (its scripts set some) join the site's jar,
+                    # which the fetcher sends: those set by plain HTTP before go along too
+                    _keep(cookies, sent.get("cookie", ""), request.url)
+                # the guard (net/guard.py) holds here too: the fetcher refuses a private address
+                outcome = await self._fetcher.exchange(
+                    request.url, family, headers=headers, cookies=cookies
+                )
                 if isinstance(outcome, FetchFailure):
                     if request.is_navigation_request():
                         seen.failure = outcome
@@ -250,7 +262,7 @@ class Browser:
                     target_url = urljoin(request.url, location)
                     if not request.is_navigation_request():
                         # a script's request: followed here, its body is what the script gets
-                        followed = await self._fetcher.fetch(target_url, family)
+                        followed = await self._fetcher.fetch(target_url, family, cookies=cookies)
                         if isinstance(followed, FetchFailure):
                             await route.abort("failed")
                             return
@@ -276,28 +288,19 @@ class Browser:
 
         return route
 
-    async def _private(self, url: str, family: Family) -> bool:
-        """`url`'s host is, or resolves to, an address no public portal has: loopback,
-        RFC 1918, ULA, link-local (cloud metadata), CGNAT, unspecified or reserved."""
-        host = urlsplit(url).hostname or ""
-        answer = await self._fetcher.resolver.addresses(host, family)
-        return any(_not_public(address) for address in answer.records)
 
-
-def _not_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    return (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_reserved
-        or ip.is_unspecified
-        or ip.is_multicast
-        or (ip.version == 4 and ip in _CGNAT)
-    )
-
-
-_CGNAT = ipaddress.ip_network("100.64.0.0/10")
+def _keep(cookies: AbstractCookieJar, header: str, url: str) -> None:
+    """The cookies of a browser's `Cookie` header, kept in the site's jar for `url`."""
+    parsed: SimpleCookie = SimpleCookie()
+    try:
+        parsed.load(header)
+    except CookieError:
+        return  # a cookie the parser cannot read is one no portal check depends on
+    for morsel in parsed.values():
+        # the header says no path: kept for the whole site, not for `url`'s folder alone
+        morsel["path"] = "/"
+    if parsed:
+        cookies.update_cookies(parsed, URL(url))
 
 
 def _headers(page: Page) -> dict[str, str]:

@@ -30,8 +30,8 @@ from gkaudit.model import Family
 from gkaudit.net.dns import Resolver, ip_literal
 from gkaudit.net.errors import classify
 from gkaudit.net.exchange import send
-from gkaudit.net.guard import allowed_by_environment, is_private
-from gkaudit.net.obstacles import Markers, Obstacle, ObstacleKind, packaged
+from gkaudit.net.guard import AddressGuard, allowed_by_environment
+from gkaudit.net.obstacles import Markers, packaged
 from gkaudit.net.outcome import (
     GET_CANNOT_HELP,
     REFUSED_US,
@@ -55,9 +55,15 @@ from gkaudit.net.politeness import (
     Politeness,
     Wait,
     seconds,
-    waited,
 )
-from gkaudit.net.retry import TRANSIENT_STATUSES, RateLimit, jittered, rate_limit, retry_delay
+from gkaudit.net.retry import (
+    TRANSIENT_STATUSES,
+    RateLimit,
+    given_up,
+    jittered,
+    rate_limit,
+    retry_delay,
+)
 
 # The fetch's vocabulary (net/outcome.py) is what every rule imports from here.
 __all__ = [
@@ -109,6 +115,8 @@ class FetchSettings:
     obstacles: Markers | None = None
     #: connect to loopback, private, link-local... addresses too (net/guard.py)
     allow_private: bool = field(default_factory=allowed_by_environment)
+    #: private networks connected to even without `allow_private` (an intranet's portals)
+    private_networks: tuple[str, ...] = ()
 
 
 class Fetcher:
@@ -125,6 +133,7 @@ class Fetcher:
             slow_interval=settings.slowed_interval,
         )
         self.obstacles = packaged() if settings.obstacles is None else settings.obstacles
+        self.guard = AddressGuard.of(settings.allow_private, settings.private_networks)
         # made on first use: aiohttp binds a session to the running event loop
         self._sessions: dict[Family, aiohttp.ClientSession] = {}
         self._tls: ssl.SSLContext | bool = (
@@ -139,7 +148,7 @@ class Fetcher:
                 limit=self.settings.concurrency,
                 limit_per_host=0,
                 family=SOCKET_FAMILY[family],
-                resolver=PinnedResolver(self.resolver, family, self.settings.allow_private),
+                resolver=PinnedResolver(self.resolver, family, self.guard),
                 use_dns_cache=False,  # ours memoizes per run
                 happy_eyeballs_delay=None,  # one address after another, in our order
                 ssl=self._tls,
@@ -244,12 +253,17 @@ class Fetcher:
         )
 
     async def exchange(
-        self, url: str, family: Family, *, headers: Mapping[str, str] | None = None
+        self,
+        url: str,
+        family: Family,
+        *,
+        headers: Mapping[str, str] | None = None,
+        cookies: AbstractCookieJar | None = None,
     ) -> Outcome:
         """One GET of `url` (retried like any fetch), its redirect not followed: for a client
-        that follows redirects itself, the browser (`gkaudit.net.browser`), whose cookies and
-        referrer travel in `headers`."""
-        return await self._with_retries(url, family, "GET", True, headers)
+        that follows redirects itself, the browser (`gkaudit.net.browser`), whose referrer
+        travels in `headers` and cookies in the site's jar, `cookies`."""
+        return await self._with_retries(url, family, "GET", True, headers, cookies=cookies)
 
     async def _with_retries(
         self,
@@ -276,7 +290,7 @@ class Fetcher:
                 why = self._back_off(outcome, limit, attempt, deadline)
                 if why is None:
                     continue  # the next attempt waits out the back-off in its slot
-                return _rate_limited(replace(outcome, attempts=attempt), limit, why)
+                return given_up(replace(outcome, attempts=attempt), limit, why)
             delay = retry_delay(
                 outcome,
                 attempt,
@@ -338,7 +352,7 @@ class Fetcher:
             )
         if ip_literal(parts.hostname) is not None:
             # aiohttp connects an IP literal without asking the resolver: guard it here
-            if not self.settings.allow_private and is_private(parts.hostname):
+            if self.guard.refuses(parts.hostname):
                 return PrivateAddress([parts.hostname]).failure(url, family)
             answer = await self.resolver.addresses(parts.hostname, family)
             if not answer.ok:
@@ -371,20 +385,6 @@ class Fetcher:
                 url, family, FailureKind.RATE_LIMITED, message.format(wait=seconds(exc.seconds))
             )
         return replace(outcome, waits=tuple(waits)) if isinstance(outcome, Page) else outcome
-
-
-def _rate_limited(page: Page, limit: RateLimit, why: str) -> Page:
-    """The rate-limited answer gkaudit gave up on, as the obstacle it is, saying what was
-    waited and why no longer; a bare 429 with nothing to add keeps its plain refusal."""
-    if page.waits and why:
-        why = _("waited {waits}; {reason}").format(waits=waited(page.waits), reason=why)
-    elif page.waits:
-        why = _("waited {waits}").format(waits=waited(page.waits))
-    if not why and inconclusive(page):
-        return page
-    if page.obstacle is not None:
-        return replace(page, obstacle=replace(page.obstacle, note=why))
-    return replace(page, obstacle=Obstacle(limit.name, ObstacleKind.RATE_LIMIT, page.status, why))
 
 
 def _sent(cookies: AbstractCookieJar | None, url: str) -> str:

@@ -20,7 +20,7 @@ from aiohttp.tracing import Trace
 from gkaudit.i18n import _
 from gkaudit.model import Family
 from gkaudit.net.dns import DnsAnswer, Resolver
-from gkaudit.net.guard import is_private
+from gkaudit.net.guard import AddressGuard
 from gkaudit.net.outcome import FailureKind, FetchFailure
 
 
@@ -52,12 +52,12 @@ class PrivateAddress(Exception):
 class PinnedResolver(AbstractResolver):
     """aiohttp's resolver, answered by ours for one family: a hostname connects to the
     addresses our resolver gives, in order, while the URL, Host and TLS SNI keep the name.
-    Unless private addresses are allowed, those are dropped (net/guard.py)."""
+    The addresses the guard refuses are dropped (net/guard.py)."""
 
-    def __init__(self, resolver: Resolver, family: Family, allow_private: bool) -> None:
+    def __init__(self, resolver: Resolver, family: Family, guard: AddressGuard) -> None:
         self._resolver = resolver
         self._family = family
-        self._allow_private = allow_private
+        self._guard = guard
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
@@ -65,11 +65,9 @@ class PinnedResolver(AbstractResolver):
         answer = await self._resolver.addresses(host, self._family)
         if not answer.ok:
             raise DnsLookupFailed(answer)
-        addresses = answer.records
-        if not self._allow_private:
-            addresses = tuple(a for a in addresses if not is_private(a))
-            if not addresses:
-                raise PrivateAddress(answer.records)
+        addresses = tuple(a for a in answer.records if not self._guard.refuses(a))
+        if not addresses:
+            raise PrivateAddress(answer.records)
         return [
             ResolveResult(
                 hostname=host,

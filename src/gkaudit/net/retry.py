@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 
-from gkaudit.net.outcome import FetchFailure, Outcome
+from gkaudit.i18n import _
+from gkaudit.net.obstacles import Obstacle, ObstacleKind
+from gkaudit.net.outcome import FetchFailure, Outcome, Page, inconclusive
+from gkaudit.net.politeness import waited
 
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -74,3 +77,17 @@ def retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, float(when.timestamp()) - time.time())
+
+
+def given_up(page: Page, limit: RateLimit, why: str) -> Page:
+    """The rate-limited answer gkaudit gave up on, as the obstacle it is, saying what was
+    waited and why no longer; a bare 429 with nothing to add keeps its plain refusal."""
+    if page.waits and why:
+        why = _("waited {waits}; {reason}").format(waits=waited(page.waits), reason=why)
+    elif page.waits:
+        why = _("waited {waits}").format(waits=waited(page.waits))
+    if not why and inconclusive(page):
+        return page
+    if page.obstacle is not None:
+        return replace(page, obstacle=replace(page.obstacle, note=why))
+    return replace(page, obstacle=Obstacle(limit.name, ObstacleKind.RATE_LIMIT, page.status, why))

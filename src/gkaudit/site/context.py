@@ -54,6 +54,7 @@ class SiteContext:
         unrendered: str | None = None,
         probes: Probes | None = None,
         deadline: float | None = None,
+        render_all: bool = False,
     ) -> None:
         self.site = site
         self.as_of = as_of
@@ -63,6 +64,8 @@ class SiteContext:
         self.landed_domain: str | None = None
         self._fetcher = fetcher
         self._browser = browser
+        #: Every page through the browser (`--browser always`), not only those that need it.
+        self.render_all = render_all and browser is not None
         #: Why pages are not rendered in a browser here ("" when they can be).
         self.unrendered = "" if browser is not None else (unrendered or no_browser())
         self._robots = robots
@@ -174,7 +177,8 @@ class SiteContext:
                         n=self._max_pages
                     ),
                 )
-            self._pages_left -= 1
+            if not self.render_all:  # a render charges each request it makes itself
+                self._pages_left -= 1
 
         outcome = await self._once(key, lambda: self._gated(url, family))
         self._arrived("page", outcome, family)
@@ -192,7 +196,10 @@ class SiteContext:
             self._tasks[key] = arrived
 
     async def _gated(self, url: str, family: Family) -> Outcome:
-        """The page at `url`, from the browser when a script challenge stands in front of it."""
+        """The page at `url`, from the browser when a script challenge stands in front of it
+        (or for every page, with `render_all`)."""
+        if self.render_all:
+            return await self.render(url, family)
         outcome = await self._fetcher.fetch(
             url, family, cookies=self.cookies, deadline=self.deadline
         )
@@ -218,7 +225,8 @@ class SiteContext:
 
     async def render(self, url: str, family: Family = Family.IPV4) -> Outcome:
         """`url` as a headless browser shows it (its scripts run), once per run; every request
-        the browser makes is charged to the site's page budget. Only with a browser."""
+        the browser makes is charged to the site's page budget, carries the site's cookies and
+        ends within its time budget. Only with a browser."""
         browser = self._browser
         if browser is None:
             raise RuntimeError("no browser: check `can_render` first")
@@ -230,7 +238,12 @@ class SiteContext:
             return True
 
         key = ("render", url, family)
-        return await self._once(key, lambda: browser.render(url, family, charge))
+        return await self._once(
+            key,
+            lambda: browser.render(
+                url, family, charge, cookies=self.cookies, deadline=self.deadline
+            ),
+        )
 
     async def probe(self, url: str, family: Family) -> Outcome:
         """Status only (HEAD, falling back to GET where HEAD fails: `Fetcher.probe`), once per

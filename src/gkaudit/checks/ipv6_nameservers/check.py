@@ -8,9 +8,11 @@ resolver. The default plan gives this rule the severity `warning`: where the che
 report shows `warn`.
 
 What it checks: the NS records of the portal's zone, taken as its registered domain per the Public
-Suffix List (`www.dl.gov.cn` -> `dl.gov.cn`); the AAAA records of every name server (CNAMEs
-followed); then, at every one of those IPv6 addresses, directly and over IPv6, the SOA of the zone
-(on port 53, or the port of `--nameserver`).
+Suffix List (`www.dl.gov.cn` -> `dl.gov.cn`), or, when its home page lands on another registered
+domain (an old domain in sites.yaml that redirects every URL to the new one), the zone of the
+domain it lands on, which is the one the public resolves; the AAAA records of every name server
+(CNAMEs followed); then, at every one of those IPv6 addresses, directly and over IPv6, the SOA of
+the zone (on port 53, or the port of `--nameserver`).
 
 Params: none.
 
@@ -26,7 +28,8 @@ Inconclusive (`error`) when the NS records cannot be had (DNS timeout, SERVFAIL)
 lookup of a name server fails that way and the others do not already fail the rule, or when no
 query could be sent over IPv6 from this scanner (no IPv6 route) and none was answered.
 
-Evidence: the NS answer, every name server's AAAA answer, and the outcome of the SOA query at
+Evidence: the zone the home page landed on, when it is not the configured one; the NS answer,
+every name server's AAAA answer, and the outcome of the SOA query at
 each IPv6 address. Metrics: `nameservers`, `nameservers_ipv6` (with AAAA),
 `nameservers_answering` (with an IPv6 address that answered).
 """
@@ -53,8 +56,20 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         return Verdict.inconclusive(
             _("the portal's URL names an IP address ({address}), not a zone").format(address=zone)
         )
+    evidence: list[Evidence] = []
+    await site.home()  # where the home page lands is known once it is fetched
+    if site.landed_domain is not None and ip_literal(site.landed_domain) is None:
+        zone = site.landed_domain
+        evidence.append(
+            NoteEvidence(
+                text=_(
+                    "the home page lands on {landed} (configured: {configured}): the name "
+                    "servers of {landed} are the ones asked"
+                ).format(landed=zone, configured=site.domain)
+            )
+        )
     ns = await site.dns(zone, "NS")
-    evidence: list[Evidence] = [ns.evidence()]
+    evidence.append(ns.evidence())
     if not ns.definite:
         return Verdict.inconclusive(
             _("the name servers of {zone} are unknown: {why}").format(zone=zone, why=ns.describe()),
