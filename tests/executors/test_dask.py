@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,11 +22,11 @@ distributed = pytest.importorskip(
 
 import dask  # noqa: E402
 
-from gkaudit import i18n  # noqa: E402
+from gkaudit import __version__, i18n  # noqa: E402
 from gkaudit.demo import DemoFleet  # noqa: E402
 from gkaudit.engine import ScanSettings  # noqa: E402
 from gkaudit.executors import Job  # noqa: E402
-from gkaudit.executors.dask import DaskExecutor  # noqa: E402
+from gkaudit.executors.dask import DaskExecutor, Preflight, resource  # noqa: E402
 from gkaudit.executors.driver import Driver  # noqa: E402
 from gkaudit.executors.groups import politeness_groups  # noqa: E402
 from gkaudit.executors.local import LocalExecutor  # noqa: E402
@@ -204,6 +206,32 @@ def test_a_group_whose_workers_keep_dying_is_error_and_the_scan_completes(
             assert "kept dying" in crash.message
     alive = [s for s, r in report.results() if r.rule == "test.crash" and r.status is Status.PASS]
     assert alive
+
+
+def test_a_task_waiting_for_the_preflight_starts_once_a_worker_passes_it(cluster: Any) -> None:
+    # what a group meets when its workers died: no worker has the run's resources yet (the
+    # restarted ones join before their pre-flight), so its task waits in `no-worker`; the
+    # pre-flight that then gives a worker the resources must wake it
+    run_id = uuid.uuid4().hex[:12]
+    with distributed.Client(cluster.scheduler_address) as client:
+        waiting = client.submit(
+            sum, [1, 2], key=f"waiting-{run_id}", resources={resource(run_id, ipv6=False): 1}
+        )
+        deadline = time.monotonic() + 30
+        while client.run_on_scheduler(_state, key=waiting.key) != "no-worker":
+            assert time.monotonic() < deadline, "the task never waited for a worker"
+            time.sleep(0.1)
+        preflight = Preflight(run_id, __version__, "fe80::1")
+        client.register_plugin(preflight, name=preflight.name)
+        try:
+            assert waiting.result(timeout=60) == 3
+        finally:
+            client.unregister_worker_plugin(preflight.name)
+
+
+def _state(dask_scheduler: Any, key: str) -> str:
+    task = dask_scheduler.tasks.get(key)
+    return "absent" if task is None else str(task.state)
 
 
 def test_a_worker_without_ipv6_is_never_given_ipv6_rules(fleet: DemoFleet, cluster: Any) -> None:

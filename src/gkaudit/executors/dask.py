@@ -33,6 +33,7 @@ from dataclasses import replace
 from typing import Any
 
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
+from distributed.core import Status
 from distributed.scheduler import KilledWorker
 
 from gkaudit import __version__
@@ -91,10 +92,24 @@ class Preflight(WorkerPlugin):  # type: ignore[misc]
         if self.outcome["ipv6"]:
             self._given[resource(self.run_id, ipv6=True)] = slots
         await worker.set_resources(**self._given)
+        _revisit_waiting_tasks(worker)
 
     async def teardown(self, worker: Any) -> None:
         if self._given:
             await worker.set_resources(**dict.fromkeys(self._given, 0.0))
+
+
+def _revisit_waiting_tasks(worker: Any) -> None:
+    """Has the scheduler look again at the tasks no worker could take.
+
+    A worker restarted by its nanny joins the cluster before its plugins give it this run's
+    resources, and the scheduler reconsiders its waiting (`no-worker`) tasks when a worker joins or
+    resumes, not when a worker's resources grow: a group whose workers died would wait for ever
+    on two healthy workers. A pause and a resume is the stimulus the scheduler does act on.
+    """
+    if worker.status == Status.running:
+        worker.status = Status.paused
+        worker.status = Status.running
 
 
 def _outcome(dask_worker: Any, name: str) -> dict[str, Any]:
