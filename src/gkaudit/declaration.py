@@ -116,10 +116,11 @@ SECTIONS: Mapping[str, str] = {
     Status.FAIL.value: "Fails",
     Status.WARN.value: "Warns (`warn`)",
     Status.ERROR.value: "Inconclusive (`error`)",
+    Status.SKIP.value: "Skips (`skip`)",
     "evidence": "Evidence:",
 }
 REQUIRED_SECTIONS = ("why", "checks", "params", Status.PASS.value, "evidence")
-_STATUSES = (Status.PASS, Status.FAIL, Status.WARN, Status.ERROR)
+_STATUSES = (Status.PASS, Status.FAIL, Status.WARN, Status.ERROR, Status.SKIP)
 
 
 def manual_sections(manual: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ from gkaudit.checks.columns_updated.check import run as columns_updated
 from gkaudit.checks.disclosure_catalogue.check import run as disclosure_catalogue
 from gkaudit.checks.home_updated.check import run as home_updated
 from gkaudit.checks.interaction_channel.check import run as interaction_channel
+from gkaudit.checks.interaction_response.check import run as interaction_response
 from gkaudit.checks.interpretation.check import run as interpretation
 from gkaudit.checks.ipv6_aaaa.check import run as ipv6_aaaa
 from gkaudit.checks.ipv6_links.check import run as ipv6_links
@@ -76,6 +77,7 @@ BUILTIN: tuple[Check, ...] = _builtin(
     disclosure_catalogue,
     home_updated,
     interaction_channel,
+    interaction_response,
     interpretation,
     ipv6_aaaa,
     ipv6_links,

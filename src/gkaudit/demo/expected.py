@@ -17,6 +17,7 @@ from gkaudit.checks.columns_updated import demo as columns_updated
 from gkaudit.checks.disclosure_catalogue import demo as disclosure_catalogue
 from gkaudit.checks.home_updated import demo as home_updated
 from gkaudit.checks.interaction_channel import demo as interaction_channel
+from gkaudit.checks.interaction_response import demo as interaction_response
 from gkaudit.checks.interpretation import demo as interpretation
 from gkaudit.checks.ipv6_aaaa import demo as ipv6_aaaa
 from gkaudit.checks.ipv6_links import demo as ipv6_links
@@ -42,6 +43,7 @@ FAULTS: Mapping[str, tuple[DemoFault, ...]] = {
     "disclosure_catalogue": disclosure_catalogue.FAULTS,
     "home_updated": home_updated.FAULTS,
     "interaction_channel": interaction_channel.FAULTS,
+    "interaction_response": interaction_response.FAULTS,
     "interpretation": interpretation.FAULTS,
     "ipv6_aaaa": ipv6_aaaa.FAULTS,
     "ipv6_links": ipv6_links.FAULTS,

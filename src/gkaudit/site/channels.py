@@ -136,10 +136,11 @@ async def find_channels(site: SiteContext) -> tuple[list[Channel], list[str]] | 
         return None
     searched = [home.final_url]
     found = _channels(site, home)
-    for stage in (_hubs(site, home), await second_level(site, home)):
+    for stage in range(2):
         if any(c.rank == 0 for c in found):
             break
-        urls = [u for u in stage if u not in searched][:MAX_PAGES]
+        targets = _hubs(site, home) if stage == 0 else await second_level(site, home)
+        urls = [u for u in targets if u not in searched][:MAX_PAGES]
         pages = await asyncio.gather(*(site.open(url) for url in urls))
         for url, page in zip(urls, pages, strict=True):
             searched.append(url)
