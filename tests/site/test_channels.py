@@ -27,7 +27,9 @@ from gkaudit.text import normalize
         ("纪委书记信箱", "http://www.dlzs.gov.cn/jwsj/", None),
         ("违法违纪举报", "http://www.dlzs.gov.cn/jb/", None),
         ("我为政府网站找错", "https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfoNew", None),
-        # nor are news titles and ordinary columns
+        # nor are news titles, ordinary columns, and a footer's number holding the digits
+        ("辽ICP备05012345号-1", "https://beian.miit.gov.cn/", None),
+        ("港康市召开12345热线工作推进会暨领导信箱办理情况通报会议", "http://x.gov.cn/a.html", None),
         ("政务公开", "http://www.dlzs.gov.cn/col/col1202/index.html", None),
         ("", "http://www.dlzs.gov.cn/art/2026/11/27/art_1217_123450.html", None),
     ],

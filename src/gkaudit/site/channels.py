@@ -44,8 +44,9 @@ CHANNEL_WORDS = (
     "我要留言",
     "留言",
     "在线访谈",
-    "12345",
 )
+#: The 12345 hot line named in a text, not digits of a longer number (辽ICP备05012345号).
+_HOTLINE_RE = re.compile(r"(?<![0-9])12345(?![0-9])")
 #: The 互动交流 column the channels are usually gathered in.
 HUB_WORDS = ("政民互动", "互动交流", "互动", "公众参与")
 #: Special channels the indicator excludes, and the 找错 entrance.
@@ -59,6 +60,8 @@ _PLATFORM_RE = re.compile(
         |(?:^|[/.])12345(?:[./:]|$))""",
     re.IGNORECASE | re.VERBOSE,
 )
+#: Longest text of an entrance's link; a longer one is a title that mentions a channel.
+MAX_NAME_CHARS = 20
 #: Second-level pages opened when neither the home page nor its 互动 column shows a channel.
 MAX_PAGES = 24
 
@@ -78,11 +81,12 @@ def is_platform_url(url: str) -> bool:
 
 def channel_rank(text: str, url: str) -> int | None:
     """How surely a link is a 咨询建言 entrance, from its normalized text and URL: 0 its text
-    names one, 1 only its URL is a channel platform's (an image without alt); None if neither
-    or if it is an excluded channel."""
+    names one (or the 12345 hot line), 1 only its URL is a channel platform's (an image without
+    alt); None if neither or if it is an excluded channel."""
     if excluded(text):
         return None
-    if any(word in text for word in CHANNEL_WORDS):
+    named = any(word in text for word in CHANNEL_WORDS) or _HOTLINE_RE.search(text)
+    if named and len(text) <= MAX_NAME_CHARS:
         return 0
     return 1 if is_platform_url(url) else None
 
@@ -105,7 +109,8 @@ def _channels(site: SiteContext, page: Page) -> list[Channel]:
     doc = site.document(page)
     found = []
     for link in doc.links:
-        if link.url == doc.url or is_file_url(link.url):
+        # a dated link is an article (news of the 12345 hot line), not an entrance
+        if link.url == doc.url or link.date is not None or is_file_url(link.url):
             continue
         rank = channel_rank(normalize(link.text), link.url)
         if rank is not None:
