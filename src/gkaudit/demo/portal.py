@@ -22,6 +22,7 @@ from gkaudit.demo.content import (
 )
 from gkaudit.demo.disclosure import catalogue
 from gkaudit.demo.http import Response
+from gkaudit.demo.mailbox import mailbox
 from gkaudit.demo.pages import (
     PIXEL_GIF,
     STYLE_CSS,
@@ -237,6 +238,11 @@ class Portal:
     def simple(self, key: str, *texts: str, sidebar: str = "") -> None:
         self._column_page(key, paragraphs(*texts), sidebar)
 
+    def listing(self, key: str, inner: str) -> None:
+        """A list page in markup of its own (a table of letters), with the column metas."""
+        metas = [("ColumnName", self.label(key)), ("ColumnType", COLUMNS[key].name)]
+        self._column_page(key, inner, "", metas)
+
     def _column_page(
         self, key: str, inner: str, sidebar: str, metas: Sequence[tuple[str, str]] = ()
     ) -> None:
@@ -309,8 +315,7 @@ class Portal:
             for key in ("grbs", "frbs", "bmfw"):
                 self.simple(key, f"{self.label(key)}事项清单及办事指南，请选择具体事项办理。")
         self.hub("bsfw", self._services())
-        self.hub("hdjl", [(self.label(k), self.col(k)) for k in ("ldxx", "zxft", "zjdc")])
-        self.simple("ldxx", "欢迎您通过领导信箱反映问题、提出意见建议。", "来信选登（略）")
+        self._interaction()
         self.simple("zxft", f"{s.short}在线访谈栏目，邀请部门负责同志解读政策、回应关切。")
         self.simple("zjdc", "意见征集、问卷调查等活动在此发布。")
         intro = (
@@ -322,6 +327,15 @@ class Portal:
         self.simple("about", f"本网站是{s.name}门户网站，由{s.name}主办。")
         self.simple("contact", f"通信地址：{CITY}中山路100号　邮编：116001")
         self.hub("sitemap", [(text, href) for text, href in self._nav()])
+
+    def _interaction(self) -> None:
+        """互动交流: the 领导信箱 (see `mailbox`), or, without one, only the special channels."""
+        if self.s.mailbox:
+            self.hub("hdjl", [(self.label(k), self.col(k)) for k in ("ldxx", "zxft", "zjdc")])
+            mailbox(self)
+            return
+        special = [("网上信访", f"http://xf.{CITY_ZONE}:{self.port}/"), ("纪检监察举报", "/jjjb/")]
+        self.hub("hdjl", [*special, (self.label("zjdc"), self.col("zjdc"))])
 
     def _services(self) -> list[tuple[str, str]]:
         s = self.s

@@ -133,6 +133,8 @@ class PortalSpec:
     report_title: str = "{name}{year}年政府信息公开工作年度报告"
     hints: tuple[tuple[str, str], ...] = ()  # (sites.yaml hint name, column key)
     dns_faults: tuple[tuple[str, str | None, DnsFault], ...] = ()  # (name, type, fault)
+    mailbox: bool = True  # a 领导信箱 in 互动交流 (else only 网上信访 and 纪检举报 there)
+    unanswered_letter: int | None = None  # days since a letter of the 领导信箱 waits, 办理中
     jiucuo: bool = True  # the footer carries the 我为政府网站找错 entrance
     jiucuo_code: str | None = None  # the sitecode it is served with (None: its own site_code)
     tags: tuple[str, ...] = ()  # sites.yaml tags: the bodies the plan's clauses name
