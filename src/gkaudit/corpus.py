@@ -19,6 +19,7 @@ from gkaudit.attachments.sniff import EXTENSIONS
 from gkaudit.attachments.worker import Extractor, shared
 from gkaudit.domains import host_of
 from gkaudit.html import Link, is_file_url
+from gkaudit.i18n import _
 from gkaudit.net.http import FetchFailure, Page
 from gkaudit.site.context import SiteContext
 from gkaudit.site.pages import describe
@@ -138,25 +139,19 @@ async def read_attachments(
         if count >= max_files or spent >= max_bytes:
             corpus.over_budget = len(ordered) - count
             break
-        outcome = await site.page(link.url)
+        # the one cap on a file: its download stops there (a 2 GB "roster" is never fetched)
+        outcome = await site.page(link.url, max_bytes=max_file_bytes)
         if isinstance(outcome, FetchFailure) or not outcome.ok:
             corpus.unread.append(Unread(link.url, describe(outcome), via))
             continue
-        size = outcome.size
-        spent += size
-        if size > max_file_bytes:
-            corpus.unread.append(
-                Unread(link.url, f"{size:,} bytes, over the cap of {max_file_bytes:,}", via)
-            )
-            outcome.release_body()
-            continue
+        spent += outcome.size
         if outcome.is_html:
             outcome.release_body()
             continue  # a link named .doc that serves a page: the page is crawled as a page
         got = await extractor.extract(outcome.body)
         outcome.release_body()
         if got.error is not None or got.kind is None:
-            corpus.unread.append(Unread(link.url, got.error or "not read", via))
+            corpus.unread.append(Unread(link.url, got.error or _("not read"), via))
         else:
             corpus.files.append(Text(link.url, got.text, got.kind.value, via))
     return corpus

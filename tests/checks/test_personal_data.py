@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
+import os
+import zipfile
 from collections.abc import AsyncIterator
 
 import pytest
@@ -184,6 +187,35 @@ async def test_a_false_alarm_is_struck_and_shown(web: FakeWeb) -> None:
     notes = [e.text for e in second.evidence if isinstance(e, HtmlEvidence)]
     assert any("false alarm" in n and "区长公开工作电话" in n for n in notes)
     assert second.metrics["false_alarms"] == 1
+
+
+def _large_roster(size: int) -> bytes:
+    """A real roster (one unmasked ID) that weighs `size` bytes: a photo stored in the workbook,
+    as portals' exported 花名册 often carry one."""
+    base = office.xlsx([["姓名", "身份证号码"], ["张三", IDS[0]]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        photo = zipfile.ZipInfo("xl/media/image1.png")
+        dst.writestr(photo, os.urandom(size), compress_type=zipfile.ZIP_STORED)
+    return out.getvalue()
+
+
+async def test_one_cap_on_a_file_the_checks_param(web: FakeWeb) -> None:
+    """A 6 MB roster (over the fetcher's 5 MB cap on pages) is read under the default
+    `max_file_bytes`; under a smaller one it is `error`, named, and not downloaded past it."""
+    link = web.url(FILES, "/files/big.xlsx")
+    web.get(web.url(HOST, "/")).respond(
+        html=_page("中山区", f'<a href="{link}">附件：低保花名册.xlsx</a>')
+    )
+    web.get(link).respond(body=_large_roster(6_000_000), content_type="application/octet-stream")
+    read = await run(context(web), Params())
+    assert read.status is Status.FAIL, read.message
+    assert "big.xlsx (" in read.message and read.message.endswith(": 1 ID numbers")
+    capped = await run(context(web), Params(max_file_bytes=1_000_000))
+    assert capped.status is Status.ERROR
+    assert "big.xlsx (body larger than 1,000,000 bytes)" in capped.message
 
 
 class _Endless:

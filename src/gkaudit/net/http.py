@@ -203,8 +203,11 @@ class Fetcher:
         read_body: bool = True,
         cookies: AbstractCookieJar | None = None,
         deadline: float | None = None,
+        max_bytes: int | None = None,
     ) -> Outcome:
         """The response at `url` after HTTP redirects (each hop over `family`), or a failure.
+        A body over `max_bytes` (default: the settings' cap) is a `TOO_LARGE` failure, its
+        download stopped there.
         With `cookies` (the site's jar) the cookies a portal sets are kept and sent back, as a
         browser does: F5 BIG-IP and JSP servers set a session cookie with a redirect to the
         same URL, which is no loop when the cookie we send has changed. `deadline` (the event
@@ -214,7 +217,13 @@ class Fetcher:
         current = url
         for _hop in range(self.settings.max_redirects + 1):
             outcome = await self._with_retries(
-                current, family, method, read_body, cookies=cookies, deadline=deadline
+                current,
+                family,
+                method,
+                read_body,
+                cookies=cookies,
+                deadline=deadline,
+                max_bytes=max_bytes,
             )
             if isinstance(outcome, FetchFailure):
                 return replace(outcome, url=url, redirects=tuple(hops))
@@ -275,12 +284,14 @@ class Fetcher:
         *,
         cookies: AbstractCookieJar | None = None,
         deadline: float | None = None,
+        max_bytes: int | None = None,
     ) -> Outcome:
         waits: list[Wait] = []
         attempt = 0
+        cap = self.settings.max_bytes if max_bytes is None else max_bytes
         while True:
             attempt += 1
-            request = (url, family, method, read_body, headers, cookies, deadline, waits)
+            request = (url, family, method, read_body, headers, cookies, deadline, waits, cap)
             outcome = await self._request(*request)
             if isinstance(outcome, FetchFailure) and outcome.stale and outcome.transient:
                 # a connection idle in the pool closed by the server: once more, on a new one
@@ -342,6 +353,7 @@ class Fetcher:
         cookies: AbstractCookieJar | None,
         deadline: float | None,
         waits: list[Wait],
+        max_bytes: int,
     ) -> Outcome:
         """One exchange, its body read (up to the size cap), once the host's politeness lets
         it start; the back-off it waited is added to `waits` (and the page's)."""
@@ -373,7 +385,7 @@ class Fetcher:
                     headers=headers,
                     cookies=cookies,
                     time_limit=self.settings.timeout,
-                    max_bytes=self.settings.max_bytes,
+                    max_bytes=max_bytes,
                     obstacles=self.obstacles,
                 )
         except BackedOff as exc:

@@ -151,22 +151,27 @@ class SiteContext:
         """Ask the name server at `address` directly, not memoized: does it answer for `name`?"""
         return await self._fetcher.resolver.query_at(address, name, rdtype)
 
-    async def page(self, url: str, family: Family = Family.IPV4) -> Outcome:
+    async def page(
+        self, url: str, family: Family = Family.IPV4, *, max_bytes: int | None = None
+    ) -> Outcome:
         """The response at `url` after HTTP redirects, fetched over `family` once per run,
-        if robots.txt allows it and the site's page budget is not spent."""
+        if robots.txt allows it and the site's page budget is not spent. `max_bytes` replaces
+        the fetcher's cap on the body (an attachment's own cap, larger or smaller)."""
         if url != self.site.url and self._robots and not await self._robots.allowed(url):
             return FetchFailure(url, family, FailureKind.ROBOTS, _("disallowed by robots.txt"))
-        return await self._fetch(url, family, counted=True)
+        return await self._fetch(url, family, counted=True, max_bytes=max_bytes)
 
     async def _hop(self, url: str, family: Family) -> Outcome:
         """A step towards the home page: public by the plan's definition (no robots.txt) and
         not charged to the page budget."""
         return await self._fetch(url, family, counted=False)
 
-    async def _fetch(self, url: str, family: Family, *, counted: bool) -> Outcome:
+    async def _fetch(
+        self, url: str, family: Family, *, counted: bool, max_bytes: int | None = None
+    ) -> Outcome:
         # One memo for both paths; robots.txt and the budget are decided outside it, so that
         # neither can poison what the other path gets for the same URL.
-        key = ("page", url, family)
+        key = ("page", url, family) if max_bytes is None else ("page", url, family, max_bytes)
         if counted and key not in self._tasks:
             if self._pages_left <= 0:
                 return FetchFailure(
@@ -180,8 +185,9 @@ class SiteContext:
             if not self.render_all:  # a render charges each request it makes itself
                 self._pages_left -= 1
 
-        outcome = await self._once(key, lambda: self._gated(url, family))
-        self._arrived("page", outcome, family)
+        outcome = await self._once(key, lambda: self._gated(url, family, max_bytes))
+        if max_bytes is None:  # under another cap, the final URL's answer may differ
+            self._arrived("page", outcome, family)
         return outcome
 
     def _arrived(self, kind: str, outcome: Outcome, family: Family) -> None:
@@ -195,13 +201,13 @@ class SiteContext:
             arrived.set_result(self._copy(outcome, url=outcome.final_url, redirects=()))
             self._tasks[key] = arrived
 
-    async def _gated(self, url: str, family: Family) -> Outcome:
+    async def _gated(self, url: str, family: Family, max_bytes: int | None = None) -> Outcome:
         """The page at `url`, from the browser when a script challenge stands in front of it
         (or for every page, with `render_all`)."""
         if self.render_all:
             return await self.render(url, family)
         outcome = await self._fetcher.fetch(
-            url, family, cookies=self.cookies, deadline=self.deadline
+            url, family, cookies=self.cookies, deadline=self.deadline, max_bytes=max_bytes
         )
         if not (
             isinstance(outcome, Page)

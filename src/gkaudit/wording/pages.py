@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from gkaudit import corpus
 from gkaudit.falsealarms import marked
 from gkaudit.i18n import _
-from gkaudit.model import Evidence, HtmlEvidence, Metric
+from gkaudit.model import Evidence, HtmlEvidence, Metric, Status, Verdict
 from gkaudit.privacy.mask import scrub
 from gkaudit.site.context import SiteContext
+from gkaudit.site.pages import home_page, home_verdict
 from gkaudit.wording.lexicon import Hit, load
 
 #: Hits shown in evidence per page.
@@ -43,7 +44,7 @@ class Scan:
         by_form: dict[tuple[str, str], int] = {}
         for _url, hit in self.hits:
             by_form[(hit.text, hit.right)] = by_form.get((hit.text, hit.right), 0) + 1
-        return "; ".join(
+        return _("; ").join(
             f"“{wrong}”→“{right}”" + (f" ×{n}" if n > 1 else "")
             for (wrong, right), n in by_form.items()
         )
@@ -81,3 +82,30 @@ async def scan(site: SiteContext, list_name: str, max_pages: int) -> Scan:
                     )
                 )
     return result
+
+
+async def judge(
+    site: SiteContext,
+    list_name: str,
+    max_pages: int,
+    *,
+    status: Status,
+    looking_for: str,
+    found: str,
+    clean: str,
+) -> Verdict:
+    """The verdict of a wording rule: `status` with `found` (placeholders `count`, `forms`)
+    when a listed form is on a page, a pass with `clean` (`pages`) when none is, `error` when
+    the home page does not load (what is `looking_for` cannot be looked for)."""
+    if await home_page(site) is None:
+        return home_verdict(await site.home(), looking_for)
+    result = await scan(site, list_name, max_pages)
+    metrics = result.metrics()
+    if result.hits:
+        return Verdict(
+            status=status,
+            message=found.format(count=result.urls, forms=result.summary()),
+            evidence=tuple(result.evidence()),
+            metrics=metrics,
+        )
+    return Verdict.passed(clean.format(pages=result.pages), result.evidence(), **metrics)

@@ -20,8 +20,9 @@ Params:
 - `max_pages`: pages crawled from the home page (default 60).
 - `max_files`: attachments read per site (default 30).
 - `max_bytes`: bytes of attachments read per site (default 60,000,000).
-- `max_file_bytes`: bytes one attachment may have (default 20,000,000; the fetcher's own cap
-  on a response applies first).
+- `max_file_bytes`: bytes one attachment may have (default 20,000,000): the one cap on a file,
+  in place of the fetcher's cap on pages; a larger file is not downloaded past it and is
+  `error` for that file, named.
 - `mobiles_fail`: mobile numbers in one document from which it fails (default 3).
 
 Passes when no document shows an unmasked ID, card or mobile number and every attachment linked
@@ -134,7 +135,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     if failing:
         return Verdict.failed(
             _("unmasked personal data in {count} documents: {documents}").format(
-                count=len(failing), documents="; ".join(failing)
+                count=len(failing), documents=_("; ").join(failing)
             ),
             [*evidence, *tail],
             **metrics,
@@ -142,7 +143,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     if unread:
         return Verdict.inconclusive(
             _("{count} attachments could not be read: {files}").format(
-                count=len(unread), files="; ".join(f"{u.url} ({u.reason})" for u in texts.unread)
+                count=len(unread), files=_("; ").join(f"{u.url} ({u.reason})" for u in texts.unread)
             ),
             [*evidence, *tail],
             **metrics,
@@ -150,7 +151,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     if warning:
         return Verdict.warned(
             _("mobile numbers unmasked in {count} documents: {documents}").format(
-                count=len(warning), documents="; ".join(warning)
+                count=len(warning), documents=_("; ").join(warning)
             ),
             [*evidence, *tail],
             **metrics,
@@ -172,7 +173,7 @@ def _counts(tally: Tally) -> str:
         parts.append(_("{n} bank card numbers").format(n=tally.cards))
     if tally.mobiles:
         parts.append(_("{n} mobile numbers").format(n=tally.mobiles))
-    return ", ".join(parts)
+    return _(", ").join(parts)
 
 
 def _struck(url: str, text: str, reason: str) -> Evidence:

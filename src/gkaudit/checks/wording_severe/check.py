@@ -33,10 +33,9 @@ from pydantic import Field
 
 from gkaudit.declaration import CheckParams, check
 from gkaudit.i18n import _
-from gkaudit.model import Verdict
+from gkaudit.model import Status, Verdict
 from gkaudit.site.context import SiteContext
-from gkaudit.site.pages import home_page, home_verdict
-from gkaudit.wording.pages import scan
+from gkaudit.wording.pages import judge
 
 
 class Params(CheckParams):
@@ -47,20 +46,12 @@ class Params(CheckParams):
 
 @check("wording_severe", params=Params)
 async def run(site: SiteContext, params: Params) -> Verdict:
-    if await home_page(site) is None:
-        return home_verdict(await site.home(), _("severe expression errors"))
-    found = await scan(site, "severe", params.max_pages)
-    metrics = found.metrics()
-    if found.hits:
-        return Verdict.failed(
-            _("severe expression errors on {count} pages: {forms}").format(
-                count=found.urls, forms=found.summary()
-            ),
-            found.evidence(),
-            **metrics,
-        )
-    return Verdict.passed(
-        _("no severe expression error in {pages} pages").format(pages=found.pages),
-        found.evidence(),
-        **metrics,
+    return await judge(
+        site,
+        "severe",
+        params.max_pages,
+        status=Status.FAIL,
+        looking_for=_("severe expression errors"),
+        found=_("severe expression errors on {count} pages: {forms}"),
+        clean=_("no severe expression error in {pages} pages"),
     )

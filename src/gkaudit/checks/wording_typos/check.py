@@ -30,10 +30,9 @@ from pydantic import Field
 
 from gkaudit.declaration import CheckParams, check
 from gkaudit.i18n import _
-from gkaudit.model import Verdict
+from gkaudit.model import Status, Verdict
 from gkaudit.site.context import SiteContext
-from gkaudit.site.pages import home_page, home_verdict
-from gkaudit.wording.pages import scan
+from gkaudit.wording.pages import judge
 
 
 class Params(CheckParams):
@@ -44,18 +43,12 @@ class Params(CheckParams):
 
 @check("wording_typos", params=Params)
 async def run(site: SiteContext, params: Params) -> Verdict:
-    if await home_page(site) is None:
-        return home_verdict(await site.home(), _("typos"))
-    found = await scan(site, "typos", params.max_pages)
-    metrics = found.metrics()
-    if found.hits:
-        return Verdict.warned(
-            _("typos on {count} pages: {forms}").format(count=found.urls, forms=found.summary()),
-            found.evidence(),
-            **metrics,
-        )
-    return Verdict.passed(
-        _("no listed typo in {pages} pages").format(pages=found.pages),
-        found.evidence(),
-        **metrics,
+    return await judge(
+        site,
+        "typos",
+        params.max_pages,
+        status=Status.WARN,
+        looking_for=_("typos"),
+        found=_("typos on {count} pages: {forms}"),
+        clean=_("no listed typo in {pages} pages"),
     )
