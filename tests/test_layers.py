@@ -45,6 +45,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "gkaudit.privacy",
         "gkaudit.schema1",
         "gkaudit.base",
+        "gkaudit.scoring",
     ),
     ("gkaudit.model",),
     ("gkaudit.net", "gkaudit.domains"),

@@ -1,11 +1,19 @@
-"""The words the models are made of: statuses, severities, site kinds and address families
-(`gkaudit.model` names them too, where they are usually imported from)."""
+"""The words the models are made of: the frozen model, statuses, severities, site kinds and
+address families (`gkaudit.model` names them too, where they are usually imported from)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import BaseModel, ConfigDict
+
 from gkaudit.i18n import N_, _
+
+
+class Frozen(BaseModel):
+    """Base of every model: immutable, and strict about unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Status(StrEnum):

@@ -40,6 +40,7 @@ from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings
 from gkaudit.net.robots import Robots
 from gkaudit.plugins import Registry
+from gkaudit.scoring import rollups
 from gkaudit.site.context import MAX_PAGES, SiteContext
 from gkaudit.site.probes import Probes
 
@@ -236,10 +237,13 @@ def build_report(
     incomplete: bool = False,
 ) -> Report:
     """The report of these site reports (in the order given), finished now."""
-    finished = tuple(sites)
+    plans = tuple(PlanInfo.of(member) for member in PlanSet.of(plan).plans)
+    finished = tuple(
+        site.model_copy(update={"rollup": rollups(plans, site.results)}) for site in sites
+    )
     return Report(
         tool=ToolInfo(version=__version__),
-        plans=tuple(PlanInfo.of(member) for member in PlanSet.of(plan).plans),
+        plans=plans,
         as_of=as_of,
         started_at=started_at,
         finished_at=dt.datetime.now(dt.UTC),

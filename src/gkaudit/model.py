@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -26,18 +25,13 @@ from pydantic import (
 from gkaudit import schema1
 from gkaudit.base import STATUS_RANK as STATUS_RANK
 from gkaudit.base import Family as Family
+from gkaudit.base import Frozen as Frozen
 from gkaudit.base import Severity as Severity
 from gkaudit.base import SiteKind as SiteKind
 from gkaudit.base import Status as Status
 from gkaudit.i18n import _
 from gkaudit.privacy.mask import scrub
-
-
-class Frozen(BaseModel):
-    """Base of every model: immutable, and strict about unknown keys."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+from gkaudit.scoring import Points, Rollup
 
 # --- input: sites and plans -------------------------------------------------------------------
 
@@ -140,7 +134,7 @@ class Rule(Frozen):
     title: str
     clause: str
     check: str
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = Field(default_factory=dict)
     severity: Severity = Severity.ERROR
     applies_to: tuple[Annotated[SiteKind | str, AfterValidator(_scope_entry)], ...] = Field(
         tuple(SiteKind), min_length=1
@@ -148,6 +142,11 @@ class Rule(Frozen):
     """The site kinds and the site tags (sites.yaml `tags:`) the rule applies to; read from a plan
     file, a tag must be one the plan declares, so that a misspelt kind is an error, not a rule
     that skips every site."""
+    veto: bool = False
+    """A single-veto item of its plan (单项否决): its failure alone fails the site's inspection.
+    Like `points`, each plan's own: two plans may share a rule and score it differently."""
+    points: Points | None = None
+    """A scored item's deduction (扣分指标), with where its value comes from."""
 
 
 class Plan(Frozen):
@@ -158,7 +157,7 @@ class Plan(Frozen):
     source: str = ""
     #: The SHA-256 of the plan file as read (which version of the plan a report was scanned by).
     sha256: str = ""
-    tags: dict[str, str] = {}
+    tags: dict[str, str] = Field(default_factory=dict)
     """The site tags the plan's rules name, each with what it means (涉农地区 …)."""
     rules: tuple[Rule, ...]
 
@@ -284,7 +283,7 @@ class Verdict(Frozen):
     status: Status
     message: str
     evidence: tuple[Evidence, ...] = ()
-    metrics: dict[str, Metric] = {}
+    metrics: dict[str, Metric] = Field(default_factory=dict)
 
     _masked = field_validator("message")(lambda cls, v: scrub(v))
     _masked_metrics = field_validator("metrics")(lambda cls, v: _masked_metrics(v))
@@ -362,7 +361,7 @@ class Result(Frozen):
     status: Status
     message: str
     evidence: tuple[Evidence, ...] = ()
-    metrics: dict[str, Metric] = {}
+    metrics: dict[str, Metric] = Field(default_factory=dict)
     #: The inspectors' marks (waiver, false alarms); written only when there is one, so a report
     #: without marks is exactly what it was before marks existed.
     marks: tuple[Mark, ...] = Field((), exclude_if=lambda marks: not marks)
@@ -384,6 +383,9 @@ class SiteReport(Frozen):
     url: str
     kind: SiteKind
     results: tuple[Result, ...]
+    #: Each scoring plan's roll-up of the results (`gkaudit.scoring`); none for a plan that
+    #: marks no veto item and gives no points.
+    rollup: tuple[Rollup, ...] = ()
 
 
 class ToolInfo(Frozen):
@@ -397,6 +399,8 @@ class PlanRule(Frozen):
     id: str
     title: str
     clause: str
+    veto: bool = False
+    points: Points | None = None
 
 
 class PlanInfo(Frozen):
@@ -417,7 +421,10 @@ class PlanInfo(Frozen):
             document=plan.document,
             source=plan.source,
             sha256=plan.sha256,
-            rules=tuple(PlanRule(id=r.id, title=r.title, clause=r.clause) for r in plan.rules),
+            rules=tuple(
+                PlanRule(id=r.id, title=r.title, clause=r.clause, veto=r.veto, points=r.points)
+                for r in plan.rules
+            ),
         )
 
 

@@ -36,6 +36,7 @@ from gkaudit.model import (
     Summary,
     ToolInfo,
 )
+from gkaudit.scoring import rollups
 
 _EVIDENCE = TypeAdapter(tuple[Evidence, ...])
 _MARKS = TypeAdapter(tuple[Mark, ...])
@@ -253,6 +254,8 @@ class HistoryStore:
             plans = (
                 PlanInfo(title=run[3], document=run[4], source=run[5], rules=tuple(cited.values())),
             )
+        # the roll-up follows from the plans (their veto items and points) and the results
+        sites = tuple(s.model_copy(update={"rollup": rollups(plans, s.results)}) for s in sites)
         return Report.model_validate(
             {
                 "schema": REPORT_SCHEMA,

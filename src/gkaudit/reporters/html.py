@@ -17,6 +17,7 @@ from gkaudit.i18n import N_, _
 from gkaudit.model import STATUS_RANK, Report, Result, SiteReport
 from gkaudit.reporters.evidence import describe
 from gkaudit.reporters.past import Past, RunPoint
+from gkaudit.reporters.rollup import tables
 from gkaudit.reporters.tables import (
     PROBLEMS,
     advice,
@@ -86,6 +87,7 @@ def render(report: Report, past: Past | None = None) -> str:
         incomplete = _("Incomplete scan: only the sites below finished.")
         parts.append(f"<p><strong>{escape(incomplete)}</strong></p>")
     parts += _matrix(report)
+    parts += _rollups(report)
     parts += _filters(report)
     parts += _findings(report)
     parts += _history(report, past)
@@ -124,6 +126,20 @@ def _matrix(report: Report) -> list[str]:
     lines.append(f"<tr><th>{escape(_('Pass rate'))}</th>{rates}<td></td></tr></table>")
     note = _("Pass rates leave out results that do not apply and undecided ones.")
     lines.append(f"<p><small>{escape(note)}</small></p>")
+    return lines
+
+
+def _rollups(report: Report) -> list[str]:
+    lines = []
+    for table in tables(report):
+        head = "".join(f"<th>{escape(h)}</th>" for h in table.headers)
+        lines += [f"<h2>{escape(table.heading)}</h2>", f'<table class="rollup"><tr>{head}</tr>']
+        for cells, vetoed in zip(table.rows, table.vetoed, strict=True):
+            shown = [f"<td>{escape(c)}</td>" for c in cells]
+            if vetoed:
+                shown[1] = f'<td class="s fail"><strong>{escape(cells[1])}</strong></td>'
+            lines.append("<tr>" + "".join(shown) + "</tr>")
+        lines.append("</table>")
     return lines
 
 

@@ -82,11 +82,26 @@ def _suite(report: Report, site: SiteReport) -> ET.Element:
         ("site.kind", site.kind.value),
         ("plan.document", report.document),
         ("as_of", report.as_of.isoformat()),
+        *_rollup(site),
     ):
         ET.SubElement(properties, "property", name=name, value=_clean(value))
     for result in site.results:
         suite.append(_case(site, result))
     return suite
+
+
+def _rollup(site: SiteReport) -> list[tuple[str, str]]:
+    """Each scoring plan's roll-up as properties: `rollup.<document>.veto` and friends."""
+    found = []
+    for r in site.rollup:
+        found += [
+            (f"rollup.{r.plan}.veto", ", ".join(r.vetoes)),
+            (f"rollup.{r.plan}.veto_undecided", ", ".join(r.veto_undecided)),
+            (f"rollup.{r.plan}.deducted", f"{r.deducted:g}"),
+            (f"rollup.{r.plan}.deducted_assumed", f"{r.deducted_assumed:g}"),
+            (f"rollup.{r.plan}.points_undecided", ", ".join(r.points_undecided)),
+        ]
+    return found
 
 
 def _case(site: SiteReport, result: Result) -> ET.Element:

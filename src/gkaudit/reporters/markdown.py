@@ -20,6 +20,7 @@ from gkaudit.model import (
     Summary,
 )
 from gkaudit.reporters.evidence import describe
+from gkaudit.reporters.rollup import tables
 
 _COLUMNS = (Status.PASS, Status.FAIL, Status.WARN, Status.ERROR, Status.SKIP)
 COLUMN_TITLES = {
@@ -61,6 +62,16 @@ def render(report: Report) -> str:
         ]
     lines += [f"**{_headline(report.summary)}**", ""]
     lines += _table(report)
+    for table in tables(report):
+        lines += [f"## {_escape(table.heading)}", ""]
+        lines.append("| " + " | ".join(_escape(h) for h in table.headers) + " |")
+        lines.append("|" + "---|" * len(table.headers))
+        for cells, vetoed in zip(table.rows, table.vetoed, strict=True):
+            shown = [_escape(c) for c in cells]
+            if vetoed:
+                shown[1] = f"**{shown[1]}**"
+            lines.append("| " + " | ".join(shown) + " |")
+        lines.append("")
     for status, heading in _SECTIONS:
         lines += _section(report, status, heading)
     lines += _marks(report)

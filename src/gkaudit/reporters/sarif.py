@@ -105,6 +105,11 @@ def to_sarif(report: Report, sites: SitesFile | None = None) -> dict[str, Any]:
         "results": results,
         "properties": {
             "plans": [plan.model_dump(mode="json") for plan in report.plans],
+            "rollup": {
+                site.id: [r.model_dump(mode="json") for r in site.rollup]
+                for site in report.sites
+                if site.rollup
+            },
             "as_of": report.as_of.isoformat(),
             "incomplete": report.incomplete,
             "summary": report.summary.model_dump(mode="json", by_alias=True),

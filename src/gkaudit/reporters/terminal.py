@@ -16,6 +16,8 @@ from gkaudit.i18n import _, ngettext
 from gkaudit.model import STATUS_RANK, Report, Result, Status
 from gkaudit.reporters.evidence import describe
 from gkaudit.reporters.neutral import terminal as plain
+from gkaudit.reporters.rollup import Table as RollupTable
+from gkaudit.reporters.rollup import tables
 
 STYLE = {
     Status.PASS: ("✔", "green"),
@@ -57,6 +59,10 @@ def render(report: Report, console: Console) -> None:
         )
         for result in sorted(results, key=lambda r: -STATUS_RANK[r.status]):
             _finding(console, result)
+    for table in tables(report):
+        console.print()
+        console.print(Text(table.heading, style="bold"), soft_wrap=True)
+        console.print(_rollup(table))
     console.print()
     console.print(_totals(report))
 
@@ -88,6 +94,16 @@ def _matrix(report: Report, rules: list[Result]) -> Table:
             cells.append(rates[0] if rates else Text(""))
         table.add_row(*cells)
     return table
+
+
+def _rollup(table: RollupTable) -> Table:
+    shown = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for header in table.headers:
+        shown.add_column(header, overflow="fold")
+    for cells, vetoed in zip(table.rows, table.vetoed, strict=True):
+        style = STYLE[Status.FAIL][1] if vetoed else ""
+        shown.add_row(Text(plain(cells[0])), Text(cells[1], style=style), *cells[2:])
+    return shown
 
 
 def _rates(result: Result) -> Text | None:

@@ -22,6 +22,7 @@ from gkaudit.i18n import _
 from gkaudit.model import Report, Status
 from gkaudit.reporters.neutral import FORMULA_START, plain
 from gkaudit.reporters.past import Past
+from gkaudit.reporters.rollup import tables
 from gkaudit.reporters.tables import (
     cell_label,
     headers,
@@ -54,6 +55,15 @@ def render(report: Report, past: Past | None = None) -> bytes:
     problems.title = _("Rectification list")
     _problems(problems, report, past)
     _summary(book.create_sheet(_("Summary")), report)
+    for number, table in enumerate(tables(report), 1):
+        # a sheet's name is at most 31 characters and its plan's document may be longer
+        sheet = book.create_sheet(_("Roll-up {n}").format(n=number))
+        _append(sheet, table.headers)
+        for cells in table.rows:
+            _append(sheet, cells)
+        _append(sheet, [])
+        _append(sheet, [table.heading])
+        _finish(sheet, table_rows=len(table.rows) + 1)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
