@@ -1,4 +1,5 @@
-"""End to end: the real CLI against the demo fleet over real sockets, verdict by verdict."""
+"""End to end: the real CLI against the demo fleet over real sockets, verdict by verdict, both
+plans of the demo in one scan."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Any
 import pytest
 
 from gkaudit.demo import DemoFleet
-from gkaudit.plans import load_plan
+from gkaudit.demo.spec import DEMO_PLANS, RULE_IDS
+from gkaudit.model import Status
+from gkaudit.plans import load_plans
 from gkaudit.plugins import Registry
 from tests.support.demo_cli import AS_OF, run, scan_argv
 
@@ -32,17 +35,22 @@ def scan(fleet: DemoFleet, tmp_path: Path, *args: str) -> tuple[int, dict[str, A
 def full_scan(
     fleet: DemoFleet, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[int, dict[str, Any], str]:
-    return scan(fleet, tmp_path_factory.mktemp("e2e"))
+    # the demo's plans, and of their rules those the fleet is built to decide (RULE_IDS)
+    plans = [arg for plan in DEMO_PLANS for arg in ("--plan", plan)]
+    rules = [arg for rule in RULE_IDS for arg in ("--rule", rule)]
+    return scan(fleet, tmp_path_factory.mktemp("e2e"), *plans, *rules)
 
 
 def test_every_site_and_rule_has_exactly_one_result(
     fleet: DemoFleet, full_scan: tuple[int, dict[str, Any], str]
 ) -> None:
     _, report, _ = full_scan
-    plan = load_plan(None, Registry.load())
+    plans = load_plans([Path(p) for p in DEMO_PLANS], Registry.load())
     assert [s["id"] for s in report["sites"]] == [s.id for s in fleet.sites]
     for site in report["sites"]:
-        assert [r["rule"] for r in site["results"]] == [r.id for r in plan.rules]
+        assert [r["rule"] for r in site["results"]] == [
+            r.id for r in plans.rules if r.id in RULE_IDS
+        ]
 
 
 def test_each_verdict_is_the_one_the_demo_was_built_to_produce(
@@ -87,8 +95,11 @@ def test_the_report_follows_the_schema(full_scan: tuple[int, dict[str, Any], str
         "summary",
     }
     assert report["tool"]["name"] == "gkaudit"
-    assert [plan["document"] for plan in report["plans"]] == ["大政公开办〔2022〕1号"]
-    assert len(report["plans"][0]["sha256"]) == 64
+    assert [plan["document"] for plan in report["plans"]] == [
+        "大政公开办〔2022〕1号",
+        "国办秘函〔2019〕19号",
+    ]
+    assert all(len(plan["sha256"]) == 64 for plan in report["plans"])
     assert report["as_of"] == AS_OF.isoformat()
     assert set(report["summary"]) == {"sites", "pass", "fail", "warn", "error", "skip"}
     total = sum(report["summary"][k] for k in ("pass", "fail", "warn", "error", "skip"))
@@ -123,3 +134,24 @@ def test_fail_on_never_and_a_passing_selection(fleet: DemoFleet, tmp_path: Path)
     code, report, out = scan(fleet, tmp_path, "--site", passing, "--quiet")
     assert code == 0 and out == ""
     assert [s["id"] for s in report["sites"]] == [passing]
+
+
+def test_the_roll_up_names_the_veto_hit_and_never_counts_an_unreadable_portal(
+    fleet: DemoFleet, full_scan: tuple[int, dict[str, Any], str]
+) -> None:
+    _, report, stdout = full_scan
+    rollups = {site["id"]: site["rollup"] for site in report["sites"]}
+    # only the national indicators score; the Dalian plan has no veto items
+    assert all([r["plan"] for r in found] == ["国办秘函〔2019〕19号"] for found in rollups.values())
+    hit = {site: found[0]["vetoes"] for site, found in rollups.items() if found[0]["vetoes"]}
+    veto = [r.id for r in load_plans([Path("gwjc-2019")], Registry.load()).rules if r.veto]
+    built = {
+        site.id: [rule for rule in veto if fleet.expected[(site.id, rule)] is Status.FAIL]
+        for site in fleet.sites
+    }
+    assert hit == {site: rules for site, rules in built.items() if rules}
+    assert hit["jinhai"] == ["site.home-updated"]  # the home page nobody updates
+    for site in ("hbj", "changdao", "jtj"):  # could not be read: undecided, not hit
+        assert rollups[site][0]["vetoes"] == []
+        assert "site.home-updated" in rollups[site][0]["veto_undecided"]
+    assert "Roll-up under 国办秘函〔2019〕19号" in stdout and "hit: site.home-updated" in stdout

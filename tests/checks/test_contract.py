@@ -15,8 +15,9 @@ import pytest
 from gkaudit.declaration import REQUIRED_SECTIONS, SECTIONS, Check, declared_statuses
 from gkaudit.declaration import manual_sections as sections_of
 from gkaudit.demo.expected import FAULTS
+from gkaudit.demo.spec import DEMO_PLANS
 from gkaudit.model import Status
-from gkaudit.plans import load_plan
+from gkaudit.plans import load_plans
 from gkaudit.plugins import BUILTIN, Registry
 from tests.checks.cases import CHECKS, all_cases, load
 
@@ -80,19 +81,27 @@ def test_the_contract_reads_real_files() -> None:
     assert len(all_cases()) >= 2 * len(NAMES)
 
 
-PLAN_CHECKS = {rule.id: rule.check for rule in load_plan(None, Registry.load()).rules}
-#: Checks of the packaged gwjc-2019 plan alone: the demo fleet runs the default plan only.
-GWJC_ONLY = {r.check for r in load_plan(Path("gwjc-2019"), Registry.load()).rules} - set(
-    PLAN_CHECKS.values()
-)
+PLAN_CHECKS = {
+    rule.id: rule.check for rule in load_plans([Path(p) for p in DEMO_PLANS], Registry.load()).rules
+}
+#: Checks of the national indicators whose authors plant their demo fault next (issue 12):
+#: visible skips, and a check leaves the set when its fault is planted.
+PENDING = {
+    "columns_blank",
+    "columns_updated",
+    "interaction_channel",
+    "interaction_response",
+    "links_broken",
+    "site_search",
+}
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_check_plants_a_fault_in_the_demo_fleet_on_its_own_rule(name: str) -> None:
     faults = FAULTS[name]
-    if name in GWJC_ONLY:
-        assert faults == ()
-        pytest.skip(f"{name} serves only gwjc-2019 rules; the demo fleet runs the default plan")
+    if name in PENDING:
+        assert faults == (), f"{name} plants a fault now: take it out of PENDING"
+        pytest.skip(f"{name}: its demo fault is not planted yet (issue 12)")
     assert faults, f"{name}/demo.py plants no fault"
     own = [r for fault in faults for r, s in fault.verdicts.items() if PLAN_CHECKS[r] == name]
     assert own, f"none of {name}'s faults changes a verdict of a rule checked by {name}"

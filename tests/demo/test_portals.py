@@ -197,6 +197,15 @@ def test_every_verdict_of_every_rule_appears() -> None:
         "privacy.personal-data": {P, W, F, E},
         "wording.severe": {P, F, E},
         "wording.typos": {P, W, E},
+        "identity.site-code": {P, E},
+        "identity.icp": {P, E},
+        "identity.police-record": {P, E},
+        "identity.conac-badge": {P, E},
+        "identity.sponsor": {P, E},
+        "site.home-updated": {P, F, E},
+        "columns.updated": {P, W, E},
+        "columns.blank": {P, E},
+        "interaction.channel": {P, E},
     }
 
 

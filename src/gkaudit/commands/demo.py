@@ -1,9 +1,11 @@
-"""`gkaudit demo`: the demo fleet on loopback, scanned with the default plan, reported."""
+"""`gkaudit demo`: the demo fleet on loopback, scanned with both packaged plans (the Dalian plan and
+the national indicators) in one crawl, reported."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -24,6 +26,7 @@ def run(today: dt.date, params: Mapping[str, Any], *, out: Console, err: Console
     options of `gkaudit demo`, named as `scan`'s) ask for; the exit code (findings do not
     count: the demo is built to have them)."""
     from gkaudit.demo import DemoFleet
+    from gkaudit.demo.spec import DEMO_PLANS
 
     with DemoFleet(today, slow_seconds=DEMO_TIMEOUT * 4) as fleet:
         scan = ScanSettings(
@@ -34,6 +37,7 @@ def run(today: dt.date, params: Mapping[str, Any], *, out: Console, err: Console
         )
         settings = Settings(
             sites_file=None,
+            plans=tuple(Path(plan) for plan in DEMO_PLANS),
             outputs=outputs(params),
             record=False,
             fail_on=FailOn.NEVER,

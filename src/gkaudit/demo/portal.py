@@ -101,7 +101,7 @@ class Portal:
         return template.format(short=self.s.short, name=self.s.name, city=CITY, year=year)
 
     def day(self, age: int) -> dt.date:
-        return self.as_of - dt.timedelta(days=age)
+        return self.as_of - dt.timedelta(days=age + self.s.idle_days)
 
     # --- chrome -------------------------------------------------------------------------------
 

@@ -26,6 +26,15 @@ PAGE_RULES = (
     "wording.severe",
     "wording.typos",
     "feedback.jiucuo",
+    "identity.site-code",
+    "identity.icp",
+    "identity.police-record",
+    "identity.conac-badge",
+    "identity.sponsor",
+    "site.home-updated",
+    "columns.updated",
+    "columns.blank",
+    "interaction.channel",
 )
 
 FAULTS = (
