@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from gkaudit.model import Report
+from gkaudit.model import Report, Result
 from gkaudit.reporters import terminal
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -119,3 +119,26 @@ def test_portal_text_cannot_drive_the_terminal(report: Report) -> None:
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert "\r" not in text
     assert "titleredevilover" in text
+
+
+def test_a_matrix_of_two_plans_is_split_to_fit_and_drops_no_rule(report: Report) -> None:
+    # thirty rules (two packaged plans) need about 120 columns of symbols: at 80 the matrix
+    # comes in tables, each with every site, together every rule once
+    def thirty(results: tuple[Result, ...]) -> tuple[Result, ...]:
+        many = (results * 30)[:30]
+        return tuple(r.model_copy(update={"rule": f"rule.n{i}"}) for i, r in enumerate(many, 1))
+
+    sites = tuple(s.model_copy(update={"results": thirty(s.results)}) for s in report.sites)
+    wide = report.model_copy(update={"sites": sites})
+    text = terminal.render_text(wide, width=80)
+    matrix = text.split("\n 1 ")[0]  # the legend starts at rule 1
+    assert all(cell_len(line) <= 80 for line in matrix.splitlines())
+    headers = [line.split() for line in matrix.splitlines() if line.split()[:1] == ["site"]]
+    assert len(headers) > 1
+    numbers = [int(word) for header in headers for word in header if word.isdigit()]
+    assert numbers == list(range(1, 31))
+    symbols = "✔✘!?-~"
+    for site in sites:
+        rows = [line for line in matrix.splitlines() if line.split()[:1] == [site.id]]
+        assert len(rows) == len(headers)
+        assert sum(sum(line.count(s) for s in symbols) for line in rows) >= 30

@@ -28,6 +28,10 @@ STYLE = {
 }
 #: A `fail` or `warn` an inspector waived, in the matrix.
 WAIVED = ("~", "cyan")
+#: The narrowest a site's name gets in the matrix (it folds onto more lines), and the fewest rules
+#: a matrix table shows however narrow the terminal.
+NAME_MIN = 10
+MIN_RULES_PER_TABLE = 5
 #: Evidence lines shown per finding; the JSON report has them all.
 MAX_EVIDENCE = 8
 
@@ -46,7 +50,8 @@ def render(report: Report, console: Console) -> None:
         soft_wrap=True,
     )
     rules = list(report.sites[0].results) if report.sites else []
-    console.print(_matrix(report, rules))
+    for matrix in _matrices(report, rules, console.width):
+        console.print(matrix)
     _legend(console, rules, waived=any(r.waived for _site, r in report.results()))
     for site in report.sites:
         results = [r for r in site.results if r.status not in (Status.PASS, Status.SKIP) or r.marks]
@@ -74,24 +79,44 @@ def render_text(report: Report, width: int = 100) -> str:
     return buffer.getvalue()
 
 
-def _matrix(report: Report, rules: list[Result]) -> Table:
-    """One row per site, one symbol per rule (numbered; see the legend), and the IPv6 link
-    rates at a glance. Narrow enough for an 80-column CI log."""
+def _matrices(report: Report, rules: list[Result], width: int) -> list[Table]:
+    """The matrix in as many tables as the width needs: each keeps the sites' ids and names and
+    takes the rules that fit beside them (two plans are thirty rules: a hundred and twenty
+    columns of symbols, which squeezed the names to nothing in an 80-column log)."""
+    show_rates = any(_rates(r) for site in report.sites for r in site.results)
+    ids = max((len(site.id) for site in report.sites), default=4)
+    # each column costs its padding and the divider beside it (3); rich drops the columns that
+    # do not fit, so the sum must hold: the edge, the id, ten columns of name (it folds), rates
+    fixed = 1 + ids + 3 + NAME_MIN + 3 + (len("100% / 100%") + 3 if show_rates else 0)
+    per_rule = len(str(len(rules))) + 3
+    fits = max(MIN_RULES_PER_TABLE, (width - fixed) // per_rule)
+    starts = range(0, len(rules), fits) if rules else range(1)
+    return [
+        _matrix(report, range(start, min(start + fits, len(rules))), rates=show_rates and not i)
+        for i, start in enumerate(starts)
+    ]
+
+
+def _matrix(report: Report, numbers: range, *, rates: bool) -> Table:
+    """One row per site, one symbol per rule of `numbers` (numbered from 1; see the legend),
+    and (`rates`) the IPv6 link rates at a glance."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column(_("site"), no_wrap=True)
     # never cut: a narrow terminal folds a long name onto a second line of its row
-    table.add_column(_("name"), overflow="fold")
-    for number, _rule in enumerate(rules, 1):
-        table.add_column(str(number), justify="center", no_wrap=True)
-    show_rates = any(_rates(r) for site in report.sites for r in site.results)
-    if show_rates:
+    table.add_column(_("name"), overflow="fold", min_width=NAME_MIN)
+    for index in numbers:
+        table.add_column(str(index + 1), justify="center", no_wrap=True)
+    if rates:
         table.add_column(_("IPv6 links\nL2 / L3"), no_wrap=True, min_width=len("100% / 100%"))
     for site in report.sites:
         cells = [Text(site.id, style="bold"), Text(plain(site.name))]
-        cells += [Text(*(WAIVED if r.waived else STYLE[r.status])) for r in site.results]
-        if show_rates:
-            rates = [text for r in site.results if (text := _rates(r)) is not None]
-            cells.append(rates[0] if rates else Text(""))
+        cells += [
+            Text(*(WAIVED if r.waived else STYLE[r.status]))
+            for r in (site.results[i] for i in numbers)
+        ]
+        if rates:
+            shown = [text for r in site.results if (text := _rates(r)) is not None]
+            cells.append(shown[0] if shown else Text(""))
         table.add_row(*cells)
     return table
 
