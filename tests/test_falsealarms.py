@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,12 +73,13 @@ def _scan(tmp_path: Path, port: int, dns: DnsServer, *extra: str) -> dict[str, o
     return {r["rule"]: r for r in results}
 
 
-def test_a_marked_finding_is_struck_in_the_next_run_and_shown(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def _roster_site() -> Iterator[tuple[DnsServer, HttpServer, str]]:
+    """A district whose 区长信箱 page shows a work phone and a typo-list word: both marked."""
     records = {HOST: {"A": ["127.0.0.1"]}, "dlzs.gov.cn": {"NS": ["ns1.dlzs.gov.cn"]}}
     page = '<html><head><meta charset="utf-8"><title>{t}</title></head><body>{b}</body></html>'
     with DnsServer(records) as dns, HttpServer() as http:
         base = f"http://{HOST}:{http.port}"
-        base_url = f"{base}/a.html"
         home = page.format(t="中山区", b=f'<a href="{base}/a.html">区长信箱</a>')
         article = page.format(t="区长信箱", b="区长工作手机：13812345678。截止2026年11月。")
         http.hosts = {
@@ -85,14 +87,41 @@ def test_a_marked_finding_is_struck_in_the_next_run_and_shown(tmp_path: Path) ->
                 {"/": Response(body=home.encode()), "/a.html": Response(body=article.encode())}
             )
         }
+        yield dns, http, base
+
+
+def _marks(tmp_path: Path, base: str) -> Path:
+    marks = tmp_path / "waivers.yaml"
+    marks.write_text(
+        "false_alarms:\n"
+        f"  - {{url: '{base}/a.html', text: 138****5678, reason: 公开工作手机}}\n"
+        f"  - {{url: '{base}/a.html', text: 截止, reason: 引用文件原文}}\n",
+        encoding="utf-8",
+    )
+    return marks
+
+
+def test_a_dask_run_strikes_what_a_local_run_strikes(tmp_path: Path) -> None:
+    # the marks travel with the run's settings to the workers, not in the driver's context
+    pytest.importorskip("distributed", reason="the Dask extra is not installed")
+    with _roster_site() as (dns, http, base):
+        marks = _marks(tmp_path, base)
+        local = _scan(tmp_path, http.port, dns, "--waivers", str(marks))
+        dask = _scan(
+            tmp_path, http.port, dns, "--waivers", str(marks), "--executor", "dask",
+            "--workers", "1",
+        )  # fmt: skip
+    for rule in ("privacy.personal-data", "wording.typos"):
+        assert local[rule]["status"] == dask[rule]["status"] == "pass"
+        assert local[rule]["marks"] == dask[rule]["marks"]
+        assert dask[rule]["metrics"]["false_alarms"] == 1
+
+
+def test_a_marked_finding_is_struck_in_the_next_run_and_shown(tmp_path: Path) -> None:
+    with _roster_site() as (dns, http, base):
+        base_url = f"{base}/a.html"
         before = _scan(tmp_path, http.port, dns)
-        marks = tmp_path / "waivers.yaml"
-        marks.write_text(
-            "false_alarms:\n"
-            f"  - {{url: '{base}/a.html', text: 138****5678, reason: 公开工作手机}}\n"
-            f"  - {{url: '{base}/a.html', text: 截止, reason: 引用文件原文}}\n",
-            encoding="utf-8",
-        )
+        marks = _marks(tmp_path, base)
         after = _scan(tmp_path, http.port, dns, "--waivers", str(marks))
         marks.write_text(
             "waivers:\n  - {site: zs, rule: wording.typos, reason: 下周更正, expires: 2026-12-31,"

@@ -27,7 +27,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from gkaudit import falsealarms
 from gkaudit.baseline import BaselineError, Comparison, compare, load_report
 from gkaudit.config import ConfigError, load_obstacles, load_sites, select_sites
 from gkaudit.engine import Engine, ScanSettings
@@ -131,7 +130,7 @@ class Audit:
         return waivers
 
     def _scan_settings(self) -> ScanSettings:
-        scan = self.settings.scan
+        scan = replace(self.settings.scan, false_alarms=self.false_alarms)
         if scan.browser is BrowserMode.ALWAYS and (missing := unavailable()) is not None:
             raise UsageError(_("--browser always: {reason}").format(reason=missing))
         if not self.settings.obstacles:
@@ -219,8 +218,6 @@ class Audit:
             task = asyncio.current_task()
             loop = asyncio.get_running_loop()
             assert task is not None
-            # set inside the run's own context: the marks of this audit end with it
-            falsealarms.active.set(self.false_alarms)
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, task.cancel)
             try:

@@ -65,6 +65,9 @@ class ScanSettings:
     browser: BrowserMode = BrowserMode.AUTO
     #: Rule id -> why it is not run here (a worker without an IPv6 route): `error`, never tried.
     withheld: Mapping[str, str] = field(default_factory=dict)
+    #: The findings an inspector struck (核减, from the waivers file): in the settings, so that
+    #: every engine of the run applies them, a Dask worker's too.
+    false_alarms: tuple[FalseAlarm, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ class Engine:
         """Scan `sites`; `on_site` is called as each site finishes (progress, streaming)."""
         self._sites = sites
         self._started_at = dt.datetime.now(dt.UTC)
+        # in this run's own context: the marks end with it (the checks' tasks inherit them)
+        falsealarms.active.set(self.settings.false_alarms)
         resolver = Resolver(
             self.settings.nameservers,
             timeout=self.settings.dns_timeout,
