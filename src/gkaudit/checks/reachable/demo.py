@@ -7,35 +7,14 @@ gkaudit could not read them. Rules needing only DNS still judge it.
 from __future__ import annotations
 
 from gkaudit.demo.http import Behaviour
-from gkaudit.demo.spec import Address, DemoFault
+from gkaudit.demo.spec import RULE_IDS, Address, DemoFault
 from gkaudit.model import Status
 
 F, E = Status.FAIL, Status.ERROR
-PAGE_RULES = (
-    "ipv6.links",
-    "column.business-relief",
-    "column.negative-list",
-    "column.fee-list",
-    "column.regulations-library",
-    "column.agri-subsidies",
-    "policy.interpretation",
-    "policy.interpretation-forms",
-    "disclosure.catalogue",
-    "disclosure.annual-report",
-    "privacy.personal-data",
-    "wording.severe",
-    "wording.typos",
-    "feedback.jiucuo",
-    "identity.site-code",
-    "identity.icp",
-    "identity.police-record",
-    "identity.conac-badge",
-    "identity.sponsor",
-    "site.home-updated",
-    "columns.updated",
-    "columns.blank",
-    "interaction.channel",
-)
+#: What a portal that cannot be opened still answers: its DNS (and the home page's own verdicts).
+NOT_FROM_PAGES = ("site.reachable", "ipv6.aaaa", "ipv6.reachable", "ipv6.nameservers")
+#: The demo's rules that need the portal's pages.
+PAGE_RULES = tuple(rule for rule in RULE_IDS if rule not in NOT_FROM_PAGES)
 
 FAULTS = (
     DemoFault(
