@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 
 from gkaudit.cli import main
-from gkaudit.demo import DemoFleet
+from gkaudit.demo.fleet import DemoFleet
 from gkaudit.demo.http import Behaviour
 from gkaudit.reporters import json as json_reporter
 

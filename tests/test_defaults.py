@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gkaudit.commands import defaults
-from gkaudit.demo import DemoFleet
+from gkaudit.demo.fleet import DemoFleet
 from gkaudit.exits import EXIT_CONFIG
 from tests.support.demo_cli import AS_OF, run, scan_argv
 from tests.test_cli import SITES

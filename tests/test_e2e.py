@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from gkaudit.demo import DemoFleet
+from gkaudit.demo.fleet import DemoFleet
 from gkaudit.demo.spec import DEMO_PLANS, RULE_IDS
 from gkaudit.model import Status
 from gkaudit.plans import load_plans

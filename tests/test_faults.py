@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from gkaudit.cli import main
-from gkaudit.demo import DemoFleet
+from gkaudit.demo.fleet import DemoFleet
 from gkaudit.plans import load_plan
 from gkaudit.plugins import Registry
 from tests.support.faultserver import FaultServer

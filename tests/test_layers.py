@@ -1,14 +1,20 @@
 """The import graph of gkaudit: nothing imports upward, and no module cycle.
 
 Read statically (ast) from src/gkaudit, so a lazy import inside a function counts too; imports
-under `if TYPE_CHECKING:` do not (they never run).
+under `if TYPE_CHECKING:` do not (they never run). Importing `a.b.c` runs the packages `a` and
+`a.b` first, so the cycle test counts those edges too, and one test imports each check's demo
+faults first thing in a fresh interpreter, as a user's script would.
 """
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "gkaudit"
@@ -111,6 +117,20 @@ def graph() -> dict[str, set[str]]:
     return {name: imports_of(path) & set(modules) - {name} for name, path in modules.items()}
 
 
+def with_packages(edges: dict[str, set[str]]) -> dict[str, set[str]]:
+    """`edges` plus, for each module imported, the packages above it (their `__init__` runs)."""
+    return {
+        module: targets
+        | {
+            package
+            for target in targets
+            for package in (target.rsplit(".", n)[0] for n in range(1, target.count(".")))
+            if package in edges and package != module
+        }
+        for module, targets in edges.items()
+    }
+
+
 def within(module: str, prefix: str) -> bool:
     return module == prefix or module.startswith(prefix + ".")
 
@@ -165,7 +185,7 @@ def test_nothing_imports_a_layer_above_its_own() -> None:
 
 
 def test_no_import_cycle() -> None:
-    edges = graph()
+    edges = with_packages(graph())
     # a package's __init__ importing its own modules is not a cycle of ideas
     for module, targets in edges.items():
         edges[module] = {t for t in targets if not within(module, t) or module == t}
@@ -197,3 +217,29 @@ def test_the_graph_is_read() -> None:
     assert "gkaudit.declaration" in edges["gkaudit.checks.column.check"]
     assert layer_of("gkaudit.site.context") == layer_of("gkaudit.site")
     assert layer_of("gkaudit.net.http") is not None
+
+
+def test_the_cycle_test_counts_the_packages_a_module_runs() -> None:
+    edges = with_packages(graph())
+    # a check's demo imports gkaudit.demo.spec, which runs the gkaudit.demo package first
+    assert "gkaudit.demo" in edges["gkaudit.checks.reachable.demo"]
+    assert "gkaudit.demo.spec" in edges["gkaudit.checks.reachable.demo"]
+
+
+DEMO_MODULES = sorted(module_name(path) for path in (PACKAGE / "checks").glob("*/demo.py"))
+
+
+def test_every_check_has_a_demo_module() -> None:
+    assert len(DEMO_MODULES) == len(list((PACKAGE / "checks").glob("*/check.py")))
+
+
+@pytest.mark.parametrize("module", DEMO_MODULES)
+def test_a_checks_demo_faults_import_first_in_a_fresh_interpreter(module: str) -> None:
+    # `gkaudit.demo.expected` imports every check's demo; a check's demo imported first once
+    # found itself half-initialised through gkaudit.demo's __init__ -> fleet -> expected
+    run = subprocess.run(
+        [sys.executable, "-c", f"import {module}; print(len({module}.FAULTS))"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr

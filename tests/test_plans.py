@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gkaudit.config import ConfigError
-from gkaudit.demo import DemoFleet
+from gkaudit.demo.fleet import DemoFleet
 from gkaudit.engine import Engine, ScanSettings
 from gkaudit.model import Family, PlanSet, Report, Site
 from gkaudit.net.http import FetchSettings

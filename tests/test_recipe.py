@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gkaudit.demo import DemoFleet
+from gkaudit.demo.fleet import DemoFleet
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 AS_OF = dt.date(2026, 11, 29)

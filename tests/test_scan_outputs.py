@@ -17,7 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from gkaudit.demo import DemoFleet
+from gkaudit.demo.fleet import DemoFleet
 from tests import test_notify
 from tests.support.demo_cli import AS_OF, run, scan_argv
 

@@ -198,7 +198,7 @@ def demo(
     """Start the demo fleet on loopback, scan it with the default plan, print the report."""
     today = usage(o.as_date, as_of)
     if serve:
-        from gkaudit.demo import serve_forever
+        from gkaudit.demo.fleet import serve_forever
 
         serve_forever(today)
         return

@@ -14,7 +14,7 @@ from gkaudit.checks.columns_blank.check import Params as BlankParams
 from gkaudit.checks.columns_blank.check import run as blank
 from gkaudit.checks.columns_updated.check import Params as UpdatedParams
 from gkaudit.checks.columns_updated.check import run as updated
-from gkaudit.demo import DemoFleet
+from gkaudit.demo.fleet import DemoFleet
 from gkaudit.model import Family, Status
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import Fetcher, FetchSettings

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from gkaudit.demo import DemoFleet
+from gkaudit.demo.fleet import DemoFleet
 
 AS_OF = dt.date(2026, 11, 29)
 SLOW_SECONDS = 1.0  # long enough to measure, short enough for the suite

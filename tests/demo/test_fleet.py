@@ -24,8 +24,8 @@ import dns.rdatatype
 import pytest
 from ruamel.yaml import YAML
 
-from gkaudit.demo import DemoFleet, serve_forever
 from gkaudit.demo.__main__ import main as demo_main
+from gkaudit.demo.fleet import DemoFleet, serve_forever
 from gkaudit.demo.spec import RULE_IDS
 from gkaudit.model import Family, Site, Status
 from tests.demo.conftest import AS_OF, SLOW_SECONDS

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from gkaudit.demo import DemoFleet
+from gkaudit.demo.fleet import DemoFleet
 from gkaudit.exits import EXIT_CONFIG, EXIT_OK
 from gkaudit.history import HistoryStore
 from tests.support.demo_cli import AS_OF, differences, run, scan_argv, timeless

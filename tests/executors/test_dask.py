@@ -23,7 +23,7 @@ distributed = pytest.importorskip(
 import dask  # noqa: E402
 
 from gkaudit import __version__, i18n  # noqa: E402
-from gkaudit.demo import DemoFleet  # noqa: E402
+from gkaudit.demo.fleet import DemoFleet  # noqa: E402
 from gkaudit.engine import ScanSettings  # noqa: E402
 from gkaudit.executors import Job  # noqa: E402
 from gkaudit.executors.dask import DaskExecutor, Preflight, resource  # noqa: E402

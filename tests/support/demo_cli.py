@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from gkaudit.cli import main
-from gkaudit.demo import DemoFleet
+from gkaudit.demo.fleet import DemoFleet
 from gkaudit.model import Report
 
 AS_OF = dt.date(2026, 11, 29)

@@ -25,7 +25,7 @@ def run(today: dt.date, params: Mapping[str, Any], *, out: Console, err: Console
     """Scan the demo fleet as of `today` and write the reports and notifications `params` (the
     options of `gkaudit demo`, named as `scan`'s) ask for; the exit code (findings do not
     count: the demo is built to have them)."""
-    from gkaudit.demo import DemoFleet
+    from gkaudit.demo.fleet import DemoFleet
     from gkaudit.demo.spec import DEMO_PLANS
 
     with DemoFleet(today, slow_seconds=DEMO_TIMEOUT * 4) as fleet:

@@ -1,6 +1,8 @@
 """One demo portal's pages: `Portal` turns a `PortalSpec` into path -> response, with the chrome,
 columns, articles, the 政府信息公开 platform and its annual reports of a Hanweb or TRS site.
-Dates are counted back from ``as_of``, so one ``as_of`` always gives the same pages.
+Dates are counted back from ``as_of``, so one ``as_of`` always gives the same pages. `Portal`
+holds the URLs, the chrome and the page builders; each part of the site is built by a module of
+its own (`home`, `policies`, `disclosure`, `mailbox`, `plan_columns`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from gkaudit.demo.content import (
     COLUMNS,
     DEPT_NEWS,
     DEPT_NOTICES,
-    EXTERNAL_LINKS,
     GOV_NEWS,
     GOV_NOTICES,
     RELIEF_ITEMS,
@@ -21,13 +22,13 @@ from gkaudit.demo.content import (
     TOPIC_ITEMS,
 )
 from gkaudit.demo.disclosure import catalogue
+from gkaudit.demo.home import entry_page, home_page
 from gkaudit.demo.http import Response
 from gkaudit.demo.mailbox import mailbox
 from gkaudit.demo.pages import (
     PIXEL_GIF,
     STYLE_CSS,
     Item,
-    box,
     crumbs,
     dated_list,
     document,
@@ -49,7 +50,6 @@ from gkaudit.demo.spec import (
     Relief,
     UrlStyle,
 )
-from gkaudit.model import SiteKind
 
 
 class Portal:
@@ -168,9 +168,12 @@ class Portal:
     # --- pages --------------------------------------------------------------------------------
 
     def put(self, path: str, html_text: str) -> None:
-        self._pages[path] = Response.html(
-            html_text, encoding=self.s.encoding, charset=self.s.charset
+        self.respond(
+            path, Response.html(html_text, encoding=self.s.encoding, charset=self.s.charset)
         )
+
+    def respond(self, path: str, response: Response) -> None:
+        self._pages[path] = response
 
     def charset_meta(self) -> str:
         if self.s.encoding == "utf-8":
@@ -283,8 +286,8 @@ class Portal:
             self.column(key, items)
         catalogue(self, docs)
         self._hubs()
-        self._home(news, notices, docs, interpretations)
-        self._entry()
+        home_page(self, news, notices, docs, interpretations)
+        entry_page(self)
         self._assets()
         return self._pages
 
@@ -314,7 +317,7 @@ class Portal:
         if not s.ipv4_only_services:
             for key in ("grbs", "frbs", "bmfw"):
                 self.simple(key, f"{self.label(key)}事项清单及办事指南，请选择具体事项办理。")
-        self.hub("bsfw", self._services())
+        self.hub("bsfw", self.services())
         self._interaction()
         self.simple("zxft", f"{s.short}在线访谈栏目，邀请部门负责同志解读政策、回应关切。")
         self.simple("zjdc", "意见征集、问卷调查等活动在此发布。")
@@ -337,93 +340,19 @@ class Portal:
         special = [("网上信访", f"http://xf.{CITY_ZONE}:{self.port}/"), ("纪检监察举报", "/jjjb/")]
         self.hub("hdjl", [*special, (self.label("zjdc"), self.col("zjdc"))])
 
-    def _services(self) -> list[tuple[str, str]]:
+    def services(self) -> list[tuple[str, str]]:
         s = self.s
         if s.ipv4_only_services:
             return [(t, f"http://{s.services_host}:{self.port}{p}") for t, p in SERVICE_LINKS]
         return [(self.label(k), self.col(k)) for k in ("grbs", "frbs", "bmfw")]
 
-    def _home(
-        self,
-        news: Sequence[Item],
-        notices: Sequence[Item],
-        docs: Sequence[Item],
-        interpretations: Sequence[Item],
-    ) -> None:
-        s = self.s
-        style = s.home_dates or s.dates
-        banners = []
-        if s.relief is Relief.BANNER:
-            banners.append(link(self.col("zqsk"), '<img src="/images/zt_zqsk.gif" alt="助企纾困">'))
-        elif s.relief is Relief.BANNER_NO_ALT:
-            banners.append(link(self.col("zqsk"), '<img src="/images/zt_zqsk.gif">'))
-        banners += [
-            link(self.col("yshj"), '<img src="/images/zt_yshj.gif" alt="优化营商环境">'),
-            link(self.col("aqsc"), '<img src="/images/zt_aqsc.gif" alt="安全生产">'),
-        ]
-        topics = f'<div class="banners">{" ".join(banners)}</div>'
-        if s.relief is Relief.TOPIC:
-            topics += "\n" + link_list([("助企纾困专题", self.col("zqsk"))])
-        friends = list(EXTERNAL_LINKS)
-        if s.kind is SiteKind.CITY:
-            friends += [("市科技局", f"http://kjj.{CITY_ZONE}:{self.port}/")]
-            friends += [("市司法局", f"http://sfj.{CITY_ZONE}:{self.port}/")]
-        else:
-            friends.append((f"{CITY}人民政府", self.city_url))
-        main = "\n".join(
-            [
-                box("要闻动态", dated_list(news[:6], style), more=self.col("ywdt"), css="ywdt"),
-                box("通知公告", dated_list(notices, style), more=self.col("tzgg"), css="tzgg"),
-                box("政策文件", dated_list(docs[:3], style), more=self.col("zcwj"), css="zcwj"),
-                box(
-                    "政策解读",
-                    dated_list(interpretations[:3], style),
-                    more=self.col("zcjd"),
-                    css="zcjd",
-                ),
-                box("专题专栏", topics, css="ztzl"),
-                box("办事服务", link_list(self._services()), more=self.col("bsfw"), css="bsfw"),
-                box("友情链接", link_list([(esc(t), h) for t, h in friends]), css="yqlj"),
-            ]
-        )
-        self.put(self.home_path, self.document(s.name, main, [("ColumnName", "首页")]))
-
-    def _entry(self) -> None:
-        """What "/" answers when the home page lives elsewhere."""
-        s, target = self.s, self.home_path
-        head = f"{self.charset_meta()}\n<title>{esc(s.name)}</title>"
-        if s.home is Home.REDIRECT:
-            self._pages["/"] = Response.redirect(target, 301)
-        elif s.home is Home.META:
-            self.put(
-                "/",
-                f'<html><head>{head}\n<meta http-equiv="refresh" content="0; url={target}">'
-                "</head>\n<body><p>正在跳转，如未自动跳转请"
-                f'<a href="{target}">点击这里</a>。</p></body></html>\n',
-            )
-        elif s.home is Home.SCRIPT:
-            self.put(
-                "/",
-                f'<html><head>{head}\n<script type="text/javascript">\n'
-                f'  window.location.href = "{target}";\n</script>\n</head>\n<body></body></html>\n',
-            )
-        elif s.home is Home.FRAMESET:
-            self.put(
-                "/",
-                f"<html><head>{head}</head>\n"
-                f'<frameset rows="*" frameborder="0" border="0">\n'
-                f'<frame src="{target}" name="main" scrolling="auto">\n'
-                f"<noframes><body>您的浏览器不支持框架，请"
-                f'<a href="{target}">点击这里</a>访问。</body></noframes>\n'
-                "</frameset></html>\n",
-            )
-
     def _assets(self) -> None:
-        self._pages["/css/style.css"] = Response(
-            body=STYLE_CSS.encode(), content_type="text/css; charset=utf-8"
+        self.respond(
+            "/css/style.css",
+            Response(body=STYLE_CSS.encode(), content_type="text/css; charset=utf-8"),
         )
         for name in ("logo", "gaba", "dzjg", "jiucuo", "tujie", "zt_zqsk", "zt_yshj", "zt_aqsc"):
-            self._pages[f"/images/{name}.gif"] = Response(body=PIXEL_GIF, content_type="image/gif")
+            self.respond(f"/images/{name}.gif", Response(body=PIXEL_GIF, content_type="image/gif"))
 
 
 def services_pages(spec: PortalSpec, portal: str) -> dict[str, Response]:
