@@ -111,7 +111,7 @@ def test_a_bad_environment_value_or_a_missing_config_file_is_named(
     monkeypatch.setenv("GKAUDIT_CONCURRENCY", "lots")
     code, out = validate(capsys)
     assert (
-        code == EXIT_CONFIG and "GKAUDIT_CONCURRENCY: expected an integer >= 1, got 'lots'" in out
+        code == EXIT_CONFIG and "GKAUDIT_CONCURRENCY: expected an integer >= 0, got 'lots'" in out
     )
     monkeypatch.delenv("GKAUDIT_CONCURRENCY")
     code, out = validate(capsys, "--config", "nosuch.toml")
@@ -153,6 +153,7 @@ def test_the_readme_example_is_a_valid_config(work: Path) -> None:
     (work / "gkaudit.toml").write_text(example.group(1), encoding="utf-8")
     values = defaults.load(None, {}, work).values
     assert values["per_host"] == 2 and values["fail_on"] == "regression"
+    assert values["concurrency"] == 0  # automatic
     assert values["json_path"] == work / "reports" / "today.json" and values["plan"] == [
         "dalian-2022"
     ]

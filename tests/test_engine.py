@@ -5,11 +5,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+import pytest
+
+import gkaudit.engine as engine_module
+from gkaudit.demo.dns import DnsServer
 from gkaudit.engine import Engine, ScanSettings
-from gkaudit.model import Plan, Rule, Severity, Site, SiteKind, Status, Verdict
-from gkaudit.net.http import FetchSettings
+from gkaudit.model import Family, Plan, Rule, Severity, Site, SiteKind, Status, Verdict
+from gkaudit.net.dns import Resolver
+from gkaudit.net.http import AUTO_CONCURRENCY, Fetcher, FetchSettings
 from gkaudit.plugins import Check, CheckParams, Registry
 from gkaudit.site.context import SiteContext
+from tests.support.loopback import zone_records
+from tests.support.web import FakeWeb
 
 
 class Params(CheckParams):
@@ -181,3 +188,65 @@ def test_the_automatic_bound_splits_the_fleet_in_equal_waves() -> None:
     assert _peak_sites(8, fetch) == 8
     assert _peak_sites(10, fetch) == 5  # two waves of 5, not 8 and a late tail of 2
     assert _peak_sites(17, fetch) == 6  # three waves
+
+
+async def test_a_domains_probes_are_kept_until_its_last_site_is_done(web: FakeWeb) -> None:
+    """The department site and the city share a.gov.cn's memo; once both are done its probes
+    are forgotten (b.gov.cn asking again probes again), while an outside page stays known."""
+    linked, outside = web.url("www.a.gov.cn", "/x.html"), web.url("www.gov.cn", "/")
+    routes = [web.head(linked), web.head(outside)]
+    counts: list[tuple[str, list[int]]] = []
+
+    async def probing(site: SiteContext, params: Params) -> Verdict:
+        for url in (linked, outside):
+            await site.probe(url, Family.IPV4)
+        counts.append((site.site.id, [route.call_count for route in routes]))
+        return Verdict.passed("ok")
+
+    registry = Registry([Check("probing", Params, probing, "manual", __name__)])
+    plan = Plan(
+        title="计划",
+        document="文号",
+        rules=(Rule(id="p", title="p", clause="(一)", check="probing"),),
+    )
+    hosts = {"kjj": "kjj.a.gov.cn", "city": "www.a.gov.cn", "b": "www.b.gov.cn"}
+    sites = [
+        Site(id=key, name=host, url=web.url(host), kind=SiteKind.DISTRICT)
+        for key, host in hosts.items()
+    ]
+    dns = DnsServer(zone_records([*hosts.values(), "www.gov.cn"])).start()
+    try:
+        settings = ScanSettings(
+            as_of=dt.date(2026, 11, 29),
+            nameservers=(dns.address,),
+            fetch=FetchSettings(timeout=2, retries=0, interval=0),
+            sites_in_flight=1,  # one after another, in this order
+        )
+        await Engine(plan, registry, settings).run(sites)
+    finally:
+        dns.stop()
+    assert counts == [("kjj", [1, 1]), ("city", [1, 1]), ("b", [2, 1])]
+
+
+def test_the_automatic_global_limit_lets_every_site_in_flight_use_its_per_host_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[int] = []
+
+    class Recording(Fetcher):
+        def __init__(self, resolver: Resolver, settings: FetchSettings | None = None) -> None:
+            super().__init__(resolver, settings)
+            seen.append(self.settings.concurrency)
+
+    monkeypatch.setattr(engine_module, "Fetcher", Recording)
+    # 60 sites: two waves of 30 (bound 50), 3 requests each: 90, not a fixed 50
+    assert _peak_sites(60, FetchSettings(per_host=3)) == 30
+    # 20 sites, all in flight: 60
+    assert _peak_sites(20, FetchSettings(per_host=3)) == 20
+    # never under 50 (a portal's probes reach many hosts); a limit set is kept, and bounds
+    # the sites in flight as before (2 x 7 / 1 = 14: 20 sites in two waves of 10)
+    _peak_sites(4, FetchSettings(per_host=3))
+    assert _peak_sites(20, FetchSettings(concurrency=7, per_host=1)) == 10
+    assert seen == [90, 60, 50, 7]
+    # a Fetcher made without the engine has a finite limit
+    assert Fetcher(Resolver(("127.0.0.1:9",))).settings.concurrency == AUTO_CONCURRENCY

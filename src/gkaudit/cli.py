@@ -97,7 +97,7 @@ def scan(
     as_of: o.AsOf = None,
     nameserver: Annotated[o.Many, opt("--nameserver")] = None,
     ns_port: Annotated[int, opt("--ns-port", min=1, max=65535)] = 53,
-    concurrency: Annotated[int, opt("--concurrency", "-j", min=1)] = 50,
+    concurrency: Annotated[int, opt("--concurrency", "-j", min=0)] = 0,
     per_host: Annotated[int, opt("--per-host", min=1)] = 2,
     timeout: Annotated[float, opt("--timeout", "-t", min=0.1)] = 15.0,
     retries: Annotated[int, opt("--retries", min=0)] = 2,

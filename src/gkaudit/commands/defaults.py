@@ -116,7 +116,7 @@ class Key:
 KEYS: Mapping[str, Key] = {
     "sites": Key("sites_file", _path),
     "plan": Key("plan", _plan),
-    "concurrency": Key("concurrency", _integer(1)),
+    "concurrency": Key("concurrency", _integer(0)),
     "per-host": Key("per_host", _integer(1)),
     "timeout": Key("timeout", _seconds),
     "retries": Key("retries", _integer(0)),

@@ -36,7 +36,9 @@ HELP = {
     ),
     "--baseline": N_("A previous JSON report to compare with."),
     "--color": N_("Colours: auto (a terminal; NO_COLOR, FORCE_COLOR), always or never."),
-    "--concurrency": N_("Requests in flight, in all."),
+    "--concurrency": N_(
+        "Requests in flight, in all (0: every site in flight at its per-host limit, at least 50)."
+    ),
     "--config": N_(
         "Config file (default: gkaudit.toml here, or the tool.gkaudit table of pyproject.toml)."
     ),
@@ -85,7 +87,8 @@ HELP = {
     "--site": N_("Only this site (repeatable)."),
     "--site-budget": N_("Seconds one site may take in all."),
     "--sites-in-flight": N_(
-        "Sites scanned at once (0: at most 2 x concurrency / per-host, the fleet in equal waves)."
+        "Sites scanned at once (0: at most 50, or 2 x concurrency / per-host when --concurrency "
+        "is set; the fleet in equal waves)."
     ),
     "--timeout": N_("Seconds per request."),
     "--user-agent": N_("User-Agent header (default names gkaudit)."),

@@ -67,6 +67,7 @@ from gkaudit.net.retry import (
 
 # The fetch's vocabulary (net/outcome.py) is what every rule imports from here.
 __all__ = [
+    "AUTO_CONCURRENCY",
     "DEFAULT_USER_AGENT",
     "REDIRECT_STATUSES",
     "REFUSED_US",
@@ -87,6 +88,8 @@ DEFAULT_USER_AGENT = (
     f"gkaudit/{__version__} (government website audit; +https://github.com/gkaudit/gkaudit)"
 )
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+#: The global limit of a Fetcher whose settings leave it automatic and no engine sized it.
+AUTO_CONCURRENCY = 50
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,9 @@ class FetchSettings:
     slowed_for: float = SLOW_FOR
     max_bytes: int = 5_000_000
     max_redirects: int = 10
-    concurrency: int = 50
+    #: Requests in flight in all; 0: automatic (the engine: every site in flight at its per-host
+    #: limit, at least `AUTO_CONCURRENCY`, so the global limit does not bind before politeness).
+    concurrency: int = 0
     per_host: int = 2
     interval: float = 0.05
     user_agent: str = DEFAULT_USER_AGENT
@@ -123,7 +128,10 @@ class Fetcher:
     """One HTTP client per address family for the whole run; every fetch goes through here."""
 
     def __init__(self, resolver: Resolver, settings: FetchSettings | None = None) -> None:
-        self.settings = settings = settings or FetchSettings()
+        settings = settings or FetchSettings()
+        if not settings.concurrency:
+            settings = replace(settings, concurrency=AUTO_CONCURRENCY)
+        self.settings = settings
         self.resolver = resolver
         self.politeness = Politeness(
             settings.concurrency,

@@ -16,7 +16,10 @@ that a redirect to the same URL sets is sent back). Outcomes are kept for `limit
 without its body and with only the headers a link's verdict reads (`KEPT_HEADERS`: a whole
 response's headers are a kilobyte or two, times the links of a fleet); past the limit the oldest
 finished ones are forgotten, so a URL asked again after that is probed again: a repeated
-request, never a different answer for the run.
+request, never a different answer for the run. The engine also has the outcomes within a
+registered domain forgotten once the last site of that domain is done (`forget`): they were most
+of what a finished site left behind (300 KB a portal, bench/README.md), so memory followed the
+sites done instead of the sites in flight.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from dataclasses import replace
 
 from aiohttp.abc import AbstractCookieJar
 
+from gkaudit.domains import host_of, registered_domain
 from gkaudit.model import Family
 from gkaudit.net.http import Fetcher, Outcome, Page, inconclusive
 
@@ -44,6 +48,8 @@ class Probes:
         self._running: dict[tuple[str, Family], asyncio.Task[Outcome]] = {}
         # the outcomes alone once known: a finished task costs more than its result
         self._known: dict[tuple[str, Family], Outcome] = {}
+        # the keys of `_known` by the registered domain of their URL, for `forget`
+        self._by_domain: dict[str, set[tuple[str, Family]]] = {}
 
     async def probe(
         self, url: str, family: Family, cookies: AbstractCookieJar | None = None
@@ -69,7 +75,13 @@ class Probes:
             return
         key = (outcome.final_url, family)
         if key not in self._known and key not in self._running:
-            self._known[key] = replace(outcome, url=outcome.final_url, redirects=())
+            self._remember(key, replace(outcome, url=outcome.final_url, redirects=()))
+
+    def forget(self, domain: str) -> None:
+        """Forget the known outcomes of URLs within the registered domain `domain`; a probe still
+        running stays, for whoever shares it. A URL asked again is probed again."""
+        for key in self._by_domain.pop(domain, ()):
+            del self._known[key]
 
     def close(self) -> None:
         """Cancel the probes still running (the run is over)."""
@@ -77,14 +89,24 @@ class Probes:
             task.cancel()
         self._running.clear()
         self._known.clear()
+        self._by_domain.clear()
 
     def _finished(self, key: tuple[str, Family], task: asyncio.Task[Outcome]) -> None:
         self._running.pop(key, None)
         if task.cancelled() or task.exception() is not None:
             return
-        self._known[key] = task.result()
+        self._remember(key, task.result())
+
+    def _remember(self, key: tuple[str, Family], outcome: Outcome) -> None:
+        self._known[key] = outcome
+        self._by_domain.setdefault(_domain(key[0]), set()).add(key)
         if len(self._known) > self._limit:
-            del self._known[next(iter(self._known))]  # the oldest
+            oldest = next(iter(self._known))
+            del self._known[oldest]
+            domain = _domain(oldest[0])
+            self._by_domain[domain].discard(oldest)
+            if not self._by_domain[domain]:
+                del self._by_domain[domain]
 
     async def _probe(self, url: str, family: Family, cookies: AbstractCookieJar | None) -> Outcome:
         outcome = await self._fetcher.probe(url, family, cookies=cookies)
@@ -93,6 +115,10 @@ class Probes:
             if isinstance(answer, Page):  # else (too large...) the probe's status stands
                 outcome = answer
         return _slim(outcome)
+
+
+def _domain(url: str) -> str:
+    return registered_domain(host_of(url))
 
 
 def _slim(outcome: Outcome) -> Outcome:
