@@ -8,8 +8,9 @@ while the hostname stays in the URL, the Host header and TLS SNI. Redirects are 
 so every hop is resolved the same way and recorded. Transient failures (timeouts, resets, 429,
 5xx) are retried with backoff; everything else is reported at once, in plain words.
 
-Beside it: what a fetch gives (net/outcome.py), the connection pinning (net/pinning.py), when to
-retry (net/retry.py) and the words for a transport failure (net/errors.py).
+Beside it: what it is asked (net/settings.py), what a fetch gives (net/outcome.py), the connection
+pinning (net/pinning.py), when to retry (net/retry.py) and the words for a transport failure
+(net/errors.py).
 """
 
 from __future__ import annotations
@@ -17,21 +18,20 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractCookieJar
 from yarl import URL
 
-from gkaudit import __version__
 from gkaudit.i18n import _, ngettext
 from gkaudit.model import Family
 from gkaudit.net.dns import Resolver, ip_literal
 from gkaudit.net.errors import classify
 from gkaudit.net.exchange import send
-from gkaudit.net.guard import AddressGuard, allowed_by_environment
-from gkaudit.net.obstacles import Markers, packaged
+from gkaudit.net.guard import AddressGuard
+from gkaudit.net.obstacles import packaged
 from gkaudit.net.outcome import (
     GET_CANNOT_HELP,
     REFUSED_US,
@@ -48,14 +48,7 @@ from gkaudit.net.pinning import (
     PinnedResolver,
     PrivateAddress,
 )
-from gkaudit.net.politeness import (
-    SLOW_FOR,
-    SLOW_INTERVAL,
-    BackedOff,
-    Politeness,
-    Wait,
-    seconds,
-)
+from gkaudit.net.politeness import BackedOff, Politeness, Wait, seconds
 from gkaudit.net.retry import (
     TRANSIENT_STATUSES,
     RateLimit,
@@ -64,8 +57,10 @@ from gkaudit.net.retry import (
     rate_limit,
     retry_delay,
 )
+from gkaudit.net.settings import AUTO_CONCURRENCY, DEFAULT_USER_AGENT, FetchSettings
 
-# The fetch's vocabulary (net/outcome.py) is what every rule imports from here.
+# The fetch's vocabulary (net/outcome.py) and settings (net/settings.py) are what every rule and
+# command imports from here.
 __all__ = [
     "AUTO_CONCURRENCY",
     "DEFAULT_USER_AGENT",
@@ -84,44 +79,7 @@ __all__ = [
     "refusal",
 ]
 
-DEFAULT_USER_AGENT = (
-    f"gkaudit/{__version__} (government website audit; +https://github.com/gkaudit/gkaudit)"
-)
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-#: The global limit of a Fetcher whose settings leave it automatic and no engine sized it.
-AUTO_CONCURRENCY = 50
-
-
-@dataclass(frozen=True)
-class FetchSettings:
-    timeout: float = 15.0
-    retries: int = 2
-    backoff: float = 0.5
-    #: The longest `Retry-After` waited for (a longer one is reported as the rate limit it is),
-    #: and the longest a host is backed off.
-    max_retry_after: float = 30.0
-    #: After a rate limit (HTTP 429, a 503 with Retry-After, a CC-protection page) the host is
-    #: backed off, and the request retried (`retries` times), for what Retry-After asks, else
-    #: this, doubled each time (5, 10 s): CC protection bans a client for tens of seconds.
-    rate_limit_backoff: float = 5.0
-    #: After a back-off the host's requests go one at a time, this far apart, for this long.
-    slowed_interval: float = SLOW_INTERVAL
-    slowed_for: float = SLOW_FOR
-    max_bytes: int = 5_000_000
-    max_redirects: int = 10
-    #: Requests in flight in all; 0: automatic (the engine: every site in flight at its per-host
-    #: limit, at least `AUTO_CONCURRENCY`, so the global limit does not bind before politeness).
-    concurrency: int = 0
-    per_host: int = 2
-    interval: float = 0.05
-    user_agent: str = DEFAULT_USER_AGENT
-    verify_tls: bool = True
-    #: How obstacle pages are recognised (None: the packaged obstacles.yaml).
-    obstacles: Markers | None = None
-    #: connect to loopback, private, link-local... addresses too (net/guard.py)
-    allow_private: bool = field(default_factory=allowed_by_environment)
-    #: private networks connected to even without `allow_private` (an intranet's portals)
-    private_networks: tuple[str, ...] = ()
 
 
 class Fetcher:
