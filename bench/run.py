@@ -616,7 +616,10 @@ def _rss_now_mb() -> float:
 def _plan(complete: bool) -> tuple[Any, Any, list[str]]:
     """The default plan; with `complete`, plus the rules of every other packaged plan
     (rules/*.yaml: gwjc-2019 beside dalian-2022) that it does not have, one rule per id."""
-    from gkaudit.config import default_plan_path, load_plan
+    try:
+        from gkaudit.plans import default_plan_path, load_plan
+    except ImportError:  # a gkaudit from before gkaudit.plans (--compare, --src)
+        from gkaudit.config import default_plan_path, load_plan
     from gkaudit.plugins import Registry
 
     registry = Registry.load()
