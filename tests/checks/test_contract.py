@@ -89,8 +89,6 @@ PLAN_CHECKS = {
 PENDING = {
     "columns_blank",
     "columns_updated",
-    "interaction_channel",
-    "interaction_response",
     "links_broken",
     "site_search",
 }

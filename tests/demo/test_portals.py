@@ -205,7 +205,8 @@ def test_every_verdict_of_every_rule_appears() -> None:
         "site.home-updated": {P, F, E},
         "columns.updated": {P, W, E},
         "columns.blank": {P, E},
-        "interaction.channel": {P, E},
+        "interaction.channel": {P, F, E},
+        "interaction.response": {P, W, F, E, S},
     }
 
 
@@ -543,3 +544,26 @@ def test_annual_report(fleet: Fleet, spec: PortalSpec) -> None:
         assert due in years
     else:
         assert max(years) == due - 1
+
+
+# --- interaction ------------------------------------------------------------------------------
+
+
+def _interaction_links(fleet: Fleet, spec: PortalSpec) -> dict[str, str]:
+    """Text -> URL of the links the 互动交流 column page lists (its own, not the chrome's)."""
+    home = fleet.home(spec)
+    (column,) = {url for url, text in fleet.links(home) if text == "互动交流"}
+    chrome = {url for url, _ in fleet.links(home)}
+    return {text: url for url, text in fleet.links(column) if url not in chrome}
+
+
+@pytest.mark.parametrize("spec", served(P, F, rule="interaction.channel"), ids=lambda s: s.id)
+def test_interaction_channel(fleet: Fleet, spec: PortalSpec) -> None:
+    links = _interaction_links(fleet, spec)
+    assert all(fleet.response(url) is not None for url in links.values())
+    if EXPECTED[(spec.id, "interaction.channel")] is P:
+        assert "领导信箱" in links
+    else:
+        # only the special channels the indicator excludes, each a page of its own
+        assert set(links) == {"网上信访", "纪检监察举报", "征集调查"}
+        assert EXPECTED[(spec.id, "interaction.response")] is S

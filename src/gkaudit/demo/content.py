@@ -184,6 +184,8 @@ COLUMNS: Mapping[str, Column] = {
     "sfqd": Column("行政事业性收费目录清单", "zwgk/sfqd", 31),
     "gzk": Column("现行有效规章和行政规范性文件库", "zwgk/gfxwjk", 32),
     "hnbt": Column("惠民惠农财政补贴", "zwgk/hnbt", 33),
+    "wsxf": Column("网上信访", "hdjl/wsxf", 34),
+    "jjjb": Column("纪检监察举报", "hdjl/jjjb", 35),
 }
 
 #: Items of the columns the Dalian plan names (demo/plan_columns.py), newest first.

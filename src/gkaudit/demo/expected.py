@@ -1,5 +1,5 @@
 """The demo fleet as served: the portals with every check's faults planted, and the verdict each
-portal is built to get from each rule of the default plan (the expected table).
+portal is built to get from each rule of the demo's plans (the expected table).
 
 The faults come from `gkaudit/checks/<name>/demo.py` (one sorted list below, no import side
 effects); a portal's verdict on a rule is what its faults say, else `pass`, or `skip` where the

@@ -55,7 +55,8 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         interpretations=(8, 7),
         docs=KJ_DOCS,
         report_title="{year}年度{name}政府信息公开工作报告",
-        shows="meta-refresh home; charset only in <meta>; sections named 信息公开年报 etc.",
+        shows="meta-refresh home; charset only in <meta>; sections named 信息公开年报 etc.; "
+        "a 领导信箱 letter 办理中 for 70 days",
     ),
     PortalSpec(
         id="sfj",
@@ -96,7 +97,8 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         extra_news=("副区长王镕调研助企纾困政策落实情况",),
         report_title="{short}{year}年政府信息公开工作年度报告",
         shows="GBK bytes declared gb2312 (镕 is not in GB2312); TRS URLs; [11-20] dates; "
-        "政府信息公开 only through 政务公开; interpretations in words only (no 图解)",
+        "政府信息公开 only through 政务公开; interpretations in words only (no 图解); "
+        "a 领导信箱 letter 办理中 for 120 days",
     ),
     PortalSpec(
         id="donggang",
@@ -269,6 +271,7 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         doc_prefix="港财发",
         url_style=UrlStyle.TRS,
         tags=("finance",),
-        shows="the 财政 department clause (五) names (tag finance); 收费目录清单 500 days old",
+        shows="the 财政 department clause (五) names (tag finance); 收费目录清单 500 days old; "
+        "互动交流 only 网上信访 and 纪检监察举报",
     ),
 )

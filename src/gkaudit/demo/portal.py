@@ -43,7 +43,6 @@ from gkaudit.demo.plan_columns import plan_columns
 from gkaudit.demo.policies import policies
 from gkaudit.demo.spec import (
     CITY,
-    CITY_ZONE,
     Catalogue,
     Home,
     PortalSpec,
@@ -337,8 +336,17 @@ class Portal:
             self.hub("hdjl", [(self.label(k), self.col(k)) for k in ("ldxx", "zxft", "zjdc")])
             mailbox(self)
             return
-        special = [("网上信访", f"http://xf.{CITY_ZONE}:{self.port}/"), ("纪检监察举报", "/jjjb/")]
-        self.hub("hdjl", [*special, (self.label("zjdc"), self.col("zjdc"))])
+        self.hub("hdjl", [(self.label(k), self.col(k)) for k in ("wsxf", "jjjb", "zjdc")])
+        self.simple(
+            "wsxf",
+            f"信访人可通过辽宁省网上信访信息系统提出信访事项，{self.s.short}信访工作机构依法"
+            "逐级受理、交办和督办，办理结果通过该系统告知。",
+        )
+        self.simple(
+            "jjjb",
+            "纪检监察机关受理对党组织、党员和监察对象违反党纪、职务违法和职务犯罪问题的检举"
+            "控告，请实名提交并如实反映问题线索。",
+        )
 
     def services(self) -> list[tuple[str, str]]:
         s = self.s

@@ -55,6 +55,7 @@ RULE_IDS = (
     "columns.updated",
     "columns.blank",
     "interaction.channel",
+    "interaction.response",
 )
 
 CITY = "港康市"
@@ -178,7 +179,7 @@ class PortalSpec:
         return f"zwfw.{self.zone}"
 
 
-#: The kinds and tags each rule of the default plan applies to, as its `applies_to` says, where
+#: The kinds and tags each rule of the demo's plans applies to, as its `applies_to` says, where
 #: not to every site (the others get `skip`).
 RULE_SCOPES: Mapping[str, frozenset[str]] = {
     "column.business-relief": frozenset({"city", "district"}),
@@ -197,7 +198,7 @@ def applies(spec: PortalSpec, rule: str) -> bool:
 
 @dataclass(frozen=True)
 class DemoFault:
-    """One fault a check plants on one demo portal, and what the default plan concludes there.
+    """One fault a check plants on one demo portal, and what the demo's plans conclude there.
 
     `changes` are `PortalSpec` fields and their faulty values; `verdicts` the status of every
     rule the fault changes (the others pass, or skip where the rule does not apply).

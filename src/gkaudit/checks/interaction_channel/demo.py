@@ -1,13 +1,19 @@
-"""The faults `interaction_channel` plants in the demo fleet: none yet.
-
-Its rule `interaction.channel` is only in the gwjc-2019 plan, and the demo fleet runs and expects
-the default plan (dalian-2022) alone; a portal without a 咨询建言 channel (its 互动交流 column
-holding only 网上信访 and 纪检举报) is planted once the demo runs both plans (issue 12). Every
-demo portal links its 领导信箱 from its 互动交流 column, so each passes meanwhile.
+"""The fault `interaction_channel` plants in the demo fleet: a portal whose 互动交流 column offers
+only the special channels (网上信访 and 纪检监察举报, each a page of its own), which the indicator
+excludes: no 领导信箱, no 咨询投诉, no 留言. Every other portal links its 领导信箱 from 互动交流.
 """
 
 from __future__ import annotations
 
 from gkaudit.demo.spec import DemoFault
+from gkaudit.model import Status
 
-FAULTS: tuple[DemoFault, ...] = ()
+FAULTS = (
+    DemoFault(
+        portal="czj",
+        what="互动交流 offers only 网上信访 and 纪检监察举报: no online 咨询建言 channel",
+        changes={"mailbox": False},
+        # with no channel there are no answers to judge: interaction.response skips
+        verdicts={"interaction.channel": Status.FAIL, "interaction.response": Status.SKIP},
+    ),
+)

@@ -1,12 +1,25 @@
-"""The faults `interaction_response` plants in the demo fleet: none yet.
-
-Its rule `interaction.response` is only in the gwjc-2019 plan, and the demo fleet runs and
-expects the default plan (dalian-2022) alone; a 领导信箱 whose public list holds a letter
-unanswered for four months is planted once the demo runs both plans (issue 12).
+"""The faults `interaction_response` plants in the demo fleet: a 领导信箱 whose public list holds
+a letter 办理中 for four months (past the indicator's 3 months: the veto), and one whose oldest
+open letter has waited 70 days (past the 2 months of the 扣分 item: a warning). The portal
+without a channel (`interaction_channel`'s fault) skips.
 """
 
 from __future__ import annotations
 
 from gkaudit.demo.spec import DemoFault
+from gkaudit.model import Status
 
-FAULTS: tuple[DemoFault, ...] = ()
+FAULTS = (
+    DemoFault(
+        portal="xiling",
+        what="a letter to the 领导信箱 is 办理中 after 120 days",
+        changes={"unanswered_letter": 120},
+        verdicts={"interaction.response": Status.FAIL},
+    ),
+    DemoFault(
+        portal="kjj",
+        what="a letter to the 领导信箱 is 办理中 after 70 days",
+        changes={"unanswered_letter": 70},
+        verdicts={"interaction.response": Status.WARN},
+    ),
+)
