@@ -7,60 +7,42 @@ that they may follow the command name. Each option is declared once, in `command
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, NoReturn, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
 
 from gkaudit import __version__
-from gkaudit.audit import Audit, Settings, load_checks
+from gkaudit.audit import Audit
 from gkaudit.commands import demo as demo_command
 from gkaudit.commands import diff as diff_command
 from gkaudit.commands import history as history_command
 from gkaudit.commands import merge as merge_command
 from gkaudit.commands import options as o
+from gkaudit.commands import plans as plans_command
 from gkaudit.commands import scan as scan_command
 from gkaudit.commands import startup
-from gkaudit.commands.defaults import DefaultsError
-from gkaudit.commands.defaults import load as configured
 from gkaudit.commands.options import opt
+from gkaudit.commands.terminal import Terminal
 from gkaudit.executors.select import ExecutorKind
-from gkaudit.exits import EXIT_CONFIG, EXIT_INTERNAL, EXIT_OK, FailOn, UsageError
-from gkaudit.i18n import N_, _
+from gkaudit.exits import EXIT_OK, FailOn
+from gkaudit.i18n import N_
 from gkaudit.net.browser import BrowserMode
-from gkaudit.reporters import plan as plan_reporter
 from gkaudit.reporters.console import Color, consoles
-from gkaudit.suggest import unknown
 
 app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-out, err = consoles(Color.AUTO)
-T = TypeVar("T")
-P = ParamSpec("P")
-
-
-def fail(message: str) -> NoReturn:
-    err.print(_("error: {message}").format(message=message), soft_wrap=True, markup=False)
-    raise typer.Exit(EXIT_CONFIG)
-
-
-def usage(step: Callable[P, T], *args: P.args, **kw: P.kwargs) -> T:
-    """`step(*args, **kw)`, or exit 2 with the message of its `UsageError`."""
-    try:
-        return step(*args, **kw)
-    except UsageError as exc:
-        fail(str(exc))
+#: The consoles every command writes to, settled by `startup.main` before click parses.
+term = Terminal(*consoles(Color.AUTO))
 
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"gkaudit {__version__}")
+        term.out.print(f"gkaudit {__version__}")
         raise typer.Exit(EXIT_OK)
 
 
@@ -121,8 +103,8 @@ def scan(
     color: o.Colors = Color.AUTO,
 ) -> None:
     """Audit the portals of SITES_FILE against the plan and report."""
-    settings = usage(scan_command.settings, ctx.params)
-    raise typer.Exit(usage(lambda: Audit(settings, out, err).execute()))
+    settings = term.usage(scan_command.settings, ctx.params)
+    raise typer.Exit(term.usage(lambda: Audit(settings, term.out, term.err).execute()))
 
 
 @app.command()
@@ -137,11 +119,7 @@ def validate(
     color: o.Colors = Color.AUTO,
 ) -> None:
     """Check SITES_FILE and the plan without sending a request."""
-    settings = Settings(
-        sites_file=sites_file, plans=tuple(plan or ()), plugins=tuple(plugins or ())
-    )
-    loaded = usage(Audit, settings, out, err)
-    plan_reporter.validated(sites_file, len(loaded.sites), loaded.plan, out)
+    term.usage(plans_command.validate, sites_file, plan or (), plugins or (), term.out, term.err)
 
 
 @app.command()
@@ -153,8 +131,7 @@ def rules(
     color: o.Colors = Color.AUTO,
 ) -> None:
     """List the rules of the plan."""
-    _registry, loaded = usage(load_checks, plan or (), plugins or ())
-    plan_reporter.rules(loaded, out)
+    term.usage(plans_command.rules, plan or (), plugins or (), term.out)
 
 
 @app.command()
@@ -167,12 +144,7 @@ def explain(
     color: o.Colors = Color.AUTO,
 ) -> None:
     """Print what a rule checks, why, and what passes and fails."""
-    registry, loaded = usage(load_checks, plan or (), plugins or ())
-    rule = next((r for r in loaded.rules if r.id == rule_id), None)
-    check = registry.get(rule.check if rule else rule_id)
-    if check is None:
-        fail(unknown(_("rule"), rule_id, [r.id for r in loaded.rules] + registry.names()))
-    plan_reporter.explain(check, rule, out)
+    term.usage(plans_command.explain, rule_id, plan or (), plugins or (), term.out)
 
 
 @app.command()
@@ -196,13 +168,8 @@ def demo(
     color: o.Colors = Color.AUTO,
 ) -> None:
     """Start the demo fleet on loopback, scan it with the default plan, print the report."""
-    today = usage(o.as_date, as_of)
-    if serve:
-        from gkaudit.demo.fleet import serve_forever
-
-        serve_forever(today)
-        return
-    raise typer.Exit(usage(demo_command.run, today, ctx.params, out=out, err=err))
+    today = term.usage(o.as_date, as_of)
+    raise typer.Exit(term.usage(demo_command.run, today, ctx.params, out=term.out, err=term.err))
 
 
 @app.command()
@@ -215,7 +182,7 @@ def diff(
     color: o.Colors = Color.AUTO,
 ) -> None:
     """Regressions, fixes, still failing and newly inconclusive between two reports."""
-    raise typer.Exit(usage(diff_command.run, old, new, waivers, out))
+    raise typer.Exit(term.usage(diff_command.run, old, new, waivers, term.out))
 
 
 @app.command()
@@ -229,7 +196,11 @@ def history(
     color: o.Colors = Color.AUTO,
 ) -> None:
     """Per site and rule: the current status, since when, and the last change."""
-    raise typer.Exit(usage(history_command.show, db, site, rule, as_json=as_json, out=out, err=err))
+    raise typer.Exit(
+        term.usage(
+            history_command.show, db, site, rule, as_json=as_json, out=term.out, err=term.err
+        )
+    )
 
 
 @app.command()
@@ -246,36 +217,16 @@ def merge(
     color: o.Colors = Color.AUTO,
 ) -> None:
     """Merge the JSON reports of one scan's shards (--shard I/N) into the report of the run."""
-    raise typer.Exit(usage(merge_command.run, reports, output, sites_file, db, err))
+    raise typer.Exit(term.usage(merge_command.run, reports, output, sites_file, db, term.err))
 
 
 @app.command()
 def version() -> None:
     """Print the version."""
-    out.print(f"gkaudit {__version__}")
+    term.out.print(f"gkaudit {__version__}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: settle language and colours, run the command; an unexpected exception is
     an internal error (exit 3)."""
-    global out, err
-    args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        defaults = configured(startup.flag(args, "--config"), os.environ, Path.cwd())
-    except DefaultsError as exc:
-        out, err = startup.settle(args)
-        err.print(_("error: {message}").format(message=exc), soft_wrap=True, markup=False)
-        sys.exit(EXIT_CONFIG)
-    out, err = startup.settle(args, defaults=defaults)
-    command = typer.main.get_command(app)
-    startup.translate(command)
-    default_map = defaults.default_map(getattr(command, "commands", {}))
-    try:
-        command.main(args=args, prog_name="gkaudit", standalone_mode=True, default_map=default_map)
-    except SystemExit:
-        raise
-    except Exception as exc:
-        if os.environ.get("GKAUDIT_DEBUG"):
-            raise
-        startup.internal_error(exc, err)
-        sys.exit(EXIT_INTERNAL)
+    startup.main(app, argv, term)

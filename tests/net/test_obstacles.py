@@ -94,7 +94,8 @@ def test_a_marker_needs_strings() -> None:
 def test_a_bad_obstacles_file_is_a_located_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from gkaudit.cli import EXIT_CONFIG, main
+    from gkaudit.cli import main
+    from gkaudit.exits import EXIT_CONFIG
 
     sites = tmp_path / "sites.yaml"
     sites.write_text(

@@ -13,7 +13,7 @@ from rich.console import Console
 from gkaudit.audit import Audit, Settings
 from gkaudit.commands.scan import outputs
 from gkaudit.engine import ScanSettings
-from gkaudit.exits import FailOn
+from gkaudit.exits import EXIT_OK, FailOn
 from gkaudit.i18n import _
 from gkaudit.net.http import FetchSettings
 
@@ -24,9 +24,13 @@ DEMO_TIMEOUT = 2.0
 def run(today: dt.date, params: Mapping[str, Any], *, out: Console, err: Console) -> int:
     """Scan the demo fleet as of `today` and write the reports and notifications `params` (the
     options of `gkaudit demo`, named as `scan`'s) ask for; the exit code (findings do not
-    count: the demo is built to have them)."""
-    from gkaudit.demo.fleet import DemoFleet
+    count: the demo is built to have them). With `--serve`, the fleet stays up instead."""
+    from gkaudit.demo.fleet import DemoFleet, serve_forever
     from gkaudit.demo.spec import DEMO_PLANS
+
+    if params["serve"]:
+        serve_forever(today)
+        return EXIT_OK
 
     with DemoFleet(today, slow_seconds=DEMO_TIMEOUT * 4) as fleet:
         scan = ScanSettings(

@@ -1,17 +1,23 @@
-"""Start-up of the command line, before click parses anything: the language and the colours
-(so that even `--help` and click's own errors speak the language asked for), and the last word
-on an exception nobody expected (exit 3)."""
+"""Start-up of the command line, before click parses anything: the config file's defaults, the
+language and the colours (so that even `--help` and click's own errors speak the language asked
+for), and the last word on an exception nobody expected (exit 3)."""
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+import typer
 from rich.console import Console
 
 from gkaudit import i18n
-from gkaudit.commands.defaults import Defaults
+from gkaudit.commands.defaults import Defaults, DefaultsError
+from gkaudit.commands.defaults import load as configured
+from gkaudit.commands.terminal import Terminal
+from gkaudit.exits import EXIT_CONFIG, EXIT_INTERNAL
 from gkaudit.i18n import _
 from gkaudit.reporters.console import Color, consoles
 
@@ -65,3 +71,28 @@ def internal_error(exc: Exception, err: Console) -> None:
         soft_wrap=True,
         markup=False,
     )
+
+
+def main(app: typer.Typer, argv: Sequence[str] | None, term: Terminal) -> None:
+    """Settle the defaults, language and colours (into `term`), then run the command of `argv`
+    (none: the process's arguments); an unexpected exception is an internal error (exit 3)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        defaults = configured(flag(args, "--config"), os.environ, Path.cwd())
+    except DefaultsError as exc:
+        term.out, term.err = settle(args)
+        term.err.print(_("error: {message}").format(message=exc), soft_wrap=True, markup=False)
+        sys.exit(EXIT_CONFIG)
+    term.out, term.err = settle(args, defaults=defaults)
+    command = typer.main.get_command(app)
+    translate(command)
+    default_map = defaults.default_map(getattr(command, "commands", {}))
+    try:
+        command.main(args=args, prog_name="gkaudit", standalone_mode=True, default_map=default_map)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if os.environ.get("GKAUDIT_DEBUG"):
+            raise
+        internal_error(exc, term.err)
+        sys.exit(EXIT_INTERNAL)
