@@ -17,15 +17,13 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
-from typing import Any, ClassVar
+from typing import Any
 
 from gkaudit.declaration import CheckParams
-from gkaudit.demo.http import HttpServer, Response, VirtualHost
+from gkaudit.demo.http import Response, VirtualHost
 from gkaudit.model import SiteKind, Verdict
 from gkaudit.site.context import SiteContext
-from tests.support.fetching import NO_BACK_OFF
-from tests.support.loopback import LoopbackSites
+from tests.support import loopback
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "portals"
 HTML_SUFFIXES = (".html", ".shtml", ".htm")
@@ -75,33 +73,13 @@ class Portal:
         return pages
 
 
-class Fleet(LoopbackSites):
+class Fleet(loopback.Fleet):
     """DNS and HTTP servers for `portals`; `scan()` gives a SiteContext on one of them."""
-
-    FETCH: ClassVar[Mapping[str, Any]] = {**LoopbackSites.FETCH, **NO_BACK_OFF}
 
     def __init__(self, portals: Iterable[Portal]) -> None:
         self.portals = {p.host: p for p in portals}
-        self.http = HttpServer()
-
-    @property
-    def port(self) -> int:
-        return self.http.port
-
-    def __enter__(self) -> Fleet:
-        self.http.start()
-        self.http.hosts = {h: VirtualHost(p.pages()) for h, p in self.portals.items()}
-        self.start_dns(self.portals)
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop_dns()
-        self.http.stop()
+        pages = {h: VirtualHost(p.pages()) for h, p in self.portals.items()}
+        super().__init__(loopback.zone_records(self.portals), lambda _port: pages)
 
     async def verdict(
         self,

@@ -7,22 +7,12 @@ from collections.abc import Iterator
 import pytest
 
 from gkaudit.checks.ipv6_links.check import Params, run
-from gkaudit.demo.dns import DnsFault, DnsServer, FaultKey
-from gkaudit.demo.http import Behaviour, HttpServer, Response, VirtualHost
+from gkaudit.demo.dns import DnsFault, FaultKey
+from gkaudit.demo.http import Behaviour, Response, VirtualHost
 from gkaudit.model import DnsEvidence, Family, HttpEvidence, NoteEvidence, Status, Verdict
 from gkaudit.site.urls import sample
-from tests.checks.ipv6_support import (
-    DUAL,
-    IPV4_ONLY,
-    Fleet,
-    hosts_of,
-    merge,
-    no_ipv6_route,
-    page,
-    record_requests,
-    site_context,
-    zone,
-)
+from tests.checks.ipv6_support import AS_OF, hosts_of, no_ipv6_route, page, record_requests
+from tests.support.loopback import DUAL, IPV4_ONLY, Fleet, merge, zone
 
 CDN = "kunlun-cdn.com"
 EXTERNAL = ["http://www.gov.cn/", "https://www.beian.gov.cn/portal", "http://www.other.com.cn/x"]
@@ -195,13 +185,12 @@ def refused(status: int) -> Response:
 @pytest.fixture(scope="module")
 def fleet() -> Iterator[Fleet]:
     faults: dict[FaultKey, DnsFault] = {("silent.slowdns.gov.cn", "AAAA"): DnsFault.DROP}
-    with DnsServer(RECORDS, faults=faults) as dns, HttpServer() as http:
-        http.hosts = hosts(http.port)
-        yield Fleet(dns, http)
+    with Fleet(RECORDS, hosts, faults=faults) as running:
+        yield running
 
 
 async def check(fleet: Fleet, host: str, params: Params | None = None) -> Verdict:
-    async with site_context(fleet.dns, fleet.url(host), dns_timeout=0.3) as site:
+    async with fleet.scan(host, as_of=AS_OF, dns_timeout=0.3) as site:
         return await run(site, params or Params())
 
 
@@ -280,7 +269,7 @@ async def test_documents_are_probed_but_not_opened_for_level_3(
 
 
 async def test_pages_the_context_declines_to_fetch_are_told_apart(fleet: Fleet) -> None:
-    async with site_context(fleet.dns, fleet.url("www.allv6.gov.cn"), max_pages=1) as site:
+    async with fleet.scan("www.allv6.gov.cn", as_of=AS_OF, max_pages=1) as site:
         verdict = await run(site, Params())
     assert notes(verdict) == [
         "level-3 links taken from 1 level-2 pages (4 of 4 level-2 links opened, "

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 import pytest
 
 from gkaudit.checks.ipv6_nameservers.check import Params, run
-from gkaudit.demo.dns import DnsFault, DnsServer, FaultKey
+from gkaudit.demo.dns import DnsFault, FaultKey
 from gkaudit.model import DnsEvidence, NoteEvidence, Status, Verdict
-from tests.checks.ipv6_support import DUAL, IPV4_ONLY, merge, no_ipv6_route, site_context, zone
+from tests.checks.ipv6_support import AS_OF, no_ipv6_route
+from tests.support.loopback import DUAL, IPV4_ONLY, Fleet, merge, zone
 
 RECORDS = merge(
     zone("good.gov.cn", www=DUAL),
@@ -40,14 +41,15 @@ FAULTS: dict[FaultKey, DnsFault] = {
 
 
 @pytest.fixture(scope="module")
-def dns() -> Iterator[DnsServer]:
-    with DnsServer(RECORDS, faults=FAULTS) as server:
-        yield server
+def fleet() -> Iterator[Fleet]:
+    # no portal serves a page: the home page the check fetches (to learn where it lands) is a
+    # 404, and the configured zone is asked
+    with Fleet(RECORDS, lambda _port: {}, faults=FAULTS) as running:
+        yield running
 
 
-async def check(dns: DnsServer, host: str) -> Verdict:
-    # the URL's port is never used: this check sends no HTTP
-    async with site_context(dns, f"http://{host}/", dns_timeout=0.3) as site:
+async def check(fleet: Fleet, host: str) -> Verdict:
+    async with fleet.scan(host, as_of=AS_OF, dns_timeout=0.3) as site:
         return await run(site, Params())
 
 
@@ -55,8 +57,8 @@ def notes(verdict: Verdict) -> list[str]:
     return [e.text for e in verdict.evidence if isinstance(e, NoteEvidence)]
 
 
-async def test_dual_stack_name_servers_answering_over_ipv6_pass(dns: DnsServer) -> None:
-    verdict = await check(dns, "www.good.gov.cn")
+async def test_dual_stack_name_servers_answering_over_ipv6_pass(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.good.gov.cn")
     assert verdict.status is Status.PASS, verdict.message
     assert verdict.message == (
         "all 2 name servers of good.gov.cn have IPv6 addresses (ns1.good.gov.cn, "
@@ -70,18 +72,18 @@ async def test_dual_stack_name_servers_answering_over_ipv6_pass(dns: DnsServer) 
     assert notes(verdict)[0].startswith(
         "ns1.good.gov.cn [::1]: answered the SOA query over IPv6 (ns1.good.gov.cn. "
     )
-    queried = {(q.name, q.type, q.family) for q in dns.queries if q.type == "SOA"}
+    queried = {(q.name, q.type, q.family) for q in fleet.dns.queries if q.type == "SOA"}
     assert ("good.gov.cn", "SOA", "ipv6") in queried
 
 
-async def test_name_servers_outside_the_zone_count(dns: DnsServer) -> None:
-    verdict = await check(dns, "www.cloud.gov.cn")
+async def test_name_servers_outside_the_zone_count(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.cloud.gov.cn")
     assert verdict.status is Status.PASS, verdict.message
     assert "ns1.hwclouds-dns.com, ns2.hwclouds-dns.com" in verdict.message
 
 
-async def test_a_name_server_without_aaaa_fails(dns: DnsServer) -> None:
-    verdict = await check(dns, "www.v4ns.gov.cn")
+async def test_a_name_server_without_aaaa_fails(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.v4ns.gov.cn")
     assert verdict.status is Status.FAIL
     assert verdict.message == (
         "1 of 2 name servers of v4ns.gov.cn has no IPv6 address: "
@@ -96,14 +98,14 @@ async def test_a_name_server_without_aaaa_fails(dns: DnsServer) -> None:
     ]
 
 
-async def test_a_name_server_that_does_not_exist_fails(dns: DnsServer) -> None:
-    verdict = await check(dns, "www.ghostns.gov.cn")
+async def test_a_name_server_that_does_not_exist_fails(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.ghostns.gov.cn")
     assert verdict.status is Status.FAIL
     assert "DNS: NXDOMAIN for ns9.ghostns.gov.cn" in verdict.message
 
 
-async def test_aaaa_that_does_not_answer_fails(dns: DnsServer) -> None:
-    verdict = await check(dns, "www.lame.gov.cn")
+async def test_aaaa_that_does_not_answer_fails(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.lame.gov.cn")
     assert verdict.status is Status.FAIL
     assert verdict.message == (
         "none of the name servers of lame.gov.cn (ns1.lame.gov.cn, ns2.lame.gov.cn) answers "
@@ -116,8 +118,8 @@ async def test_aaaa_that_does_not_answer_fails(dns: DnsServer) -> None:
     assert verdict.metrics["nameservers_answering"] == 0
 
 
-async def test_a_server_refusing_the_zone_over_ipv6_fails(dns: DnsServer) -> None:
-    verdict = await check(dns, "www.refusing.gov.cn")
+async def test_a_server_refusing_the_zone_over_ipv6_fails(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.refusing.gov.cn")
     assert verdict.status is Status.FAIL
     assert (
         notes(verdict)[0]
@@ -125,30 +127,30 @@ async def test_a_server_refusing_the_zone_over_ipv6_fails(dns: DnsServer) -> Non
     )
 
 
-async def test_unknown_name_servers_are_an_error(dns: DnsServer) -> None:
-    verdict = await check(dns, "www.nsfail.gov.cn")
+async def test_unknown_name_servers_are_an_error(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.nsfail.gov.cn")
     assert verdict.status is Status.ERROR
     assert verdict.message.startswith(
         "the name servers of nsfail.gov.cn are unknown: DNS: SERVFAIL"
     )
 
 
-async def test_a_silent_aaaa_lookup_is_an_error(dns: DnsServer) -> None:
-    verdict = await check(dns, "www.slowns.gov.cn")
+async def test_a_silent_aaaa_lookup_is_an_error(fleet: Fleet) -> None:
+    verdict = await check(fleet, "www.slowns.gov.cn")
     assert verdict.status is Status.ERROR
     assert verdict.message.startswith("DNS: timeout for ns2.slowns.gov.cn")
 
 
-async def test_a_portal_at_an_ip_address_has_no_zone_to_check(dns: DnsServer) -> None:
-    verdict = await check(dns, "127.0.0.1")
+async def test_a_portal_at_an_ip_address_has_no_zone_to_check(fleet: Fleet) -> None:
+    verdict = await check(fleet, "127.0.0.1")
     assert verdict.status is Status.ERROR
     assert verdict.message == "the portal's URL names an IP address (127.0.0.1), not a zone"
-    assert not dns.queries or all(q.name != "127.0.0.1" for q in dns.queries)
+    assert not fleet.dns.queries or all(q.name != "127.0.0.1" for q in fleet.dns.queries)
 
 
-async def test_no_ipv6_route_is_an_error(dns: DnsServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_no_ipv6_route_is_an_error(fleet: Fleet, monkeypatch: pytest.MonkeyPatch) -> None:
     no_ipv6_route(monkeypatch)
-    verdict = await check(dns, "www.good.gov.cn")
+    verdict = await check(fleet, "www.good.gov.cn")
     assert verdict.status is Status.ERROR
     assert verdict.message == (
         "no query reached the name servers of good.gov.cn over IPv6 from this scanner "

@@ -7,19 +7,11 @@ from collections.abc import Iterator, Mapping
 import pytest
 
 from gkaudit.checks.ipv6_reachable.check import Params, run
-from gkaudit.demo.dns import DnsFault, DnsServer
+from gkaudit.demo.dns import DnsFault
 from gkaudit.demo.http import Behaviour, HttpServer, Response, VirtualHost
 from gkaudit.model import DnsEvidence, HtmlEvidence, HttpEvidence, Status, Verdict
-from tests.checks.ipv6_support import (
-    DUAL,
-    IPV4_ONLY,
-    Fleet,
-    merge,
-    no_ipv6_route,
-    page,
-    site_context,
-    zone,
-)
+from tests.checks.ipv6_support import AS_OF, no_ipv6_route, page
+from tests.support.loopback import DUAL, IPV4_ONLY, Fleet, merge, zone
 
 HOME = page("大连市人民政府")
 
@@ -58,56 +50,59 @@ RECORDS = merge(
 )
 
 
+def hosts(port: int) -> dict[str, VirtualHost]:
+    moved = f"http://new.moved.gov.cn:{port}/"
+    return {
+        "www.good.gov.cn": portal(),
+        "www.cdn.gov.cn": portal(),
+        "www.holder.gov.cn": portal(Behaviour.PLACEHOLDER),
+        "www.thin.gov.cn": portal(
+            Behaviour.PLACEHOLDER,
+            placeholder={"/": Response.html(page("大连市人民政府", text="建设中"))},
+        ),
+        "www.status.gov.cn": portal(
+            Behaviour.PLACEHOLDER,
+            placeholder={"/": Response.html(page("Bad Gateway"), status=502)},
+        ),
+        "www.reset.gov.cn": portal(Behaviour.RESET),
+        "www.slow.gov.cn": portal(Behaviour.SLOW),
+        "www.v4only.gov.cn": portal(),
+        "www.moved.gov.cn": VirtualHost(pages={"/": Response.redirect(moved, 302)}),
+        "new.moved.gov.cn": portal(),
+        "www.down.gov.cn": VirtualHost(pages={"/": Response.html(HOME)}, ipv4=Behaviour.RESET),
+        "www.dnsfail.gov.cn": portal(),
+        # the portal turns gkaudit away over IPv6 only, over IPv4 only, over IPv4 with a
+        # reset over IPv6
+        **{
+            f"h{status}.refusing.gov.cn": portal(
+                Behaviour.PLACEHOLDER, placeholder={"/": refused(status)}
+            )
+            for status in (401, 403, 429)
+        },
+        "v4.refusing.gov.cn": VirtualHost(
+            pages={"/": refused(403)},
+            ipv6=Behaviour.PLACEHOLDER,
+            placeholder={"/": Response.html(HOME)},
+        ),
+        "walled.refusing.gov.cn": VirtualHost(pages={"/": refused(403)}, ipv6=Behaviour.RESET),
+    }
+
+
 @pytest.fixture(scope="module")
 def fleet() -> Iterator[Fleet]:
-    with (
-        DnsServer(RECORDS, faults={("www.dnsfail.gov.cn", "AAAA"): DnsFault.SERVFAIL}) as dns,
-        HttpServer(slow_seconds=5) as http,
-    ):
-        moved = f"http://new.moved.gov.cn:{http.port}/"
-        http.hosts = {
-            "www.good.gov.cn": portal(),
-            "www.cdn.gov.cn": portal(),
-            "www.holder.gov.cn": portal(Behaviour.PLACEHOLDER),
-            "www.thin.gov.cn": portal(
-                Behaviour.PLACEHOLDER,
-                placeholder={"/": Response.html(page("大连市人民政府", text="建设中"))},
-            ),
-            "www.status.gov.cn": portal(
-                Behaviour.PLACEHOLDER,
-                placeholder={"/": Response.html(page("Bad Gateway"), status=502)},
-            ),
-            "www.reset.gov.cn": portal(Behaviour.RESET),
-            "www.slow.gov.cn": portal(Behaviour.SLOW),
-            "www.v4only.gov.cn": portal(),
-            "www.moved.gov.cn": VirtualHost(pages={"/": Response.redirect(moved, 302)}),
-            "new.moved.gov.cn": portal(),
-            "www.down.gov.cn": VirtualHost(pages={"/": Response.html(HOME)}, ipv4=Behaviour.RESET),
-            "www.dnsfail.gov.cn": portal(),
-            # the portal turns gkaudit away over IPv6 only, over IPv4 only, over IPv4 with a
-            # reset over IPv6
-            **{
-                f"h{status}.refusing.gov.cn": portal(
-                    Behaviour.PLACEHOLDER, placeholder={"/": refused(status)}
-                )
-                for status in (401, 403, 429)
-            },
-            "v4.refusing.gov.cn": VirtualHost(
-                pages={"/": refused(403)},
-                ipv6=Behaviour.PLACEHOLDER,
-                placeholder={"/": Response.html(HOME)},
-            ),
-            "walled.refusing.gov.cn": VirtualHost(pages={"/": refused(403)}, ipv6=Behaviour.RESET),
-        }
-        yield Fleet(dns, http)
+    faults = {("www.dnsfail.gov.cn", "AAAA"): DnsFault.SERVFAIL}
+    with Fleet(RECORDS, hosts, faults=faults, slow_seconds=5) as running:
+        yield running
 
 
 async def check(
     fleet: Fleet, host: str, *, http_timeout: float = 2.0, port: int | None = None
 ) -> Verdict:
-    url = f"http://{host}:{port or fleet.http.port}/"
-    async with site_context(fleet.dns, url, http_timeout=http_timeout) as site:
-        return await run(site, Params())
+    site = fleet.site(host)
+    if port is not None:  # a portal on a server of its own
+        site = site.model_copy(update={"url": f"http://{host}:{port}/"})
+    async with fleet.contexts([site], as_of=AS_OF, timeout=http_timeout) as (context,):
+        return await run(context, Params())
 
 
 async def test_same_page_over_both_families_passes(fleet: Fleet) -> None:
@@ -144,7 +139,7 @@ async def test_same_title_with_little_text_is_a_placeholder(fleet: Fleet) -> Non
 
 
 async def test_text_delta_is_a_param(fleet: Fleet) -> None:
-    async with site_context(fleet.dns, fleet.url("www.thin.gov.cn")) as site:
+    async with fleet.scan("www.thin.gov.cn", as_of=AS_OF) as site:
         verdict = await run(site, Params(max_text_delta=1.0))
     assert verdict.status is Status.PASS, verdict.message
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
+from contextlib import AbstractAsyncContextManager
 
 import pytest
 
@@ -15,15 +15,12 @@ from gkaudit import i18n
 from gkaudit.checks.ipv6_links.check import Params as Ipv6LinksParams
 from gkaudit.checks.ipv6_links.check import run as ipv6_links
 from gkaudit.checks.links_broken.check import Params, run
-from gkaudit.demo.dns import DnsServer
-from gkaudit.demo.http import HttpServer, Response, VirtualHost
+from gkaudit.demo.http import Response, VirtualHost
 from gkaudit.model import Family, HtmlEvidence, Site, SiteKind, Status
 from gkaudit.net import guard
-from gkaudit.net.dns import Resolver
-from gkaudit.net.http import Fetcher, FetchSettings
 from gkaudit.site.context import SiteContext
-from gkaudit.site.probes import Probes
-from tests.checks.ipv6_support import AS_OF, DUAL, merge, page, zone
+from tests.checks.ipv6_support import AS_OF, page
+from tests.support.loopback import DUAL, Fleet, merge, zone
 from tests.support.web import FakeWeb
 
 OUTSIDE = "www.outside.gov.cn"
@@ -70,52 +67,25 @@ def _hosts(port: int) -> dict[str, VirtualHost]:
 
 
 @pytest.fixture(scope="module")
-def servers() -> Iterator[tuple[DnsServer, HttpServer]]:
-    with DnsServer(RECORDS) as dns, HttpServer() as web:
-        web.hosts = _hosts(web.port)
-        yield dns, web
+def fleet() -> Iterator[Fleet]:
+    with Fleet(RECORDS, _hosts) as running:
+        yield running
 
 
-@asynccontextmanager
-async def contexts(
-    dns: DnsServer, web: HttpServer, *paths: tuple[str, str], per_host: int = 2
-) -> AsyncIterator[list[SiteContext]]:
-    """One context per (host, path), all on one fetcher and one run's probes, as the engine
-    makes them."""
-    resolver = Resolver([dns.address], timeout=1.0, lifetime=2.0, authoritative_port=dns.port)
-    fetcher = Fetcher(
-        resolver, FetchSettings(timeout=2.0, retries=0, interval=0, per_host=per_host)
-    )
-    probes = Probes(fetcher)
-    made = [
-        SiteContext(
-            Site(
-                id=host.split(".")[1],
-                name=host,
-                url=f"http://{host}:{web.port}{path}",
-                kind=SiteKind.DISTRICT,
-            ),
-            fetcher,
-            AS_OF,
-            probes=probes,
-        )
-        for host, path in paths
-    ]
-    try:
-        yield made
-    finally:
-        for context in made:
-            context.close()
-        probes.close()
-        await fetcher.aclose()
+def contexts(
+    fleet: Fleet, *paths: tuple[str, str], per_host: int = 2
+) -> AbstractAsyncContextManager[list[SiteContext]]:
+    """One context per (host, path), all on one fetcher and one run's probes."""
+    sites = [fleet.site(host, path=path) for host, path in paths]
+    return fleet.contexts(sites, as_of=AS_OF, per_host=per_host)
 
 
 async def test_a_url_is_probed_once_per_family_for_both_checks_and_every_portal(
-    servers: tuple[DnsServer, HttpServer],
+    fleet: Fleet,
 ) -> None:
-    dns, web = servers
+    web = fleet.http
     web.requests.counts.clear()
-    async with contexts(dns, web, ("www.links.gov.cn", "/"), ("www.peer.gov.cn", "/")) as (
+    async with contexts(fleet, ("www.links.gov.cn", "/"), ("www.peer.gov.cn", "/")) as (
         portal,
         peer,
     ):
@@ -147,7 +117,7 @@ async def test_a_url_is_probed_once_per_family_for_both_checks_and_every_portal(
 
 
 async def test_outside_links_to_private_addresses_are_never_connected_to(
-    servers: tuple[DnsServer, HttpServer], monkeypatch: pytest.MonkeyPatch
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The portal's own address counts as public here (every test server is on loopback);
     its links to 10.x, the metadata service and a name resolving to 10.1.2.3 stay private.
@@ -160,8 +130,7 @@ async def test_outside_links_to_private_addresses_are_never_connected_to(
     # the one guard (net/guard.py) decides for IP literals and DNS answers alike
     monkeypatch.setattr(guard, "is_private", is_private)
     monkeypatch.setenv("GKAUDIT_ALLOW_PRIVATE", "0")
-    dns, web = servers
-    async with contexts(dns, web, ("www.links.gov.cn", "/private.html")) as (portal,):
+    async with contexts(fleet, ("www.links.gov.cn", "/private.html")) as (portal,):
         verdict = await run(portal, Params(sample_pages=0))
     assert verdict.status is Status.ERROR, verdict.message
     assert "3 undecided" in verdict.message
@@ -170,13 +139,13 @@ async def test_outside_links_to_private_addresses_are_never_connected_to(
 
 
 async def test_outside_hosts_get_the_per_host_limit_and_a_cap(
-    servers: tuple[DnsServer, HttpServer],
+    fleet: Fleet,
 ) -> None:
-    dns, web = servers
+    web = fleet.http
     web.latency = 0.05  # so that requests overlap, for the server to count them in flight
     web.in_flight.reset()
     try:
-        async with contexts(dns, web, ("www.links.gov.cn", "/many.html"), per_host=2) as (site,):
+        async with contexts(fleet, ("www.links.gov.cn", "/many.html"), per_host=2) as (site,):
             verdict = await run(site, Params(sample_pages=0, max_per_host=20))
     finally:
         web.latency = 0.0
@@ -201,11 +170,11 @@ async def test_a_refused_head_falls_back_to_get(web: FakeWeb) -> None:
 
 
 async def test_a_broken_link_reads_in_chinese_with_what_to_fix(
-    servers: tuple[DnsServer, HttpServer],
+    fleet: Fleet,
 ) -> None:
-    dns, web = servers
+    web = fleet.http
     i18n.use("zh")
-    async with contexts(dns, web, ("www.links.gov.cn", "/")) as (portal,):
+    async with contexts(fleet, ("www.links.gov.cn", "/")) as (portal,):
         verdict = await run(portal, Params())
     assert verdict.status is Status.FAIL
     assert verdict.message.startswith("链接不可用")
