@@ -152,6 +152,7 @@ def test_the_roll_up_names_the_veto_hit_and_never_counts_an_unreadable_portal(
     assert hit == {site: rules for site, rules in built.items() if rules}
     assert hit["jinhai"] == ["site.home-updated"]  # the home page nobody updates
     assert hit["czj"] == ["interaction.channel"]  # 互动交流 offers only 信访 and 纪检举报
+    assert hit["donggang"] == ["columns.updated"]  # five stale news columns
     for site in ("hbj", "changdao", "jtj"):  # could not be read: undecided, not hit
         assert rollups[site][0]["vetoes"] == []
         assert "site.home-updated" in rollups[site][0]["veto_undecided"]

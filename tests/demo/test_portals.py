@@ -203,8 +203,8 @@ def test_every_verdict_of_every_rule_appears() -> None:
         "identity.conac-badge": {P, E},
         "identity.sponsor": {P, E},
         "site.home-updated": {P, F, E},
-        "columns.updated": {P, W, E},
-        "columns.blank": {P, E},
+        "columns.updated": {P, W, F, E},
+        "columns.blank": {P, W, F, E},
         "interaction.channel": {P, F, E},
         "interaction.response": {P, W, F, E, S},
     }
@@ -567,3 +567,46 @@ def test_interaction_channel(fleet: Fleet, spec: PortalSpec) -> None:
         # only the special channels the indicator excludes, each a page of its own
         assert set(links) == {"网上信访", "纪检监察举报", "征集调查"}
         assert EXPECTED[(spec.id, "interaction.response")] is S
+
+
+# --- columns ----------------------------------------------------------------------------------
+
+
+def _hub_links(fleet: Fleet, spec: PortalSpec, name: str) -> dict[str, str]:
+    """Text -> URL of what the home page's nav item `name` lists besides the chrome."""
+    home = fleet.home(spec)
+    (hub,) = {url for url, text in fleet.links(home) if text == name}
+    chrome = {url for url, _ in fleet.links(home)}
+    return {text: url for url, text in fleet.links(hub) if url not in chrome}
+
+
+@pytest.mark.parametrize("spec", [s for s in PORTALS if s.news_columns], ids=lambda s: s.id)
+def test_the_news_centre_columns_are_as_old_as_meant(fleet: Fleet, spec: PortalSpec) -> None:
+    columns = _hub_links(fleet, spec, "新闻中心")
+    assert len(columns) == len(spec.news_columns)
+    stale = 0
+    for age, url in zip(spec.news_columns, columns.values(), strict=True):
+        listed = "".join(re.findall(r'class="date">([^<]+)<', fleet.text(url)))
+        newest = max(dt.date(*map(int, d)) for d in DATE_RE.findall(listed))
+        assert (fleet.as_of - newest).days == age + spec.idle_days
+        stale += age + spec.idle_days > 14  # the indicators' 2 weeks for 动态/要闻
+    verdict = EXPECTED[(spec.id, "columns.updated")]
+    assert verdict is (F if stale >= 5 else W if stale else P)
+
+
+@pytest.mark.parametrize("spec", [s for s in PORTALS if s.blank_columns], ids=lambda s: s.id)
+def test_a_blank_column_lists_nothing_and_no_script_fills_it(
+    fleet: Fleet, spec: PortalSpec
+) -> None:
+    home = fleet.home(spec)
+    chrome = {url for url, _ in fleet.links(home)} | {home}
+    columns = _hub_links(fleet, spec, "政务公开")
+    blank = [url for url in columns.values() if "共0条" in fleet.text(url)]
+    assert len(blank) == spec.blank_columns
+    for url in blank:
+        page = fleet.text(url)
+        assert "<script" not in page  # a list a script builds would be `error`, not blank
+        assert '<meta name="ColumnName"' in page
+        assert {u for u, _ in fleet.links(url)} <= chrome  # nothing listed but the chrome
+    verdict = EXPECTED[(spec.id, "columns.blank")]
+    assert verdict is (F if spec.blank_columns >= 5 else W)

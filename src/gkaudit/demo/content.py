@@ -186,6 +186,18 @@ COLUMNS: Mapping[str, Column] = {
     "hnbt": Column("惠民惠农财政补贴", "zwgk/hnbt", 33),
     "wsxf": Column("网上信访", "hdjl/wsxf", 34),
     "jjjb": Column("纪检监察举报", "hdjl/jjjb", 35),
+    "xwzx": Column("新闻中心", "xwzx", 36),
+    "bmdt": Column("部门动态", "xwzx/bmdt", 37),
+    "jcdt": Column("基层动态", "xwzx/jcdt", 38),
+    "xzdt": Column("乡镇动态", "xwzx/xzdt", 39),
+    "tpxw": Column("图片新闻", "xwzx/tpxw", 40),
+    "mtzx": Column("媒体资讯", "xwzx/mtzx", 41),
+    "rsxx": Column("人事信息", "zwgk/rsxx", 42),
+    "tjxx": Column("统计信息", "zwgk/tjxx", 43),
+    "yjgl": Column("应急管理", "zwgk/yjgl", 44),
+    "sjxx": Column("审计信息", "zwgk/sjxx", 45),
+    "jyta": Column("建议提案办理", "zwgk/jyta", 46),
+    "zdly": Column("重点领域信息公开", "zwgk/zdly", 47),
 }
 
 #: Items of the columns the Dalian plan names (demo/plan_columns.py), newest first.
@@ -209,6 +221,35 @@ PLAN_COLUMN_ITEMS: Mapping[str, tuple[str, ...]] = {
         "{short}{year}年耕地地力保护补贴发放结果公示",
         "{short}{year}年农机购置与应用补贴申报指南",
         "{short}惠民惠农财政补贴资金发放情况（以村为单位）",
+    ),
+}
+#: Items of the 新闻中心 columns besides 要闻动态 (demo/news_centre.py), in the order a portal has
+#: them, newest first.
+NEWS_COLUMN_ITEMS: Mapping[str, tuple[str, ...]] = {
+    "bmdt": (
+        "{short}召开重点项目建设推进会",
+        "{short}开展优化营商环境专项督查",
+        "{short}部署今冬明春森林防火工作",
+    ),
+    "jcdt": (
+        "{short}深入基层开展调查研究",
+        "{short}举办就业援助月专场招聘会",
+        "{short}开展服务企业走访活动",
+    ),
+    "xzdt": (
+        "{short}各街道推进老旧小区改造",
+        "{short}各乡镇开展秋冬季安全生产检查",
+        "{short}各街道部署冬季供暖保障工作",
+    ),
+    "tpxw": (
+        "图片新闻：{short}重点项目建设现场",
+        "图片新闻：{short}志愿服务进社区",
+        "图片新闻：{short}金秋农产品展销会",
+    ),
+    "mtzx": (
+        "媒体看{short}：营商环境持续向好",
+        "媒体看{short}：乡村振兴见实效",
+        "媒体看{short}：民生实事件件落地",
     ),
 }
 SECTIONS = ("zn", "zd", "fd", "nb")

@@ -98,7 +98,7 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         report_title="{short}{year}年政府信息公开工作年度报告",
         shows="GBK bytes declared gb2312 (镕 is not in GB2312); TRS URLs; [11-20] dates; "
         "政府信息公开 only through 政务公开; interpretations in words only (no 图解); "
-        "a 领导信箱 letter 办理中 for 120 days",
+        "a 领导信箱 letter 办理中 for 120 days; 2 blank columns in 政务公开",
     ),
     PortalSpec(
         id="donggang",
@@ -116,7 +116,9 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         home=Home.FRAMESET,
         relief=Relief.NAV,
         dates=DateStyle.CHINESE,
-        shows="frameset home; stale 助企纾困 column (newest item 200 days old)",
+        news_columns=(2, 3, 5, 6, 8),
+        shows="frameset home; stale 助企纾困 column (newest item 200 days old); the 5 columns of "
+        "its 新闻中心 not updated for 5 weeks to 5 months",
     ),
     PortalSpec(
         id="beihai",
@@ -189,7 +191,7 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         relief=Relief.BANNER_NO_ALT,
         hints=(("business_relief_url", "zqsk"),),
         shows="JavaScript redirect home; 8 links to IPv4-only zwfw.gkhuangang.gov.cn; "
-        "助企纾困 is an image without alt, given as a hint",
+        "助企纾困 is an image without alt, given as a hint; 5 blank columns in 政务公开",
     ),
     PortalSpec(
         id="hbj",
@@ -254,7 +256,9 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         doc_base=3100000,
         doc_prefix="港发改发",
         tags=("dev-reform",),
-        shows="the 发展改革 department clause (四) names (tag dev-reform); no 市场准入负面清单",
+        news_columns=(3, 5),
+        shows="the 发展改革 department clause (四) names (tag dev-reform); no 市场准入负面清单; "
+        "its 部门动态 and 基层动态 not updated for a month",
     ),
     PortalSpec(
         id="czj",

@@ -2,7 +2,8 @@
 columns, articles, the 政府信息公开 platform and its annual reports of a Hanweb or TRS site.
 Dates are counted back from ``as_of``, so one ``as_of`` always gives the same pages. `Portal`
 holds the URLs, the chrome and the page builders; each part of the site is built by a module of
-its own (`home`, `policies`, `disclosure`, `mailbox`, `plan_columns`).
+its own (`home`, `news_centre`, `policies`, `disclosure`, `mailbox`, `plan_columns`,
+`blank_columns`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from gkaudit.demo.blank_columns import blank_columns
 from gkaudit.demo.content import (
     COLUMNS,
     DEPT_NEWS,
@@ -25,6 +27,7 @@ from gkaudit.demo.disclosure import catalogue
 from gkaudit.demo.home import entry_page, home_page
 from gkaudit.demo.http import Response
 from gkaudit.demo.mailbox import mailbox
+from gkaudit.demo.news_centre import news_centre
 from gkaudit.demo.pages import (
     PIXEL_GIF,
     STYLE_CSS,
@@ -122,6 +125,8 @@ class Portal:
             (esc(self.label("intro")), self.col("intro")),
             ("<span>政务</span>&nbsp;<span>公开</span>", self.col("zwgk")),
         ]
+        if self.s.news_columns:
+            items.insert(2, ("新闻中心", self.col("xwzx")))
         if self.s.catalogue is not Catalogue.DETOUR:
             items.append((esc(self.label("xxgk")), self.col("xxgk")))
         items += [("政策文件", self.col("zcwj")), ("政策解读", self.col("zcjd"))]
@@ -267,6 +272,7 @@ class Portal:
             for t, age in zip(news_templates, (1, 2, 4, 6, 9, 13, 17, 24), strict=True)
         ]
         self.column("ywdt", news)
+        news_centre(self)
         notice_pool = GOV_NOTICES if s.government else DEPT_NOTICES
         notices = [
             self.article("tzgg", title, self.day(2), body) for title, body in s.extra_notices
@@ -311,6 +317,7 @@ class Portal:
                 ("财政信息", self.col("czxx")),
                 ("依申请公开", self.col("ysq")),
                 *plan_columns(self),
+                *blank_columns(self),
             ],
         )
         if not s.ipv4_only_services:

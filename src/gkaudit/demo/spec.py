@@ -153,6 +153,10 @@ class PortalSpec:
     report_title: str = "{name}{year}年政府信息公开工作年度报告"
     hints: tuple[tuple[str, str], ...] = ()  # (sites.yaml hint name, column key)
     dns_faults: tuple[tuple[str, str | None, DnsFault], ...] = ()  # (name, type, fault)
+    #: the age in days of the newest item of each 新闻中心 column besides 要闻动态 (部门动态,
+    #: 基层动态, ... in `content.NEWS_COLUMN_ITEMS` order); empty: no 新闻中心
+    news_columns: tuple[int, ...] = ()
+    blank_columns: int = 0  # 政务公开 columns opened and never filled (`blank_columns`)
     mailbox: bool = True  # a 领导信箱 in 互动交流 (else only 网上信访 and 纪检举报 there)
     unanswered_letter: int | None = None  # days since a letter of the 领导信箱 waits, 办理中
     jiucuo: bool = True  # the footer carries the 我为政府网站找错 entrance
