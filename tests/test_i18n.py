@@ -28,6 +28,14 @@ def test_chinese_is_the_catalogue_and_english_the_message_id() -> None:
     assert i18n._("fail") == "fail"
 
 
+def test_one_english_word_two_chinese_ones_by_context() -> None:
+    i18n.use("zh")
+    assert i18n._("Failures") == "不通过项"  # the heading over the failing findings
+    assert i18n.pgettext("count column", "Failures") == "不通过数"
+    i18n.use("en")
+    assert i18n.pgettext("count column", "Failures") == "Failures"
+
+
 def test_an_untranslated_text_falls_back_to_english() -> None:
     i18n.use("zh")
     assert i18n._("a text nobody translated") == "a text nobody translated"
@@ -60,17 +68,19 @@ def test_an_unknown_language_is_refused() -> None:
 
 
 SOURCE = Path(i18n.__file__).parent
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
 def _message_ids() -> dict[str, list[str]]:
-    """Every message id the source marks, with where it is marked."""
+    """Every message id the source marks (a context's as gettext keys it: context, EOT, msgid),
+    with where it is marked."""
     ids: dict[str, list[str]] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(SOURCE), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
         msgid = message if isinstance(message, str) else message[0]
-        ids.setdefault(msgid, []).append(f"{filename}:{lineno}")
+        key = msgid if context is None else f"{context}\x04{msgid}"
+        ids.setdefault(key, []).append(f"{filename}:{lineno}")
     return ids
 
 
@@ -90,7 +100,7 @@ def test_every_message_id_in_the_source_has_chinese() -> None:
 
 def test_the_catalogue_has_no_entry_twice() -> None:
     po = polib.pofile(str(i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "gkaudit.po"))
-    counts = Counter(entry.msgid for entry in po)
+    counts = Counter((entry.msgctxt, entry.msgid) for entry in po)
     assert [msgid for msgid, n in counts.items() if n > 1] == []
 
 

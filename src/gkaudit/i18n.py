@@ -23,7 +23,17 @@ from typing import Literal
 
 import polib
 
-__all__ = ["LANGUAGES", "N_", "Language", "_", "current", "from_environment", "ngettext", "use"]
+__all__ = [
+    "LANGUAGES",
+    "N_",
+    "Language",
+    "_",
+    "current",
+    "from_environment",
+    "ngettext",
+    "pgettext",
+    "use",
+]
 
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
@@ -31,11 +41,13 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 _CATALOG_LOCALE = {"zh": "zh_CN"}
 
 _language: Language = "zh"
+_CONTEXT = "\x04"
 
 
 @cache
 def catalog(language: Language) -> Mapping[str | tuple[str, int], str]:
-    """The translations of `language`: msgid -> text, (msgid, plural form) -> text."""
+    """The translations of `language`: msgid -> text, (msgid, plural form) -> text, and
+    ``context + "\x04" + msgid`` -> text for a msgid with a ``msgctxt`` (gettext's own key)."""
     locale = _CATALOG_LOCALE.get(language)
     if locale is None:
         return {}
@@ -45,6 +57,8 @@ def catalog(language: Language) -> Mapping[str | tuple[str, int], str]:
         if entry.msgid_plural:
             for form, text in entry.msgstr_plural.items():
                 table[(entry.msgid, int(form))] = text
+        elif entry.msgctxt is not None:
+            table[f"{entry.msgctxt}{_CONTEXT}{entry.msgid}"] = entry.msgstr
         else:
             table[entry.msgid] = entry.msgstr
     return table
@@ -90,6 +104,14 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     if _language == "en":
         return singular if n == 1 else plural
     return catalog(_language).get((singular, 0)) or (singular if n == 1 else plural)
+
+
+def pgettext(context: str, msgid: str) -> str:
+    """`msgid` as meant in `context`: one English word that needs two Chinese ones (the
+    "Failures" of a heading, 不通过项, and of a count column, 不通过数)."""
+    if _language == "en":
+        return msgid
+    return catalog(_language).get(f"{context}{_CONTEXT}{msgid}") or msgid
 
 
 def N_(msgid: str) -> str:

@@ -13,7 +13,7 @@ import secrets
 from html import escape
 
 from gkaudit import i18n
-from gkaudit.i18n import N_, _
+from gkaudit.i18n import _, pgettext
 from gkaudit.model import STATUS_RANK, Report, Result, SiteReport
 from gkaudit.reporters.evidence import describe
 from gkaudit.reporters.past import Past, RunPoint
@@ -212,9 +212,10 @@ def _history(report: Report, past: Past | None) -> list[str]:
     runs = past.runs if past else ()
     if len(runs) < 2:
         return [*lines, f"<p>{escape(_('Not enough history for a chart yet.'))}</p>"]
+    failed = pgettext("count column", "Failures")
     lines.append(
         f'<table id="history"><tr><th>{escape(_("Rule"))}</th>'
-        f"<th>{escape(_('Pass rate'))}</th><th>{escape(_(N_('Failures')))}</th></tr>"
+        f"<th>{escape(_('Pass rate'))}</th><th>{escape(failed)}</th></tr>"
     )
     for rid, title in rule_ids(report):
         failures = " ".join(str(run.failed.get(rid, 0)) for run in runs)
