@@ -153,3 +153,63 @@ def test_regression_gate_needs_a_baseline(fleet: DemoFleet, tmp_path: Path) -> N
     with pytest.raises(SystemExit) as info, contextlib.redirect_stderr(err):
         main(["scan", str(sites), "--fail-on", "regression", "--no-db"])
     assert info.value.code == 2
+
+
+def test_an_interrupted_baseline_warns_and_leaves_its_missing_sites_ungated(
+    fleet: DemoFleet, tmp_path: Path
+) -> None:
+    """Issue 14, fault 4: a baseline cut short by Ctrl-C lacks sites; a site it lacks is new to
+    the gate (not gated, whatever it does now), and the warning says which ones."""
+    code, _ = ci_job(fleet, tmp_path, "--fail-on", "never")
+    assert code == 0
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    kept = [site for site in data["sites"] if site["id"] != "gkcity"]
+    assert len(kept) == len(data["sites"]) - 1
+    interrupted = {**data, "sites": kept, "incomplete": True}
+    (tmp_path / "baseline.json").write_text(json.dumps(interrupted), encoding="utf-8")
+
+    host = "www.gkcity.gov.cn"
+    healthy = fleet.http.hosts[host]
+    fleet.http.hosts = {
+        **fleet.http.hosts,
+        host: dataclasses.replace(healthy, ipv6=Behaviour.RESET),
+    }
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err):
+            code, _ = ci_job(
+                fleet,
+                tmp_path,
+                "--baseline",
+                str(tmp_path / "baseline.json"),
+                "--fail-on",
+                "regression",
+            )
+    finally:
+        fleet.http.hosts = {**fleet.http.hosts, host: healthy}
+    warning = " ".join(err.getvalue().split())
+    assert "is an interrupted scan: 1 site of this scan is not in it" in warning, warning
+    assert "is not gated: gkcity" in warning
+    assert code == 0  # gkcity's new IPv6 failure: the baseline cannot tell it is new
+
+    # the same baseline, complete: the same failure is a regression and the gate says so
+    (tmp_path / "baseline.json").write_text(json.dumps(data), encoding="utf-8")
+    err = io.StringIO()
+    fleet.http.hosts = {
+        **fleet.http.hosts,
+        host: dataclasses.replace(healthy, ipv6=Behaviour.RESET),
+    }
+    try:
+        with contextlib.redirect_stderr(err):
+            code, _ = ci_job(
+                fleet,
+                tmp_path,
+                "--baseline",
+                str(tmp_path / "baseline.json"),
+                "--fail-on",
+                "regression",
+            )
+    finally:
+        fleet.http.hosts = {**fleet.http.hosts, host: healthy}
+    assert code == 1
+    assert "interrupted scan" not in err.getvalue()

@@ -9,14 +9,17 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from gkaudit.demo.fleet import DemoFleet
+from tests.support.faultserver import FaultServer
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 AS_OF = dt.date(2026, 11, 29)
@@ -62,6 +65,65 @@ def test_the_cron_recipe_works_from_day_one(tmp_path: Path) -> None:
                 assert "does not exist yet" not in done.stderr
     report = json.loads((tmp_path / "last.json").read_text(encoding="utf-8"))
     assert report["schema"] == "gkaudit.report/2" and len(report["sites"]) == portals
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux's /proc), so a signal reaches the scan, not the shell."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+@pytest.mark.slow
+def test_the_cron_recipe_never_promotes_after_exit_2_or_130(tmp_path: Path) -> None:
+    """Issue 14, fault 4: a usage error (2) or an interrupted scan (130) leaves `last.json` as it
+    was: an incomplete report must not become the next day's baseline."""
+    _script("gkaudit")
+    if not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists():
+        pytest.skip("needs Linux's /proc/PID/task/PID/children to signal the scan alone")
+    with FaultServer() as server:
+        sites = tmp_path / "sites.yaml"
+        site = "  - {{id: {}, name: 站, url: '{}', kind: department}}\n"
+        quick = site.format("quick", server.url("/ok"))
+        stuck = site.format("stuck", server.url("/silent", "::1"))
+        options = "--nameserver 127.0.0.1:9 --no-db --rule site.reachable --timeout 60"
+        command = cron_line().replace("scan sites.yaml", f"scan sites.yaml {options}", 1)
+
+        # day 1: the quick portal alone; the recipe starts and promotes its report
+        sites.write_text("sites:\n" + quick, encoding="utf-8")
+        done = _sh(command, tmp_path)
+        assert done.returncode == 0, done.stderr
+        first = (tmp_path / "last.json").read_bytes()
+
+        # day 2: the scan is interrupted while a portal hangs, exit 130: nothing promoted
+        sites.write_text("sites:\n" + quick + stuck, encoding="utf-8")
+        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+        shell = subprocess.Popen(
+            ["/bin/sh", "-c", command],
+            cwd=tmp_path,
+            env={**os.environ, "PATH": path},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while server.hits["/silent"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the quick portal is long done; the stuck one waits for 60 s
+        scans = _children(shell.pid)
+        assert scans, "the shell runs the scan"
+        for pid in scans:
+            os.kill(pid, signal.SIGINT)
+        _, err = shell.communicate(timeout=60)
+        assert shell.returncode == 130, err
+        assert (tmp_path / "last.json").read_bytes() == first
+        interrupted = json.loads((tmp_path / "today.json").read_text(encoding="utf-8"))
+        assert interrupted["incomplete"] is True  # written, and left where it was
+
+    # day 3: a broken sites.yaml, exit 2: the interrupted today.json left over is not promoted
+    sites.write_text("sites:\n  - {id: quick, name: 快, kind: nosuch}\n", encoding="utf-8")
+    done = _sh(command, tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert (tmp_path / "last.json").read_bytes() == first
 
 
 def _script(name: str) -> Path:

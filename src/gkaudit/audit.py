@@ -37,7 +37,7 @@ from gkaudit.executors.select import Distribution, runner
 from gkaudit.exits import EXIT_INTERRUPTED, FailOn, UsageError, exit_code
 from gkaudit.falsealarms import FalseAlarm
 from gkaudit.history import HistoryError, HistoryStore, default_db_path
-from gkaudit.i18n import _
+from gkaudit.i18n import _, ngettext
 from gkaudit.model import PlanSet, Report, Site, SiteReport
 from gkaudit.net.browser import BrowserMode, unavailable
 from gkaudit.net.obstacles import combined
@@ -252,9 +252,12 @@ class Audit:
             raise UsageError(str(exc)) from None
         if baseline.incomplete and comparison.new_sites:
             self.warn(
-                _(
+                ngettext(
+                    "baseline {path} is an interrupted scan: {n} site of this scan is not in it "
+                    "and is not gated: {sites}",
                     "baseline {path} is an interrupted scan: {n} sites of this scan are not in it "
-                    "and are not gated: {sites}"
+                    "and are not gated: {sites}",
+                    len(comparison.new_sites),
                 ).format(
                     path=self.settings.baseline,
                     n=len(comparison.new_sites),
