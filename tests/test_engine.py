@@ -151,6 +151,51 @@ def test_sites_in_flight_are_bounded() -> None:
     assert _peak_sites(10, FetchSettings(), sites_in_flight=3) == 3
 
 
+def test_each_site_is_reported_started_while_its_rules_run_then_finished() -> None:
+    """The progress bar's sites in flight: a start before any rule of the site runs, a finish
+    once all have, never more started-and-unfinished than the bound."""
+    events: list[tuple[str, str]] = []
+
+    async def noted(site: SiteContext, params: Params) -> Verdict:
+        events.append(("check", site.site.id))
+        await asyncio.sleep(0.01)
+        return Verdict.passed("ok")
+
+    registry = Registry([Check("noted", Params, noted, "manual", __name__)])
+    plan = Plan(
+        title="计划",
+        document="文号",
+        rules=tuple(Rule(id=r, title=r, clause="(一)", check="noted") for r in ("a", "b")),
+    )
+    sites = [
+        Site(id=f"s{i}", name="站", url=f"http://s{i}.gk.gov.cn/", kind=SiteKind.DISTRICT)
+        for i in range(5)
+    ]
+    settings = ScanSettings(
+        as_of=dt.date(2026, 11, 29), nameservers=("127.0.0.1:9",), sites_in_flight=2
+    )
+    asyncio.run(
+        Engine(plan, registry, settings).run(
+            sites,
+            on_site=lambda report: events.append(("finished", report.id)),
+            on_start=lambda site: events.append(("started", site.id)),
+        )
+    )
+    flying: set[str] = set()
+    peak = 0
+    for event, site_id in events:
+        if event == "started":
+            assert site_id not in flying
+            flying.add(site_id)
+        elif event == "check":
+            assert site_id in flying, (site_id, events)
+        else:
+            flying.remove(site_id)
+        peak = max(peak, len(flying))
+    assert flying == set() and peak == 2
+    assert sorted(e for e in events if e[0] == "started") == [("started", s.id) for s in sites]
+
+
 def _peak_sites(count: int, fetch: FetchSettings, sites_in_flight: int = 0) -> int:
     """How many sites were held at once (each holds its site for a moment)."""
     busy = {"now": 0, "peak": 0}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -38,7 +38,7 @@ from gkaudit.exits import EXIT_INTERRUPTED, FailOn, UsageError, exit_code
 from gkaudit.falsealarms import FalseAlarm
 from gkaudit.history import HistoryError, HistoryStore, default_db_path
 from gkaudit.i18n import _, ngettext
-from gkaudit.model import PlanSet, Report, Site, SiteReport
+from gkaudit.model import PlanSet, Report, Site
 from gkaudit.net.browser import BrowserMode, unavailable
 from gkaudit.net.obstacles import combined
 from gkaudit.notify import NotifyFormat, Target, send
@@ -48,7 +48,7 @@ from gkaudit.plugins import PluginError, Registry
 from gkaudit.reporters import comparison as comparison_reporter
 from gkaudit.reporters import terminal
 from gkaudit.reporters.past import Past
-from gkaudit.reporters.progress import progress
+from gkaudit.reporters.progress import Tracker, progress
 from gkaudit.waivers import Waiver, WaiverError, load_false_alarms, load_waivers, mark_waivers
 
 
@@ -214,14 +214,17 @@ class Audit:
         engine, todo = self.runner(self.sites if sites is None else sites)
         show = self.settings.progress and not self.settings.quiet
 
-        async def main(done: Callable[[SiteReport], None]) -> Report:
+        async def main(bar: Tracker) -> Report:
             task = asyncio.current_task()
             loop = asyncio.get_running_loop()
             assert task is not None
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, task.cancel)
             try:
-                return await engine.run(todo, on_site=done)
+                if isinstance(engine, Engine):
+                    return await engine.run(todo, on_site=bar.finished, on_start=bar.started)
+                # a driver's sites start on the executor's side, out of this process's sight
+                return await engine.run(todo, on_site=bar.finished)
             except asyncio.CancelledError:
                 self.interrupted = True
                 return engine.report(incomplete=True)
@@ -229,9 +232,9 @@ class Audit:
                 for sig in (signal.SIGINT, signal.SIGTERM):
                     loop.remove_signal_handler(sig)
 
-        with progress(self.err, len(todo), enabled=show) as done:
+        with progress(self.err, len(todo), enabled=show) as bar:
             try:
-                return mark_waivers(asyncio.run(main(done)), self.waivers)
+                return mark_waivers(asyncio.run(main(bar)), self.waivers)
             except ExecutorError as exc:
                 raise UsageError(str(exc)) from None
 

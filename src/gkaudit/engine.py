@@ -102,9 +102,13 @@ class Engine:
         self._unrendered: str | None = None
 
     async def run(
-        self, sites: Sequence[Site], on_site: Callable[[SiteReport], None] | None = None
+        self,
+        sites: Sequence[Site],
+        on_site: Callable[[SiteReport], None] | None = None,
+        on_start: Callable[[Site], None] | None = None,
     ) -> Report:
-        """Scan `sites`; `on_site` is called as each site finishes (progress, streaming)."""
+        """Scan `sites`; `on_start` is called as each site starts (it has its place among the
+        sites in flight) and `on_site` as it finishes (progress, streaming)."""
         self._sites = sites
         self._started_at = dt.datetime.now(dt.UTC)
         # in this run's own context: the marks end with it (the checks' tasks inherit them)
@@ -133,6 +137,8 @@ class Engine:
 
                 async def scan(index: int, site: Site) -> None:
                     async with in_flight:
+                        if on_start is not None:
+                            on_start(site)
                         report = await self._scan_site(site, fetcher, robots, probes)
                     domain = registered_domain(site.host)
                     left[domain] -= 1

@@ -1,8 +1,9 @@
-"""The progress bar of a scan, on stderr, only where a person watches it."""
+"""The progress bar of a scan, on stderr, only where a person watches it: done/total, the sites
+in flight with the one that has run longest, the time taken and an estimate of the time left."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
@@ -10,20 +11,46 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
 
 from gkaudit.i18n import _
-from gkaudit.model import SiteReport
+from gkaudit.model import Site, SiteReport
+
+
+class Tracker:
+    """What the runner tells the bar: a site started (the engine reports it; a distributed
+    scan's workers do not, and the bar then shows no sites in flight), a site finished."""
+
+    def __init__(self, bar: Progress, job: TaskID) -> None:
+        self._bar, self._job = bar, job
+        #: Site ids in flight, in the order they started (a dict keeps it).
+        self._flying: dict[str, None] = {}
+
+    def started(self, site: Site) -> None:
+        self._flying[site.id] = None
+        self._show()
+
+    def finished(self, report: SiteReport) -> None:
+        self._flying.pop(report.id, None)
+        self._show(advance=1, last=report.id)
+
+    def _show(self, *, advance: int = 0, last: str = "") -> None:
+        if self._flying:
+            flight = _("{n} in flight").format(n=len(self._flying))
+            # the site in flight longest: the one a slow scan is waiting for
+            description = next(iter(self._flying))
+        else:
+            flight, description = "", last
+        self._bar.update(self._job, advance=advance, flight=flight, description=description)
 
 
 @contextmanager
-def progress(
-    console: Console, total: int, *, enabled: bool
-) -> Iterator[Callable[[SiteReport], None]]:
-    """A bar advanced by the callback it yields, once per finished site.
+def progress(console: Console, total: int, *, enabled: bool) -> Iterator[Tracker]:
+    """A bar that the yielded tracker moves.
 
     Shown only when the console's stream is a real terminal: rich counts FORCE_COLOR (set in CI
     to keep colours) as a terminal too, and a log must not fill with redraws."""
@@ -33,6 +60,7 @@ def progress(
         TextColumn("[bold]" + _("scanning")),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("{task.fields[flight]}"),
         TimeElapsedColumn(),
         TextColumn(_("left")),
         TimeRemainingColumn(),
@@ -41,10 +69,6 @@ def progress(
         transient=True,
         disable=not show,
     )
-    job = bar.add_task("", total=total)
-
-    def done(site: SiteReport) -> None:
-        bar.update(job, advance=1, description=site.id)
-
+    job = bar.add_task("", total=total, flight="")
     with bar:
-        yield done
+        yield Tracker(bar, job)
