@@ -41,6 +41,8 @@ class Outputs:
     xlsx: Path | None = None
     csv: Path | None = None
     html: Path | None = None
+    #: Where the rule pages SARIF links are (`--docs-url`); None: the project's.
+    docs_url: str | None = None
 
     def items(
         self, sites_file: Path | None = None, past: Past | None = None
@@ -50,7 +52,7 @@ class Outputs:
 
         def sarif_render(report: Report) -> str:
             lines = sarif.SitesFile.read(sites_file) if sites_file is not None else None
-            return sarif.render(report, lines)
+            return sarif.render(report, lines, self.docs_url)
 
         named: tuple[tuple[str, Path | None, Renderer], ...] = (
             ("--json", self.json, json_reporter.render),

@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from gkaudit import i18n
 from gkaudit.config import load_sites, site_lines
 from gkaudit.model import Report, Status
 from gkaudit.reporters import sarif
@@ -230,3 +231,15 @@ def test_rules_carry_help(located: dict[str, Any]) -> None:
         assert "What to fix:" in rule["help"]["text"], rule["id"]
     ipv6 = next(r for r in rules if r["id"] == "ipv6.aaaa")
     assert "IPv6" in ipv6["help"]["text"]
+
+
+def test_the_language_is_the_runs(report: Report) -> None:
+    assert json.loads(sarif.render(report))["runs"][0]["language"] == "en-US"  # tests: English
+    before = i18n.current()
+    i18n.use("zh")
+    try:
+        log = json.loads(sarif.render(report))
+    finally:
+        i18n.use(before)
+    assert log["runs"][0]["language"] == "zh-CN"
+    assert "整改" in log["runs"][0]["tool"]["driver"]["rules"][0]["help"]["text"]

@@ -121,6 +121,7 @@ KEYS: Mapping[str, Key] = {
     "timeout": Key("timeout", _seconds),
     "retries": Key("retries", _integer(0)),
     "user-agent": Key("user_agent", _text),
+    "docs-url": Key("docs_url", _text),
     "db": Key("db", _path),
     "waivers": Key("waivers", _path),
     "lang": Key("lang", _choice(*i18n.LANGUAGES)),

@@ -43,6 +43,10 @@ HELP = {
         "Config file (default: gkaudit.toml here, or the tool.gkaudit table of pyproject.toml)."
     ),
     "--db": N_("History database (SQLite)."),
+    "--docs-url": N_(
+        "Where the rule pages (RULE-ID.md) are published, linked from SARIF as helpUri "
+        "(default: the project's pages, for its own rules)."
+    ),
     "--executor": N_(
         "Where the sites are audited: local (this process) or dask (a Dask cluster; needs the "
         "Dask extra of gkaudit)."
@@ -123,6 +127,7 @@ Browser = Annotated[BrowserMode, opt("--browser")]
 JsonOut = Annotated[File, opt("--json", "-o")]
 JunitOut = Annotated[File, opt("--junit")]
 SarifOut = Annotated[File, opt("--sarif")]
+DocsUrl = Annotated[str | None, opt("--docs-url", metavar="URL")]
 MarkdownOut = Annotated[File, opt("--markdown")]
 XlsxOut = Annotated[File, opt("--xlsx")]
 CsvOut = Annotated[File, opt("--csv")]

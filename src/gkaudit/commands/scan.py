@@ -31,6 +31,7 @@ def outputs(params: Mapping[str, Any]) -> Outputs:
         xlsx=params.get("xlsx_path"),
         csv=params.get("csv_path"),
         html=params.get("html_path"),
+        docs_url=params.get("docs_url"),
     )
 
 

@@ -11,7 +11,8 @@ A finding is located where the portal is written: the site's line in `sites.yaml
 URL and the URLs in the evidence are related locations, and the site id is a logical location so
 dashboards can group by portal. Given no `sites.yaml` (a report read back from JSON), the portal's
 URL is the primary location. A partial fingerprint of site and rule lets a dashboard recognise the
-same finding across runs. Each rule carries its `help`: what it requires and what to fix.
+same finding across runs. Each rule carries its `help`: what it requires and what to fix, and
+its `helpUri`: its documentation page (`gkaudit.reporters.ruledocs`), where it has one.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from gkaudit import i18n
 from gkaudit.config import site_lines
 from gkaudit.i18n import _
 from gkaudit.model import (
@@ -36,6 +38,7 @@ from gkaudit.model import (
     SiteReport,
     Status,
 )
+from gkaudit.reporters.ruledocs import help_uri
 from gkaudit.reporters.tables import rule_advice
 
 SARIF_VERSION = "2.1.0"
@@ -44,6 +47,7 @@ SARIF_SCHEMA_URI = (
 )
 #: Key of the partial fingerprint; versioned so that a future change of identity is not silent.
 FINGERPRINT_KEY = "gkaudit/site-rule/v1"
+_LANGUAGE_TAGS: Mapping[i18n.Language, str] = {"zh": "zh-CN", "en": "en-US"}
 
 _FINDINGS = (Status.FAIL, Status.WARN, Status.ERROR)
 # Characters RFC 3986 allows unescaped in a URI (plus "%", so existing escapes survive); anything
@@ -64,14 +68,17 @@ class SitesFile:
         return cls(path.as_posix(), site_lines(path))
 
 
-def render(report: Report, sites: SitesFile | None = None) -> str:
-    """The SARIF 2.1.0 log for `report`, as JSON text."""
-    return json.dumps(to_sarif(report, sites), ensure_ascii=False, indent=2) + "\n"
+def render(report: Report, sites: SitesFile | None = None, docs_url: str | None = None) -> str:
+    """The SARIF 2.1.0 log for `report`, as JSON text; rule pages under `docs_url` (default:
+    the project's pages, for the rules it documents)."""
+    return json.dumps(to_sarif(report, sites, docs_url), ensure_ascii=False, indent=2) + "\n"
 
 
-def to_sarif(report: Report, sites: SitesFile | None = None) -> dict[str, Any]:
+def to_sarif(
+    report: Report, sites: SitesFile | None = None, docs_url: str | None = None
+) -> dict[str, Any]:
     """The SARIF log as plain data, for callers that want to add to it before writing."""
-    rules, index = _rules(report)
+    rules, index = _rules(report, docs_url)
     results = [
         _result(site, result, index[result.rule], sites)
         for site, result in report.results()
@@ -101,7 +108,8 @@ def to_sarif(report: Report, sites: SitesFile | None = None) -> dict[str, Any]:
             }
         ],
         "automationDetails": {"id": f"gkaudit/{report.document}/{report.as_of.isoformat()}"},
-        "language": "zh-CN",
+        # the language of the messages and help: the run's
+        "language": _LANGUAGE_TAGS[i18n.current()],
         "results": results,
         "properties": {
             "plans": [plan.model_dump(mode="json") for plan in report.plans],
@@ -118,7 +126,7 @@ def to_sarif(report: Report, sites: SitesFile | None = None) -> dict[str, Any]:
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
-def _rules(report: Report) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def _rules(report: Report, docs_url: str | None) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Rule descriptors in first-seen order, and each rule id's index among them."""
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
@@ -126,22 +134,24 @@ def _rules(report: Report) -> tuple[list[dict[str, Any]], dict[str, int]]:
         if result.rule in index:
             continue
         index[result.rule] = len(rules)
-        rules.append(
-            {
-                "id": result.rule,
-                "shortDescription": {"text": result.title},
-                "fullDescription": {"text": f"{result.title}（{_cited(report, result)}）"},
-                "help": {"text": _help(report, result)},
-                "defaultConfiguration": {"level": _level(result.severity)},
-                "properties": {
-                    "clause": result.clause,
-                    "severity": result.severity.value,
-                    "plan": report.document,
-                    "plans": [plan.document for plan, _cited in report.citations(result.rule)],
-                    "tags": [result.rule.split(".", 1)[0]],
-                },
-            }
-        )
+        descriptor: dict[str, Any] = {
+            "id": result.rule,
+            "shortDescription": {"text": result.title},
+            "fullDescription": {"text": f"{result.title}（{_cited(report, result)}）"},
+            "help": {"text": _help(report, result)},
+            "defaultConfiguration": {"level": _level(result.severity)},
+            "properties": {
+                "clause": result.clause,
+                "severity": result.severity.value,
+                "plan": report.document,
+                "plans": [plan.document for plan, _cited in report.citations(result.rule)],
+                "tags": [result.rule.split(".", 1)[0]],
+            },
+        }
+        uri = help_uri(result.rule, docs_url)
+        if uri is not None:
+            descriptor["helpUri"] = uri
+        rules.append(descriptor)
     return rules, index
 
 
