@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from gkaudit import i18n
 from gkaudit.attachments.limits import Limits
 from gkaudit.attachments.sniff import FileKind, sniff
 from gkaudit.attachments.worker import Extractor
@@ -178,3 +179,30 @@ async def test_a_truncated_file_is_an_error_not_empty_text(extractor: Extractor)
         data = files()[name][0]
         got = await extractor.extract(data[: len(data) // 3])
         assert got.error is not None, name
+
+
+async def test_the_reason_is_in_the_language_of_the_run(extractor: Extractor) -> None:
+    """The reader runs in a child process: it speaks the language of the run that asks, file by
+    file (a worker started under one language serves the next run in another)."""
+    bomb = _bomb_xlsx(150 << 20)
+    i18n.use("zh")
+    try:
+        got = await extractor.extract(bomb)
+        unknown = await extractor.extract(b"<html>renamed .xls</html>")
+    finally:
+        i18n.use("en")
+    assert got.error is not None and "压缩炸弹" in got.error, got.error
+    assert unknown.error == "按文件内容判断不是表格、Word文档或PDF文件"
+    again = await extractor.extract(bomb)  # the same worker, now in English
+    assert again.error is not None and "zip bomb" in again.error
+
+
+async def test_the_deadline_reason_in_chinese() -> None:
+    extractor = Extractor(Limits(timeout=2))
+    i18n.use("zh")
+    try:
+        got = await extractor.extract(_endless_pdf())
+    finally:
+        i18n.use("en")
+        extractor.close()
+    assert got.error == "读取超过 2 秒未完成，已停止"

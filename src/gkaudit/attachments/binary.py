@@ -12,6 +12,7 @@ import struct
 
 from gkaudit.attachments.limits import Limits, Unreadable
 from gkaudit.attachments.ooxml import table_text
+from gkaudit.i18n import _
 
 # Word marks in the text stream: paragraph, cell end (a row ends with one more), line and page
 # breaks; a table row becomes one line, its cells split by tabs
@@ -26,7 +27,9 @@ def xls_text(data: bytes, limits: Limits) -> str:
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=_Quiet())
     except Exception as exc:  # xlrd raises XLRDError, struct.error, AssertionError...
-        raise Unreadable(f"not a readable BIFF workbook: {type(exc).__name__}: {exc}") from None
+        raise Unreadable(
+            _("not a readable BIFF workbook: {error}").format(error=f"{type(exc).__name__}: {exc}")
+        ) from None
     lines: list[str] = []
     try:
         for index in range(book.nsheets):
@@ -60,22 +63,22 @@ def doc_text(data: bytes, limits: Limits) -> str:
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except Exception as exc:
-        raise Unreadable(f"not a readable OLE file: {exc}") from None
+        raise Unreadable(_("not a readable OLE file: {error}").format(error=exc)) from None
     with ole:
         if not ole.exists("WordDocument"):
-            raise Unreadable("an OLE file without a WordDocument stream")
+            raise Unreadable(_("an OLE file without a WordDocument stream"))
         word = ole.openstream("WordDocument").read()
         if len(word) < _FIB_FC_CLX + 8:
-            raise Unreadable("WordDocument stream too short")
+            raise Unreadable(_("WordDocument stream too short"))
         ident, nfib = struct.unpack_from("<HH", word, 0)
         (flags,) = struct.unpack_from("<H", word, 0x0A)
         if ident != 0xA5EC or nfib < _MIN_NFIB:
-            raise Unreadable("Word 6/95 or not a Word document (only Word 97 and later)")
+            raise Unreadable(_("Word 6/95 or not a Word document (only Word 97 and later)"))
         if flags & 0x0100:
-            raise Unreadable("the document is encrypted")
+            raise Unreadable(_("the document is encrypted"))
         table = "1Table" if flags & 0x0200 else "0Table"
         if not ole.exists(table):
-            raise Unreadable(f"the {table} stream is missing")
+            raise Unreadable(_("the {table} stream is missing").format(table=table))
         clx_at, clx_len = struct.unpack_from("<II", word, _FIB_FC_CLX)
         clx = ole.openstream(table).read()[clx_at : clx_at + clx_len]
     text = _pieces_text(word, clx, limits)
@@ -88,7 +91,7 @@ def _pieces_text(word: bytes, clx: bytes, limits: Limits) -> str:
         (size,) = struct.unpack_from("<h", clx, at + 1)
         at += 3 + max(size, 0)
     if at >= len(clx) or clx[at] != 0x02:
-        raise Unreadable("no piece table in the document")
+        raise Unreadable(_("no piece table in the document"))
     (size,) = struct.unpack_from("<I", clx, at + 1)
     plc = clx[at + 5 : at + 5 + size]
     count = (len(plc) - 4) // 12

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from xml.parsers import expat
 
 from gkaudit.attachments.limits import Limits, Unreadable
+from gkaudit.i18n import _
 
 _WORD_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
 #: A DTD must come before the root element: within the first few kilobytes of a part.
@@ -28,15 +29,20 @@ def open_package(data: bytes, limits: Limits) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise Unreadable(f"not a readable zip package: {exc}") from None
+        raise Unreadable(_("not a readable zip package: {error}").format(error=exc)) from None
     members = archive.infolist()
     if len(members) > limits.max_members:
-        raise Unreadable(f"zip package with {len(members):,} parts (cap {limits.max_members:,})")
+        raise Unreadable(
+            _("zip package with {parts:,} parts (cap {cap:,})").format(
+                parts=len(members), cap=limits.max_members
+            )
+        )
     unpacked = sum(m.file_size for m in members)
     if unpacked > limits.max_unpacked:
         raise Unreadable(
-            f"zip package unpacks to {unpacked:,} bytes (cap {limits.max_unpacked:,}): "
-            "a zip bomb or far too large"
+            _(
+                "zip package unpacks to {size:,} bytes (cap {cap:,}): a zip bomb or far too large"
+            ).format(size=unpacked, cap=limits.max_unpacked)
         )
     for member in members:
         if member.filename.endswith((".xml", ".rels")):
@@ -47,9 +53,9 @@ def open_package(data: bytes, limits: Limits) -> zipfile.ZipFile:
     return archive
 
 
-def _reject_dtd(*_: object) -> None:
+def _reject_dtd(*_args: object) -> None:
     # OOXML parts never declare a DTD; one that does is trying entity expansion
-    raise Unreadable("XML part declares a DTD (entity expansion refused)")
+    raise Unreadable(_("XML part declares a DTD (entity expansion refused)"))
 
 
 def _word_part_text(stream: io.BufferedIOBase, out: list[str]) -> None:
@@ -92,7 +98,7 @@ def _word_part_text(stream: io.BufferedIOBase, out: list[str]) -> None:
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except expat.ExpatError as exc:
-        raise Unreadable(f"malformed XML: {exc}") from None
+        raise Unreadable(_("malformed XML: {error}").format(error=exc)) from None
 
 
 def docx_text(data: bytes, limits: Limits) -> str:
@@ -102,7 +108,7 @@ def docx_text(data: bytes, limits: Limits) -> str:
             key=lambda n: (n != "word/document.xml", n),
         )
         if "word/document.xml" not in parts:
-            raise Unreadable("a zip without word/document.xml")
+            raise Unreadable(_("a zip without word/document.xml"))
         out: list[str] = []
         for name in parts:
             with archive.open(name) as stream:
@@ -144,7 +150,9 @@ def xlsx_text(data: bytes, limits: Limits) -> str:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises anything from KeyError to its own errors
-        raise Unreadable(f"not a readable workbook: {type(exc).__name__}: {exc}") from None
+        raise Unreadable(
+            _("not a readable workbook: {error}").format(error=f"{type(exc).__name__}: {exc}")
+        ) from None
     lines: list[str] = []
     try:
         for sheet in book.worksheets:

@@ -7,6 +7,7 @@ import io
 import logging
 
 from gkaudit.attachments.limits import Limits, Unreadable
+from gkaudit.i18n import _
 
 
 def pdf_text(data: bytes, limits: Limits) -> str:
@@ -28,5 +29,7 @@ def pdf_text(data: bytes, limits: Limits) -> str:
     except Unreadable:
         raise
     except Exception as exc:  # pypdf raises PdfReadError, KeyError, ValueError...
-        raise Unreadable(f"not a readable PDF: {type(exc).__name__}: {exc}") from None
+        raise Unreadable(
+            _("not a readable PDF: {error}").format(error=f"{type(exc).__name__}: {exc}")
+        ) from None
     return "\n".join(out)

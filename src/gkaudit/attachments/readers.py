@@ -9,6 +9,7 @@ from gkaudit.attachments.limits import Limits, Unreadable
 from gkaudit.attachments.ooxml import docx_text, xlsx_text
 from gkaudit.attachments.pdf import pdf_text
 from gkaudit.attachments.sniff import FileKind
+from gkaudit.i18n import _
 
 Reader = Callable[[bytes, Limits], str]
 
@@ -35,9 +36,11 @@ def read(kind: FileKind, data: bytes, limits: Limits) -> str:
     try:
         text = READERS[kind](data, limits)
     except ImportError as exc:
-        raise Unreadable(f"the {kind} reader is not installed ({exc.name})") from None
+        raise Unreadable(
+            _("the {kind} reader is not installed ({module})").format(kind=kind, module=exc.name)
+        ) from None
     except RecursionError:
-        raise Unreadable("nested too deeply to read") from None
+        raise Unreadable(_("nested too deeply to read")) from None
     except MemoryError:
-        raise Unreadable("reading it needed more memory than allowed") from None
+        raise Unreadable(_("reading it needed more memory than allowed")) from None
     return text[: limits.max_chars]

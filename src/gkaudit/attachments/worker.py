@@ -22,8 +22,10 @@ import weakref
 from dataclasses import dataclass
 from typing import IO, Any
 
+from gkaudit import i18n
 from gkaudit.attachments.limits import Limits, Unreadable
 from gkaudit.attachments.sniff import FileKind, sniff
+from gkaudit.i18n import _
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ def _recv(stream: IO[bytes]) -> Any:
 
 
 def serve() -> None:
-    """The worker's loop: (kind, data, limits) in on stdin, ("ok"|"error", text) out on stdout."""
+    """The worker's loop: (kind, data, limits, language) in on stdin, ("ok"|"error", text) out on
+    stdout; the reasons a file is unreadable are in the language of the run that asked."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a library that prints must not corrupt the channel
     from gkaudit.attachments.readers import read
@@ -59,9 +62,10 @@ def serve() -> None:
     limited = False
     while True:
         try:
-            kind, data, limits = _recv(stdin)
+            kind, data, limits, language = _recv(stdin)
         except EOFError:
             return
+        i18n.use(language)
         if not limited:
             try:
                 import resource
@@ -75,7 +79,10 @@ def serve() -> None:
         except Unreadable as exc:
             _send(stdout, ("error", str(exc)))
         except Exception as exc:  # a reader's bug must cost one file, not the worker
-            _send(stdout, ("error", f"reader failed: {type(exc).__name__}: {exc}"))
+            _send(
+                stdout,
+                ("error", _("reader failed: {error}").format(error=f"{type(exc).__name__}: {exc}")),
+            )
 
 
 class _Worker:
@@ -97,16 +104,19 @@ class _Worker:
         assert process.stdin is not None
         assert process.stdout is not None
         try:
-            _send(process.stdin, (kind, data, self._limits))
-            ready, _, _ = select.select([process.stdout], [], [], self._limits.timeout)
+            _send(process.stdin, (kind, data, self._limits, i18n.current()))
+            ready, _w, _x = select.select([process.stdout], [], [], self._limits.timeout)
             if ready:
                 result: tuple[str, str] = _recv(process.stdout)
                 return result
         except (EOFError, OSError, pickle.UnpicklingError):
             self.stop()
-            return ("error", "the reader died (out of memory or crashed)")
+            return ("error", _("the reader died (out of memory or crashed)"))
         self.stop()
-        return ("error", f"reading took longer than {self._limits.timeout:g} s")
+        return (
+            "error",
+            _("reading took longer than {seconds:g} s").format(seconds=self._limits.timeout),
+        )
 
     def stop(self) -> None:
         process, self._process = self._process, None
@@ -123,7 +133,7 @@ class Extractor:
 
     def __init__(self, limits: Limits | None = None, workers: int = 1) -> None:
         self.limits = limits or Limits()
-        self._all = [_Worker(self.limits) for _ in range(workers)]
+        self._all = [_Worker(self.limits) for _n in range(workers)]
         self._idle: queue.Queue[_Worker] = queue.Queue()
         for w in self._all:
             self._idle.put(w)
@@ -145,7 +155,7 @@ class Extractor:
         started = time.perf_counter()
         kind = sniff(data)
         if kind is None:
-            return Extracted(None, error="not a spreadsheet, Word document or PDF by its bytes")
+            return Extracted(None, error=_("not a spreadsheet, Word document or PDF by its bytes"))
         loop = asyncio.get_running_loop()
         gate = self._gates.setdefault(loop, asyncio.Semaphore(len(self._all)))
         async with gate:
