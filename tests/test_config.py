@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from gkaudit import i18n
 from gkaudit.config import ConfigError, load_sites, select_sites
 from gkaudit.model import SiteKind
 from gkaudit.plans import default_plan_path, load_plan, load_plans, select_rules
@@ -53,7 +54,10 @@ def test_good_sites_load(tmp_path: Path) -> None:
     ("bad", "expected"),
     [
         ("url: https://www.dl.gov.cn/", "sites.yaml:4: sites[0].url: not an http(s) URL"),
-        ("kind: city", "sites.yaml:5: sites[0].kind: Input should be 'city', 'district'"),
+        (
+            "kind: city",
+            "sites.yaml:5: sites[0].kind: expected one of 'city', 'district', 'department'",
+        ),
         ("name: 中国·大连", "sites.yaml:3: sites[0].name:"),
     ],
 )
@@ -312,3 +316,22 @@ def test_the_real_sites_are_tagged_as_the_plan_names_them() -> None:
         "hitech",
     }
     assert set(plan.tags) == {"agri", "dev-reform", "commerce", "finance"}
+
+
+def test_the_errors_in_chinese(tmp_path: Path) -> None:
+    """An inspector who edits sites.yaml reads what is wrong in Chinese, with file, line and
+    field as in English."""
+    text = GOOD_SITES.replace("https://www.dl.gov.cn/", "ftp://www.dl.gov.cn/", 1)
+    text = text.replace("kind: city", "kind: town", 1)
+    before = i18n.current()
+    i18n.use("zh")
+    try:
+        message = error_of(write(tmp_path, text))
+        broken = error_of(write(tmp_path, "sites:\n  - {id: a\n"))
+    finally:
+        i18n.use(before)
+    assert "sites.yaml:4: sites[0].url: 不是以 http:// 或 https:// 开头的网址" in message
+    assert (
+        "sites.yaml:5: sites[0].kind: 应为以下取值之一：'city', 'district', 'department'" in message
+    )
+    assert "sites.yaml:3: YAML格式错误：" in broken

@@ -121,7 +121,7 @@ def test_errors_name_file_line_and_field(tmp_path: Path, text: str, message: str
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(WaiverError, match=r"nope\.yaml: cannot be read: No such file"):
+    with pytest.raises(WaiverError, match=r"nope\.yaml: cannot be read: no such file"):
         load_waivers(tmp_path / "nope.yaml")
 
 

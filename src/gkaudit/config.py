@@ -20,7 +20,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from gkaudit import suggest
-from gkaudit.i18n import _
+from gkaudit.i18n import N_, _
 from gkaudit.model import Frozen, Site
 from gkaudit.net.obstacles import Markers, ObstaclesFile
 
@@ -68,14 +68,16 @@ class YamlDocument:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise self.error(None, "", f"cannot be read: {exc.strerror or exc}") from None
+            raise self.error(
+                None, "", _("cannot be read: {reason}").format(reason=_why(exc))
+            ) from None
         #: Which version of the file was read (a plan's is recorded in the report).
         self.sha256 = hashlib.sha256(raw).hexdigest()
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise self.error(
-                raw[: exc.start].count(b"\n") + 1, "", "not UTF-8 text (save the file as UTF-8)"
+                raw[: exc.start].count(b"\n") + 1, "", _("not UTF-8 text (save the file as UTF-8)")
             ) from None
         yaml = YAML(typ="rt")
         yaml.Constructor = _TextTimestamps
@@ -84,10 +86,12 @@ class YamlDocument:
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else None
-            problem = (exc.problem or exc.context or "invalid YAML").strip()
-            raise self.error(line, "", f"invalid YAML: {problem}") from None
+            problem = (exc.problem or exc.context or "").strip()
+            raise self.error(
+                line, "", _("invalid YAML: {problem}").format(problem=problem)
+            ) from None
         except YAMLError as exc:
-            raise self.error(None, "", f"invalid YAML: {exc}") from None
+            raise self.error(None, "", _("invalid YAML: {problem}").format(problem=exc)) from None
 
     def error(self, line: int | None, field: str, message: str) -> ConfigError:
         return ConfigError([Problem(self.label, line, field, message)])
@@ -110,11 +114,15 @@ class YamlDocument:
     def mapping(self, required_key: str) -> CommentedMap:
         """The top-level mapping, which must have `required_key`."""
         if self.data is None:
-            raise self.error(None, "", f"the file is empty; expected a `{required_key}:` key")
+            raise self.error(
+                None, "", _("the file is empty; expected a `{key}:` key").format(key=required_key)
+            )
         if not isinstance(self.data, CommentedMap):
-            raise self.error(1, "", f"expected a mapping with a `{required_key}:` key")
+            raise self.error(
+                1, "", _("expected a mapping with a `{key}:` key").format(key=required_key)
+            )
         if required_key not in self.data:
-            raise self.error(1, required_key, "missing")
+            raise self.error(1, required_key, _("missing"))
         return self.data
 
     def validate(
@@ -130,28 +138,54 @@ class YamlDocument:
         found = []
         for error in exc.errors():
             loc = at + tuple(error["loc"])
-            message = PLAIN_WORDS.get(error["type"], error["msg"].removeprefix("Value error, "))
+            message = _plain_words(error)
             found.append(Problem(self.label, self.line_of(loc), _field_path(loc), message))
         return found
 
 
 #: pydantic's error types in the words of a YAML file's author.
 PLAIN_WORDS = {
-    "extra_forbidden": "unknown field",
-    "missing": "missing",
-    "model_type": "expected a mapping",
-    "dict_type": "expected a mapping",
-    "model_attributes_type": "expected a mapping",
-    "tuple_type": "expected a list",
-    "list_type": "expected a list",
-    "string_type": "expected text",
-    "int_type": "expected a whole number",
-    "int_parsing": "expected a whole number",
-    "float_type": "expected a number",
-    "float_parsing": "expected a number",
-    "bool_type": "expected true or false",
-    "bool_parsing": "expected true or false",
+    "extra_forbidden": N_("unknown field"),
+    "missing": N_("missing"),
+    "model_type": N_("expected a mapping"),
+    "dict_type": N_("expected a mapping"),
+    "model_attributes_type": N_("expected a mapping"),
+    "tuple_type": N_("expected a list"),
+    "list_type": N_("expected a list"),
+    "string_type": N_("expected text"),
+    "int_type": N_("expected a whole number"),
+    "int_parsing": N_("expected a whole number"),
+    "float_type": N_("expected a number"),
+    "float_parsing": N_("expected a number"),
+    "bool_type": N_("expected true or false"),
+    "bool_parsing": N_("expected true or false"),
 }
+#: Errors whose words need the values pydantic names (`ctx`).
+_CHOICES = frozenset({"enum", "literal_error"})
+
+
+def _plain_words(error: Any) -> str:
+    """One pydantic error in the words of a YAML file's author, in the run's language (a
+    validator's own `ValueError` already is: its message is written with `_`)."""
+    kind = error["type"]
+    if kind in PLAIN_WORDS:
+        return _(PLAIN_WORDS[kind])
+    if kind in _CHOICES and "expected" in error.get("ctx", {}):
+        # pydantic words the list ("'a', 'b' or 'c'"): the values alone read in any language
+        choices = str(error["ctx"]["expected"]).replace(" or ", ", ")
+        return _("expected one of {choices}").format(choices=choices)
+    message: str = error["msg"]
+    return message.removeprefix("Value error, ")
+
+
+def _why(exc: OSError) -> str:
+    """Why a file cannot be read, in the run's language for the usual two (the OS's words for
+    the rare others)."""
+    if isinstance(exc, FileNotFoundError):
+        return _("no such file")
+    if isinstance(exc, PermissionError):
+        return _("permission denied")
+    return str(exc.strerror or exc)
 
 
 def _node_line(node: Any) -> int | None:
@@ -199,7 +233,7 @@ def load_sites(path: Path) -> tuple[Site, ...]:
     doc.mapping("sites")
     sites: tuple[Site, ...] = doc.validate(SitesFile, doc.data).sites
     if not sites:
-        raise doc.error(doc.line_of(("sites",)), "sites", "the list is empty")
+        raise doc.error(doc.line_of(("sites",)), "sites", _("the list is empty"))
     reject_duplicates(doc, "sites", [s.id for s in sites])
     return sites
 
@@ -230,7 +264,9 @@ def reject_duplicates(doc: YamlDocument, key: str, ids: Iterable[str], field: st
                     doc.label,
                     doc.line_of((key, index, field) if field else (key, index)),
                     where,
-                    f"duplicate {field or 'entry'} {ident!r} (first at {key}[{seen[ident]}])",
+                    _("duplicate {field} {value!r} (first at {first})").format(
+                        field=field or _("entry"), value=ident, first=f"{key}[{seen[ident]}]"
+                    ),
                 )
             )
         seen.setdefault(ident, index)

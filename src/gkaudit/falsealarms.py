@@ -25,6 +25,7 @@ from contextvars import ContextVar
 
 from pydantic import field_validator
 
+from gkaudit.i18n import _
 from gkaudit.model import Frozen, Mark, check_http_url
 from gkaudit.privacy.mask import scrub
 
@@ -56,7 +57,7 @@ class FalseAlarm(Frozen):
     @classmethod
     def _text(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("expected non-empty text")
+            raise ValueError(_("expected non-empty text"))
         return value.strip()
 
 

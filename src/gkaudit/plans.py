@@ -93,13 +93,17 @@ def load_plans(paths: Sequence[Path | None], registry: Registry) -> PlanSet:
                 raise found.doc.error(
                     found.doc.line_of(at),
                     f"include[{index}]",
-                    f"no plan {name!r} (neither a packaged plan nor a file next to this one)",
+                    _(
+                        "no plan {name!r} (neither a packaged plan nor a file next to this one)"
+                    ).format(name=name),
                 )
             if target.resolve() in (*including, here):
                 raise found.doc.error(
                     found.doc.line_of(at),
                     f"include[{index}]",
-                    f"{name!r} includes this plan again (a plan cannot include itself)",
+                    _("{name!r} includes this plan again (a plan cannot include itself)").format(
+                        name=name
+                    ),
                 )
             visit(target, (*including, here))
 
@@ -176,10 +180,15 @@ def _reject_clashes(read: Sequence[_PlanRead]) -> None:
                     found.doc.label,
                     found.doc.line_of(("rules", index, "id")),
                     f"rules[{index}].id",
-                    f"{rule.id!r} is also a rule of {other.doc.label}:{there} "
-                    f"(rules[{other_index}]) with another {', '.join(differ)}; a rule id is one "
-                    "test in every plan "
-                    "of a scan: define it alike in both, or give one of them another id",
+                    _(
+                        "{rule!r} is also a rule of {where} with another {fields}; a rule id is "
+                        "one test in every plan of a scan: define it alike in both, or give one "
+                        "of them another id"
+                    ).format(
+                        rule=rule.id,
+                        where=f"{other.doc.label}:{there} (rules[{other_index}])",
+                        fields=", ".join(differ),
+                    ),
                 )
             )
     if problems:
@@ -206,9 +215,9 @@ def select_rules(plans: PlanSet, wanted: Sequence[str]) -> PlanSet:
 
 def _unknown_check(name: str, registry: Registry) -> str:
     known = registry.names()
-    message = f"unknown check {name!r} (known: {', '.join(known)})"
+    message = _("unknown check {name!r} (known: {known})").format(name=name, known=", ".join(known))
     spelled = name.replace("-", "_")
     if spelled != name and spelled in known:
         # check names were spelled with hyphens before they became the names of their folders
-        message += f"; checks are spelled with underscores now: {spelled!r}"
+        message += _("; checks are spelled with underscores now: {name!r}").format(name=spelled)
     return message

@@ -34,6 +34,7 @@ from pydantic import field_validator
 
 from gkaudit.config import ConfigError, YamlDocument, reject_duplicates
 from gkaudit.falsealarms import FalseAlarm
+from gkaudit.i18n import _
 from gkaudit.model import Frozen, Mark, Report, Result, SiteReport, Status
 
 #: The statuses a waiver can cover: the findings about the portal itself.
@@ -59,7 +60,7 @@ class Waiver(Frozen):
     @classmethod
     def _text(cls, value: Any) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise ValueError("expected non-empty text")
+            raise ValueError(_("expected non-empty text"))
         return value.strip()
 
     @field_validator("date", mode="before")
@@ -79,9 +80,9 @@ class Waiver(Frozen):
             except ValueError:
                 pass
         raise ValueError(
-            f"not a date (expected YYYY-MM-DD, got {text!r})"
+            _("not a date (expected YYYY-MM-DD, got {value!r})").format(value=text)
             if text
-            else "not a date (expected YYYY-MM-DD, got nothing)"
+            else _("not a date (expected YYYY-MM-DD, got nothing)")
         )
 
     def active(self, today: dt.date) -> bool:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, ValidationInfo
 
 from gkaudit.base import Frozen, Severity, SiteKind
+from gkaudit.i18n import _
 from gkaudit.model.sites import TAG
 from gkaudit.scoring import Points
 
@@ -15,12 +16,18 @@ def _scope_entry(entry: SiteKind | str, info: ValidationInfo) -> SiteKind | str:
     if entry in SiteKind.__members__.values():
         return SiteKind(entry)
     if not TAG.match(entry):
-        raise ValueError(f"{entry!r} is neither a site kind ({', '.join(SiteKind)}) nor a tag")
+        raise ValueError(
+            _("{entry!r} is neither a site kind ({kinds}) nor a tag").format(
+                entry=entry, kinds=", ".join(SiteKind)
+            )
+        )
     declared = (info.context or {}).get("tags")
     if declared is not None and entry not in declared:
         raise ValueError(
-            f"{entry!r} is neither a site kind ({', '.join(SiteKind)}) nor a tag declared in "
-            "the plan's `tags:`"
+            _(
+                "{entry!r} is neither a site kind ({kinds}) nor a tag declared in the plan's "
+                "`tags:`"
+            ).format(entry=entry, kinds=", ".join(SiteKind))
         )
     return entry
 

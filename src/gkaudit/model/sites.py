@@ -9,21 +9,22 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field, field_validator
 
 from gkaudit.base import Frozen, SiteKind
+from gkaudit.i18n import _
 
 
 def check_http_url(url: str) -> str:
     """Accept an absolute http(s) URL with a host (IDN hosts too); say what is wrong if not."""
     if any(ch.isspace() for ch in url):
-        raise ValueError("a URL may not contain spaces")
+        raise ValueError(_("a URL may not contain spaces"))
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise ValueError("not an http(s) URL")
+        raise ValueError(_("not an http(s) URL"))
     if not parts.hostname:
-        raise ValueError("the URL has no host")
+        raise ValueError(_("the URL has no host"))
     try:
-        _ = parts.port
+        parts.port  # noqa: B018 (reading it validates it)
     except ValueError:
-        raise ValueError("the URL has an invalid port") from None
+        raise ValueError(_("the URL has an invalid port")) from None
     return url
 
 
@@ -33,7 +34,8 @@ TAG = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 def check_tag(tag: str) -> str:
     """Accept a site tag (lower-case letters, digits and hyphens); say what is wrong if not."""
     if not TAG.match(tag):
-        raise ValueError(f"{tag!r} is not a tag (lower-case letters, digits and '-', at most 32)")
+        wrong = _("{tag!r} is not a tag (lower-case letters, digits and '-', at most 32)")
+        raise ValueError(wrong.format(tag=tag))
     return tag
 
 
