@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from gkaudit import i18n
 from gkaudit.demo.dns import DnsFault, DnsServer
 from gkaudit.model import Family
 from gkaudit.net.dns import Outcome, Resolver, parse_nameserver
@@ -88,6 +89,25 @@ async def test_servfail_and_refused(resolver: Resolver) -> None:
     assert broken.outcome is Outcome.SERVFAIL and not broken.definite
     outside = await resolver.resolve("www.gov.cn", "A")  # outside its zones: REFUSED
     assert outside.outcome is Outcome.SERVFAIL and "REFUSED" in outside.detail
+
+
+async def test_a_refusal_names_the_server_once_in_words(
+    resolver: Resolver, server: DnsServer
+) -> None:
+    """Which server refused, as host:port (dnspython's "Do53:127.0.0.1@53" and the port again
+    read like a trace), and in Chinese what NXDOMAIN and SERVFAIL mean."""
+    outside = await resolver.resolve("www.gov.cn", "A")
+    assert outside.detail == f"127.0.0.1:{server.port} answered REFUSED"
+    assert outside.describe() == f"DNS: SERVFAIL for www.gov.cn ({outside.detail})"
+    i18n.use("zh")
+    try:  # names not asked before: the resolver remembers its answers, in their words
+        refused = (await resolver.resolve("beian.miit.gov.cn", "A")).describe()
+        absent = (await resolver.resolve("nosuch.example.gov.cn", "A")).describe()
+    finally:
+        i18n.use("en")
+    said = f"DNS服务器 127.0.0.1:{server.port} 返回 REFUSED"
+    assert refused == f"beian.miit.gov.cn的DNS解析结果：解析失败（SERVFAIL）（{said}）"
+    assert absent.endswith("域名不存在（NXDOMAIN）"), absent
 
 
 async def test_timeout(resolver: Resolver) -> None:

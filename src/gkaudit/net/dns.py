@@ -24,7 +24,7 @@ import dns.rcode
 import dns.rdatatype
 import dns.resolver
 
-from gkaudit.i18n import _
+from gkaudit.i18n import _, pgettext
 from gkaudit.model import DnsEvidence, Family
 
 
@@ -66,12 +66,13 @@ class DnsAnswer:
             words = _("no {type} record").format(type=self.type)
         else:
             words = {
-                Outcome.NXDOMAIN: "NXDOMAIN",
+                # the codes an engineer knows, with what they mean for an inspector
+                Outcome.NXDOMAIN: pgettext("DNS outcome", "NXDOMAIN"),
                 Outcome.TIMEOUT: _("timeout"),
-                Outcome.SERVFAIL: "SERVFAIL",
+                Outcome.SERVFAIL: pgettext("DNS outcome", "SERVFAIL"),
                 Outcome.ERROR: _("error"),
             }[self.outcome]
-        detail = f" ({self.detail})" if self.detail else ""
+        detail = _(" ({detail})").format(detail=self.detail) if self.detail else ""
         return _("DNS: {outcome} for {name}{via}{detail}").format(
             outcome=words, name=self.name, via=via, detail=detail
         )
@@ -270,7 +271,9 @@ def _servfail_detail(exc: dns.resolver.NoNameservers) -> str:
     errors = exc.kwargs.get("errors") or []
     details = []
     for error in errors:
-        # dnspython records (server, tcp, port, exception or answer, response)
-        server, port, problem = error[0], error[2], error[3]
-        details.append(f"{server}:{port} {problem}")
-    return "; ".join(details)
+        # dnspython records (server, tcp, port, exception or answer, response); the server as
+        # "Do53:127.0.0.1@53", its transport and port, which the port says again
+        host = str(error[0]).removeprefix("Do53:").split("@")[0]
+        server = f"[{host}]:{error[2]}" if ":" in host else f"{host}:{error[2]}"
+        details.append(_("{server} answered {problem}").format(server=server, problem=error[3]))
+    return _("; ").join(details)

@@ -112,7 +112,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         if shown is None:
             return Verdict.failed(
                 _("{what} ({where}) at {url} lists no item or sub-column titled {forms}").format(
-                    forms=", ".join(params.item_keywords), **column
+                    forms=_(", ").join(params.item_keywords), **column
                 ),
                 evidence,
                 items=items,

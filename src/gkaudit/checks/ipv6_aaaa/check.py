@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from gkaudit.declaration import CheckParams, check
 from gkaudit.domains import host_of
+from gkaudit.i18n import _
 from gkaudit.model import Family, Verdict
 from gkaudit.net.http import Page
 from gkaudit.site.context import SiteContext
@@ -43,8 +44,13 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     evidence = [a.evidence() for a in answers]
     missing = [a for a in answers if a.definite and not a.ok]
     if missing:
-        return Verdict.failed("; ".join(a.describe() for a in missing), evidence)
+        return Verdict.failed(
+            _("{answers}: ask the DNS provider to add an AAAA record").format(
+                answers=_("; ").join(a.describe() for a in missing)
+            ),
+            evidence,
+        )
     unknown = [a for a in answers if not a.definite]
     if unknown:
-        return Verdict.inconclusive("; ".join(a.describe() for a in unknown), evidence)
-    return Verdict.passed("; ".join(a.describe() for a in answers), evidence)
+        return Verdict.inconclusive(_("; ").join(a.describe() for a in unknown), evidence)
+    return Verdict.passed(_("; ").join(a.describe() for a in answers), evidence)

@@ -195,7 +195,7 @@ def _verdict(
         causes = sorted({j.cause for j in every if j.state is State.UNDECIDED})
         message = _("undecided: {count} links could not be probed ({causes}); {home}; {sample}")
         return Verdict.inconclusive(
-            message.format(count=undecided, causes="; ".join(causes[:2]), **parts),
+            message.format(count=undecided, causes=_("; ").join(causes[:2]), **parts),
             evidence,
             **metrics,
         )

@@ -229,7 +229,7 @@ def _jiucuo(doc: Document, hosts: tuple[str, ...]) -> Verdict:
         return Verdict.failed(
             _(
                 "the home page has no 我为政府网站找错 entrance (no script or link from {hosts})"
-            ).format(hosts=", ".join(hosts)),
+            ).format(hosts=_(", ").join(hosts)),
             [HtmlEvidence(url=doc.url, text=_("no 找错 script or link"))],
         )
     url, code = entrance
