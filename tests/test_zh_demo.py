@@ -29,6 +29,8 @@ _URL = re.compile(
     r"(?:https?|javascript)://\S+|\[::1\]|(?:/[\w.-]+)+|\b[\w-]+(?:\.[\w-]+)+\b|--[a-z-]+"
 )
 _RULE_ID = re.compile(r"\b[a-z0-9]+(?:[.-][a-z0-9]+)+\b")
+#: A value to type as it is ('city'), and the commands to run (安装方法：apt-get install ...).
+_LITERAL = re.compile(r"'[\w.-]+'|(?:apt-get|pip) install [^）)]+")
 TECHNICAL = (
     "HTTP",
     "HTTPS",
@@ -51,6 +53,7 @@ TECHNICAL = (
     "ms",
     "L2",
     "L3",
+    "YYYY-MM-DD",
 )
 _TECHNICAL = re.compile(r"\b(?:" + "|".join(TECHNICAL) + r")\b")
 #: Three or more English words in a row (separated by spaces and light punctuation).
@@ -61,7 +64,7 @@ def english_sentences(text: str) -> list[str]:
     """The runs of English words in `text` that are not URLs, names or technical terms."""
     found = []
     for line in text.splitlines():
-        bare = _TECHNICAL.sub(" ", _RULE_ID.sub(" ", _URL.sub(" ", line)))
+        bare = _TECHNICAL.sub(" ", _RULE_ID.sub(" ", _LITERAL.sub(" ", _URL.sub(" ", line))))
         found += [m.group(0) for m in ENGLISH.finditer(bare)]
     return found
 
@@ -72,6 +75,8 @@ def test_the_detector_finds_english_and_lets_technical_names_through() -> None:
     assert english_sentences("HTTP http://a.gov.cn/x.html 经 ipv6 ::1 -> 404 (2 ms)") == []
     assert english_sentences("DNS AAAA www.gkjinhai.gov.cn: NODATA") == []
     assert english_sentences("ipv6.links (十九) 与 sites.yaml 不一致") == []
+    assert english_sentences("应为以下取值之一：'city', 'district', 'department'") == []
+    assert english_sentences("应为 'this is not one value'") != []
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +141,69 @@ def test_zh_markdown_golden() -> None:
     if os.environ.get("GKAUDIT_UPDATE_GOLDEN"):
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def _stderr_of(argv: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    monkeypatch.chdir(cwd)
+    err = io.StringIO()
+    before = i18n.current()
+    try:
+        with pytest.raises(SystemExit) as info, contextlib.redirect_stderr(err):
+            main(argv)
+    finally:
+        i18n.use(before)
+    assert isinstance(info.value.code, int)
+    return info.value.code, err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            {"sites.yaml": "sites:\n  - {id: a, name: 站, url: 'ftp://x.gov.cn/', kind: town}\n"},
+            "sites.yaml:2: sites[0].url: 不是以 http:// 或 https:// 开头的网址",
+            id="sites.yaml",
+        ),
+        pytest.param({"sites.yaml": "sites: []\n"}, "列表为空", id="empty"),
+        pytest.param({}, "文件不存在", id="no sites.yaml"),
+        pytest.param(
+            {"gkaudit.toml": 'timeout = "x"\n'}, "gkaudit.toml:1：配置项 timeout", id="config"
+        ),
+        pytest.param(
+            {"gkaudit.toml": "concurency = 5\n"}, "未知的配置项 'concurency'", id="config key"
+        ),
+        pytest.param(
+            {
+                "sites.yaml": "sites:\n  - {id: a, name: 站, url: 'http://x.gov.cn/', kind: city}",
+                "waivers.yaml": "waivers:\n  - {site: a, rule: ipv6.aaaa, expires: 2026-13-01}\n",
+            },
+            "waivers.yaml:2: waivers[0].reason: 缺少此项",
+            id="waivers",
+        ),
+    ],
+)
+def test_an_error_in_chinese_has_no_english_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], expected: str
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    argv = ["scan", "--lang", "zh", "--no-db", "--no-progress", "-q"]
+    if "waivers.yaml" in files:
+        argv += ["--waivers", "waivers.yaml"]
+    code, err = _stderr_of(argv, tmp_path, monkeypatch)
+    assert code == 2 and expected in err, err
+    assert english_sentences(err) == []
+
+
+def test_a_missing_browser_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gkaudit.net.browser import unavailable
+
+    if unavailable() is None:
+        pytest.skip("a browser is installed here: --browser always is no error")
+    (tmp_path / "sites.yaml").write_text(
+        "sites:\n  - {id: a, name: 站, url: 'http://x.gov.cn/', kind: city}\n", encoding="utf-8"
+    )
+    argv = ["scan", "--lang", "zh", "--browser", "always", "--no-db", "-q"]
+    code, err = _stderr_of(argv, tmp_path, monkeypatch)
+    assert code == 2 and "--browser always" in err and "浏览器" in err, err
+    assert english_sentences(err) == []

@@ -77,10 +77,11 @@ def main(app: typer.Typer, argv: Sequence[str] | None, term: Terminal) -> None:
     """Settle the defaults, language and colours (into `term`), then run the command of `argv`
     (none: the process's arguments); an unexpected exception is an internal error (exit 3)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    # the language of --lang, GKAUDIT_LANG or the locale first: the config file's errors speak it
+    term.out, term.err = settle(args)
     try:
         defaults = configured(flag(args, "--config"), os.environ, Path.cwd())
     except DefaultsError as exc:
-        term.out, term.err = settle(args)
         term.err.print(_("error: {message}").format(message=exc), soft_wrap=True, markup=False)
         sys.exit(EXIT_CONFIG)
     term.out, term.err = settle(args, defaults=defaults)

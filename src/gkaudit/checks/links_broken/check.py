@@ -219,7 +219,7 @@ def _sample_words(part: Part) -> str:
         return _("no second-level page sampled")
     rate = part.rate()
     words = _("{pages} sampled second-level pages: {broken} of {links} links broken ({rate})")
-    shown = "n/a" if rate is None else f"{rate:.2%}"
+    shown = _("n/a") if rate is None else f"{rate:.2%}"
     return words.format(
         pages=part.pages, broken=part.count(State.BROKEN), links=part.total, rate=shown
     ) + _undecided_words(part)
