@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+import typer.rich_utils
 from rich.console import Console
 
 from gkaudit import i18n
@@ -18,7 +19,7 @@ from gkaudit.commands.defaults import Defaults, DefaultsError
 from gkaudit.commands.defaults import load as configured
 from gkaudit.commands.terminal import Terminal
 from gkaudit.exits import EXIT_CONFIG, EXIT_INTERNAL
-from gkaudit.i18n import _
+from gkaudit.i18n import N_, _
 from gkaudit.reporters.console import Color, consoles
 
 #: No config file, no GKAUDIT_* variable.
@@ -51,15 +52,49 @@ def settle(
     return consoles(Color(color) if color in Color.__members__.values() else Color.AUTO)
 
 
+#: typer's own words around the help (its panels, defaults, the hint after an error).
+_TYPER_WORDS = {
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Usage error"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+    "ABORTED_TEXT": N_("Aborted."),
+}
+#: The help of the options click and typer add themselves (the docstrings of the commands are
+#: their help, translated through the catalogue like every option's).
+N_("Show this message and exit.")
+N_("Install completion for the current shell.")
+N_("Show completion for the current shell, to copy it or customize the installation.")
+
+
 def translate(command: Any) -> None:
-    """The help texts of the click `command` and its subcommands in the language of the run."""
+    """The help texts of the click `command` and its subcommands, typer's words around them
+    and the `--help` option's own help, in the language of the run."""
+    for name, words in _TYPER_WORDS.items():
+        setattr(typer.rich_utils, name, _(words))
+    _translate(command)
+
+
+def _translate(command: Any) -> None:
     if command.help:
         command.help = _(command.help)
     for param in command.params:
         if getattr(param, "help", None):
             param.help = _(param.help)
+    make_help_option = command.get_help_option
+
+    def help_option(ctx: Any) -> Any:
+        option = make_help_option(ctx)
+        if option is not None and option.help:
+            option.help = _(option.help)
+        return option
+
+    command.get_help_option = help_option
     for sub in getattr(command, "commands", {}).values():
-        translate(sub)
+        _translate(sub)
 
 
 def internal_error(exc: Exception, err: Console) -> None:
