@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from gkaudit import i18n
 from tests.support.web import FakeWeb
 
 _violations: list[str] = []
@@ -27,6 +28,9 @@ os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="gkaudit-tests-")
 os.environ["GKAUDIT_ALLOW_PRIVATE"] = "1"
 # The CLI picks its language at start-up; the tests read English (subprocesses inherit this).
 os.environ["GKAUDIT_LANG"] = "en"
+# Texts made while the test modules are imported (a skip reason: "no headless browser: ...")
+# are in English too, as every test's are (the fixture below sets it again per test).
+i18n.use("en")
 
 
 def _loopback(host: object) -> bool:

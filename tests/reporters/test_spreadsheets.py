@@ -145,3 +145,18 @@ def test_first_found_and_days_open_come_from_the_history(tmp_path: Path) -> None
     assert first[8] == earlier.started_at.date().isoformat()
     assert first[9] == str((report.as_of - earlier.started_at.date()).days)
     assert len(past.runs) == 2
+
+
+def test_every_packaged_rule_has_its_own_advice() -> None:
+    """The 整改建议 fits the rule: a search problem is not told to restore the home page, and no
+    packaged rule falls back to "fix the problem described"."""
+    from gkaudit.plans import load_plans
+    from gkaudit.plugins import Registry
+    from gkaudit.reporters.tables import rule_advice
+
+    plans = load_plans([Path("dalian-2022"), Path("gwjc-2019")], Registry.load(()))
+    generic = rule_advice("nosuch.rule")
+    assert [r.id for r in plans.rules if rule_advice(r.id) == generic] == []
+    assert rule_advice("site.search") != rule_advice("site.reachable")
+    assert rule_advice("site.home-updated") != rule_advice("site.reachable")
+    assert rule_advice("ipv6.links") == rule_advice("ipv6.aaaa")  # one family, one fix

@@ -41,6 +41,58 @@ _ADVICE = {
         "and the annual reports, reachable from the portal."
     ),
 }
+#: What to fix, for the rules whose family's advice does not fit them (a search, an update, an
+#: identity item...): read before the family's.
+_RULE_ADVICE = {
+    "site.home-updated": N_("Update the home page with news and notices at least every two weeks."),
+    "site.search": N_(
+        "Provide a site search on the home page that finds the newest home-page items."
+    ),
+    "columns.updated": N_(
+        "Update the columns listed on time (news within two weeks, notices and policy documents "
+        "within six months), or merge or close the columns nobody updates."
+    ),
+    "columns.blank": N_("Fill the blank columns, or remove them."),
+    "policy.interpretation-forms": N_(
+        "Publish interpretations in richer forms: charts, one-picture explainers, videos."
+    ),
+    "disclosure.annual-report": N_(
+        "Publish last year's annual report on government information disclosure in its column "
+        "by the deadline of article 49 of the regulations."
+    ),
+    "privacy.personal-data": N_(
+        "Take the personal data down or mask it at once (an ID number keeps its first 2 and last "
+        "3 digits, a mobile number its first 3 and last 4), and review texts before they are "
+        "published."
+    ),
+    "wording.severe": N_(
+        "Correct the severe wording at once and review texts before they are published."
+    ),
+    "wording.typos": N_("Correct the typos and proofread texts before they are published."),
+    "feedback.jiucuo": N_(
+        "Put the 我为政府网站找错 entrance on the home page, with the portal's own site code."
+    ),
+    "identity.site-code": N_(
+        'Show the portal\'s site code in the footer and in <meta name="SiteIDCode">.'
+    ),
+    "identity.icp": N_("Show the ICP record number in the footer, linked to beian.miit.gov.cn."),
+    "identity.police-record": N_(
+        "Show the public security record number (14 digits) in the footer, linked to beian.gov.cn."
+    ),
+    "identity.conac-badge": N_("Put the 党政机关网站标识 (bszs.conac.cn) in the footer."),
+    "identity.sponsor": N_("Show the portal's sponsor and its contact in the footer."),
+    "interaction.channel": N_(
+        "Provide a working online channel for questions and suggestions (领导信箱, 咨询投诉, 留言)."
+    ),
+    "interaction.response": N_(
+        "Answer every valid message within three months and publish the answer; act at once on "
+        "those waiting for two."
+    ),
+    "links.broken": N_(
+        "Repair or remove the broken links (home page, second-level pages, images, attachments "
+        "and outside links)."
+    ),
+}
 _ADVICE_ERROR = N_(
     "gkaudit could not decide: check this by hand, or remove the obstacle named in the "
     "problem and scan again."
@@ -88,8 +140,9 @@ def headers() -> list[str]:
 
 
 def rule_advice(rule: str) -> str:
-    """What to fix when `rule` fails."""
-    return _(_ADVICE.get(rule.partition(".")[0], _ADVICE_OTHER))
+    """What to fix when `rule` fails: its own advice, else its family's."""
+    found = _RULE_ADVICE.get(rule) or _ADVICE.get(rule.partition(".")[0], _ADVICE_OTHER)
+    return _(found)
 
 
 def advice(result: Result) -> str:
