@@ -68,7 +68,6 @@ def test_the_rule_pages_are_those_the_plans_and_manuals_give(
                 stale.unlink()
         for name, text in pages.items():
             (DOCS / name).write_text(text, encoding="utf-8")
-    # a plan or a manual changed: `GKAUDIT_UPDATE_DOCS=1 python -m pytest tests/test_ruledocs.py`
     assert sorted(p.name for p in DOCS.glob("*.md")) == sorted(pages), REWRITE
     stale = [n for n, text in pages.items() if (DOCS / n).read_text(encoding="utf-8") != text]
     assert stale == [], REWRITE
