@@ -123,6 +123,29 @@ def test_plain_ascii_is_utf8() -> None:
     )
 
 
+def test_bytes_invalid_in_utf8_parse_as_decoding_first_would() -> None:
+    # parse() hands a UTF-8 page to Lexbor undecoded; what it reads back must be what
+    # decoding with U+FFFD first gives, in texts, attributes and URLs alike.
+    body = (
+        page(
+            '<a href="/a\xff.html" title="t\xe6\x9c">政务\xe6\x9c公开</a><p>\xc3(</p>',
+            '<meta charset="utf-8"><title>\xfe大连</title>',
+        )
+        .encode("utf-8", "surrogateescape")
+        .replace(b"\xc3\xbf", b"\xff")
+        .replace(b"\xc3\xa6\xc2\x9c", b"\xe6\x9c")
+        .replace(b"\xc3\x83", b"\xc3")
+        .replace(b"\xc3\xbe", b"\xfe")
+    )
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+    url = "http://www.dl.gov.cn/zwgk/index.html"
+    text, encoding = decode(body, None)
+    assert encoding == "utf-8"
+    assert parse(body, url) == parse_text(text, url, encoding)
+    assert parse(body, url).links[0].text == "政务\ufffd公开"
+
+
 def test_declared_utf8() -> None:
     body = page("<p>政府信息公开</p>", '<meta charset="utf-8">').encode("utf-8")
     assert decode(body, "text/html; charset=UTF-8")[1] == "utf-8"
@@ -459,6 +482,12 @@ def test_news_list_fixture() -> None:
         ('<p><a href="/a">标题</a>（2026-11-20）</p>', D(2026, 11, 20)),
         ('<li><a href="/a">标题</a></li>', None),
         ('<li><a href="/a">2026年工作要点</a></li>', None),
+        # an item that holds the link alone: the date can only be in the link's own text
+        ('<li><a href="/a">2026-11-20 标题</a></li>', D(2026, 11, 20)),
+        ('<li><span><a href="/a">通知（2026-11-20）</a></span></li>', D(2026, 11, 20)),
+        ('<li><span><a href="/a">标题</a></span><span>2026-11-20</span></li>', D(2026, 11, 20)),
+        ('<li> <a href="/a">标题</a> 2026-11-20</li>', D(2026, 11, 20)),
+        ('<li><a href="/a">标题</a><!-- 2026-11-20 --></li>', None),
     ],
 )
 def test_item_date_forms(item: str, expected: dt.date | None) -> None:

@@ -9,9 +9,15 @@ import contextlib
 import re
 
 import charset_normalizer
-from w3lib.encoding import html_to_unicode, resolve_encoding
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    http_content_type_encoding,
+    read_bom,
+    resolve_encoding,
+    to_unicode,
+)
 
-__all__ = ["decode", "resolve_label"]
+__all__ = ["decode", "encoding_of", "resolve_label"]
 
 # WHATWG labels of the GBK and Big5 families that Python's codec registry does not know.
 _EXTRA_LABELS = {
@@ -71,34 +77,54 @@ def _sniff(body: bytes, content_type: str | None) -> str | None:
     return None if best is None else resolve_label(str(best.encoding))
 
 
-def decode(body: bytes, content_type: str | None) -> tuple[str, str]:
-    """Decode an HTML body the way a browser would; return ``(text, encoding)``.
+def _guess(body: bytes, content_type: str | None) -> str:
+    try:
+        return _sniff(body, content_type) or "utf-8"
+    except Exception:  # a detector failure must only cost us the guess
+        return "utf-8"
+
+
+def encoding_of(body: bytes, content_type: str | None) -> tuple[str, int]:
+    """The encoding :func:`decode` reads ``body`` with, and the length of its BOM (0 if none).
 
     Order: BOM, the ``charset`` of ``content_type`` (the HTTP header), ``<meta charset>`` or
     ``http-equiv`` (w3lib scans the first 4 KB, then up to 64 KB), then sniffing (strict
-    UTF-8, strict GB18030, charset-normalizer), then UTF-8. The labels gb2312, gbk, x-gbk ...
-    decode as GB18030, so GBK characters in a page declared GB2312 (镕, 堃, 喆, 赟) survive.
-    Undecodable bytes become U+FFFD; never raises.
+    UTF-8, strict GB18030, charset-normalizer), then UTF-8. Never raises.
     """
+    bom_encoding, bom = read_bom(body)
+    if bom_encoding is not None and bom is not None:
+        return bom_encoding, len(bom)
+    encoding = http_content_type_encoding(content_type) or html_body_declared_encoding(body)
+    if encoding is None:
+        encoding = _guess(body, content_type)
+    elif encoding in ("utf-16", "utf-32"):
+        encoding += "-be"  # as w3lib: no BOM, so big-endian
+    with contextlib.suppress(LookupError):
+        encoding = codecs.lookup(encoding).name
+    return encoding, 0
 
-    def detect(data: bytes) -> str | None:
-        try:
-            return _sniff(data, content_type)
-        except Exception:  # a detector failure must only cost us the guess
-            return None
 
+def decode(
+    body: bytes, content_type: str | None, found: tuple[str, int] | None = None
+) -> tuple[str, str]:
+    """Decode an HTML body the way a browser would; return ``(text, encoding)``.
+
+    The encoding is :func:`encoding_of`'s (``found``, when the caller has it). The labels
+    gb2312, gbk, x-gbk ... decode as GB18030, so GBK characters in a page declared GB2312 (镕,
+    堃, 喆, 赟) survive. Undecodable bytes become U+FFFD; never raises.
+    """
+    encoding, bom = found or encoding_of(body, content_type)
     try:
-        encoding, text = html_to_unicode(
-            content_type, body, default_encoding="utf-8", auto_detect_fun=detect
-        )
+        return to_unicode(body[bom:] if bom else body, encoding), encoding
     except (LookupError, UnicodeError, ValueError, TypeError):
         # A declared codec that is not a text encoding ("base64", "idna"...) makes the
         # decode itself fail; browsers ignore such labels, so do we.
-        encoding = detect(body) or "utf-8"
-        try:
-            text = body.decode(encoding, "replace")
-        except (LookupError, UnicodeError, ValueError, TypeError):
-            encoding, text = "utf-8", body.decode("utf-8", "replace")
+        pass
+    encoding = _guess(body, content_type)
+    try:
+        text = body.decode(encoding, "replace")
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        encoding, text = "utf-8", body.decode("utf-8", "replace")
     with contextlib.suppress(LookupError):
         encoding = codecs.lookup(encoding).name
     return text, encoding

@@ -7,32 +7,47 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from gkaudit.dates import parse_dates
 
 __all__ = [
     "ANCESTOR_DEPTH",
     "MULTIPLE",
+    "TAG_A",
+    "TAG_AREA",
+    "TOP_TAGS",
     "Ancestor",
     "ItemDates",
     "collapse",
     "label_of",
     "link_text",
+    "raw_text",
 ]
 
-_ITEM_TAGS = frozenset(
-    {"li", "tr", "td", "dd", "dt", "dl", "p", "div", "span", "section", "article", "h3", "h4"}
+
+def _tag_ids(*names: str) -> frozenset[int]:
+    """Lexbor's ids of these tags: a node's ``tag_id`` is a small int, its ``tag`` a new str
+    decoded at every call (a parse asks for hundreds)."""
+    document = LexborHTMLParser("")
+    return frozenset(document.create_node(name).tag_id for name in names)
+
+
+_ITEM_TAGS = _tag_ids(
+    "li", "tr", "td", "dd", "dt", "dl", "p", "div", "span", "section", "article", "h3", "h4"
 )
-_INLINE_TAGS = frozenset(
-    {
-        "span", "font", "strong", "b", "em", "i", "u", "label", "small", "big", "sup", "sub",
-        "abbr", "cite", "code", "q", "s", "strike", "mark", "nobr", "time",
-    }
+_INLINE_TAGS = _tag_ids(
+    "span", "font", "strong", "b", "em", "i", "u", "label", "small", "big", "sup", "sub",
+    "abbr", "cite", "code", "q", "s", "strike", "mark", "nobr", "time",
 )  # fmt: skip
-_SKIP_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
+_SKIP_TEXT_TAGS = _tag_ids("script", "style", "noscript", "template")
 # Bullets and icons ("<img src=dot.gif>") between a label and its link.
-_TRANSPARENT_TAGS = frozenset({"img", "wbr", "svg"})
+_TRANSPARENT_TAGS = _tag_ids("img", "wbr", "svg")
+(TAG_A,) = _tag_ids("a")
+(TAG_AREA,) = _tag_ids("area")
+#: Where the walk up from a link stops.
+TOP_TAGS = _tag_ids("body", "html")
+(_TAG_IMG,) = _tag_ids("img")
 ANCESTOR_DEPTH = 8
 _ITEM_MAX_CHARS = 300
 _LABEL_CHARS = 20
@@ -43,8 +58,8 @@ _URL_DATE_RE = re.compile(
     r"(20(?<![0-9]20)[0-9]{2})[-/]?(0[1-9]|1[0-2])[-/]?(0[1-9]|[12][0-9]|3[01])(?![0-9])"
 )
 MULTIPLE = object()
-#: An enclosing element of a link, with its id and tag (each a call into Lexbor).
-Ancestor = tuple[LexborNode, int, "str | None"]
+#: An enclosing element of a link, with its ``mem_id`` and ``tag_id`` (each a call into Lexbor).
+Ancestor = tuple[LexborNode, int, int]
 # A date has digits (ASCII or full-width); most link and item texts have none.
 _DIGIT_RE = re.compile("[0-9\uff10-\uff19]")
 
@@ -53,26 +68,38 @@ def collapse(s: str) -> str:
     return " ".join(s.split())
 
 
-def link_text(node: LexborNode, with_images: bool) -> str:
-    if node.tag == "area":
+def raw_text(node: LexborNode, with_images: bool) -> str | None:
+    """The text of a link's own nodes, or None when it is not plain text (an ``<area>``'s alt,
+    an image's alt inside the link)."""
+    if with_images or node.tag_id == TAG_AREA:
+        return None
+    return node.text()
+
+
+def link_text(node: LexborNode, raw: str | None) -> str:
+    """`Link.text`, given the link's `raw_text`."""
+    if raw is not None:
+        text = raw
+    elif node.tag_id == TAG_AREA:
         text = node.attrs.get("alt") or ""
-    elif with_images:
+    else:
         parts: list[str] = []
         for child in node.traverse(include_text=True):
             if child.is_text_node:
                 parts.append(child.text_content or "")
-            elif child.tag == "img":
+            elif child.tag_id == _TAG_IMG:
                 parts.append(f" {child.attrs.get('alt') or ''} ")
         text = "".join(parts)
-    else:
-        text = node.text()
     text = collapse(text)
     if not text:
         text = collapse(node.attrs.get("title") or "")
     return text
 
 
-def label_of(node: LexborNode, link_holders: dict[int, object]) -> str:
+def label_of(node: LexborNode, ancestors: list[Ancestor], link_holders: dict[int, object]) -> str:
+    """`Link.label`; ``ancestors`` are the link's (from the parse's first pass)."""
+    if node.prev is None and (not ancestors or ancestors[0][2] not in _INLINE_TAGS):
+        return ""  # most links: the first thing in their block
     parts: list[str] = []
     size = 0
     current = node
@@ -80,7 +107,7 @@ def label_of(node: LexborNode, link_holders: dict[int, object]) -> str:
         previous = current.prev
         if previous is None:
             parent = current.parent
-            if parent is None or parent.tag not in _INLINE_TAGS:
+            if parent is None or parent.tag_id not in _INLINE_TAGS:
                 break
             current = parent
             continue
@@ -88,7 +115,7 @@ def label_of(node: LexborNode, link_holders: dict[int, object]) -> str:
         if previous.is_text_node:
             piece = previous.text_content or ""
         elif previous.is_element_node:
-            tag = previous.tag
+            tag = previous.tag_id
             if tag in _SKIP_TEXT_TAGS or tag in _TRANSPARENT_TAGS:
                 continue
             # The text after an earlier link belongs to that link, not to this one.
@@ -100,7 +127,7 @@ def label_of(node: LexborNode, link_holders: dict[int, object]) -> str:
         parts.append(piece)
         size += len(piece.strip())
     if not parts:
-        return ""  # most links: the first thing in their block
+        return ""
     return collapse("".join(reversed(parts)))[-_LABEL_CHARS:].strip()
 
 
@@ -146,16 +173,33 @@ class ItemDates:
             return max(full).year
         return today.year if today is not None else None
 
-    def date(self, node: LexborNode, url: str, ancestors: list[Ancestor]) -> dt.date | None:
-        """The date in the nearest enclosing item that leads to no other URL, or None."""
+    def date(
+        self, node: LexborNode, url: str, ancestors: list[Ancestor], raw: str | None
+    ) -> dt.date | None:
+        """The date in the nearest enclosing item that leads to no other URL, or None.
+
+        ``raw`` is the link's `raw_text`."""
         self._url = url
-        year, today, holders = self._year, self._today, self._link_holders
+        holders = self._link_holders
         own_text: str | None = None
         digitless = False  # the link's text has no digit (an item around it had none)
+        # While each enclosing element holds nothing but the one below it, its text is the
+        # link's (separators aside, and short enough: the 300-character cut cannot apply):
+        # menus' <li><a> items need no text of their own read.
+        alone = raw is not None and 2 * len(raw) < _ITEM_MAX_CHARS
+        child = node
         for ancestor, key, tag in ancestors:
             if holders.get(key) is MULTIPLE:
                 break  # a list, not an item: its dates belong to other links too
+            if alone:
+                alone = child.prev is None and child.next is None
+                child = ancestor
             if tag not in _ITEM_TAGS:
+                continue
+            if alone:
+                # Nothing beside the link: no date outside its text.
+                if _DIGIT_RE.search(raw or "") is None:
+                    digitless = True
                 continue
             item_text = ancestor.text(separator=" ")
             if len(item_text) > _ITEM_MAX_CHARS:
@@ -170,7 +214,7 @@ class ItemDates:
             # nested inside the <a>).
             outside = item_text.replace(own_text, " ", 1) if own_text else item_text
             if len(outside) > 3 and _DIGIT_RE.search(outside) is not None:
-                found = parse_dates(outside, context_year=year, today=today)
+                found = parse_dates(outside, context_year=self._year, today=self._today)
                 if found:
                     return found[0]
         if own_text is None:
@@ -179,5 +223,5 @@ class ItemDates:
             own_text = node.text(separator=" ")
         if _DIGIT_RE.search(own_text) is None:
             return None
-        inside = parse_dates(own_text, context_year=year, today=today)
+        inside = parse_dates(own_text, context_year=self._year, today=self._today)
         return inside[-1] if inside else None

@@ -17,6 +17,9 @@ _SPECIAL_HREF_RE = re.compile(r"[\t\n\r\\]")
 # Anything outside this set (space, quotes, non-ASCII, ...) is left to safe_url_string, which
 # costs 3-4 us a URL; most URLs skip it.
 _UNSAFE_URL_RE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
+# An href that needs none of the clean-up below (no space, tab, backslash, fragment or
+# character to percent-encode): most of them, checked in one pass over the href alone.
+_PLAIN_HREF_RE = re.compile(r"[A-Za-z0-9\-._~:/?\[\]@!$&'()*+,;=%]+")
 _HTTP_PREFIXES = ("http://", "https://")
 
 
@@ -28,7 +31,7 @@ class Resolver:
     does, and only the rest goes to urljoin.
     """
 
-    __slots__ = ("_base", "_directory", "_encoding", "_origin")
+    __slots__ = ("_base", "_directory", "_encoding", "_origin", "_plain_base")
 
     def __init__(self, base: str, encoding: str) -> None:
         self._base = base
@@ -37,6 +40,8 @@ class Resolver:
         self._encoding = "utf-8" if query_encoding.startswith("utf") else query_encoding
         self._origin: str | None = None
         self._directory = ""
+        # What a join keeps of the base (its scheme, host and path) needs no encoding either.
+        self._plain_base = _UNSAFE_URL_RE.search(base.partition("#")[0].partition("?")[0]) is None
         try:
             parts = urlsplit(base)
             _ = parts.port  # raises on a bad port
@@ -50,6 +55,8 @@ class Resolver:
         """Return the absolute http(s) URL of ``href`` without fragment, or None."""
         if not href:
             return None
+        if self._plain_base and _PLAIN_HREF_RE.fullmatch(href) is not None:
+            return self._join(href)
         href = href.strip()
         if not href or href[0] == "#":
             return None
