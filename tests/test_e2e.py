@@ -157,3 +157,33 @@ def test_the_roll_up_names_the_veto_hit_and_never_counts_an_unreadable_portal(
         assert rollups[site][0]["vetoes"] == []
         assert "site.home-updated" in rollups[site][0]["veto_undecided"]
     assert "Roll-up under 国办秘函〔2019〕19号" in stdout and "hit: site.home-updated" in stdout
+
+
+def _result(report: dict[str, Any], site_id: str, rule: str) -> dict[str, Any]:
+    site = next(s for s in report["sites"] if s["id"] == site_id)
+    return next(r for r in site["results"] if r["rule"] == rule)  # type: ignore[no-any-return]
+
+
+def test_broken_links_are_named_and_a_firewall_is_no_broken_link(
+    fleet: DemoFleet, full_scan: tuple[int, dict[str, Any], str]
+) -> None:
+    _, report, _ = full_scan
+    port = fleet.http_port
+    beihai = _result(report, "beihai", "links.broken")
+    assert "the home page has broken links: home page: 3 of " in beihai["message"]
+    causes = {e["href"]: e["text"] for e in beihai["evidence"] if e.get("href")}
+    assert "NXDOMAIN" in causes[f"http://wsbs.gkcity.gov.cn:{port}/"]
+    assert "HTTP 404" in causes[f"http://www.gkcity.gov.cn:{port}/col/col1999/index.html"]
+    assert "HTTP 404" in causes[f"http://www.gkbeihai.gov.cn:{port}/images/zt_rkpc.gif"]
+    nanshan = _result(report, "nanshan", "links.broken")
+    assert nanshan["message"].startswith("the sampled broken-link rate is at least 1.00%")
+    assert nanshan["metrics"]["home_broken"] == 0 and nanshan["metrics"]["sample_broken"] == 1
+    assert {e.get("href") for e in nanshan["evidence"]} >= {
+        f"http://www.gknanshan.gov.cn:{port}/images/dqwz.gif"
+    }
+    # the 公共资源交易网's WAF turns gkaudit away: undecided (error), never a broken link
+    xiling = _result(report, "xiling", "links.broken")
+    assert xiling["metrics"]["home_broken"] == 0 and xiling["metrics"]["home_undecided"] == 1
+    assert "腾讯云" in xiling["message"] and f"http://ggzy.gkcity.gov.cn:{port}/" in str(
+        xiling["evidence"]
+    )

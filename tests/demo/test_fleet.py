@@ -117,7 +117,14 @@ def test_dns_answers_for_the_portals(fleet: DemoFleet, where: str) -> None:
     assert sorted(answers("gkcity.gov.cn", "NS")) == ["ns1.gkcity.gov.cn.", "ns2.gkcity.gov.cn."]
     nxdomain = resolve(fleet, "hbj.gkcity.gov.cn", "A", where)
     assert nxdomain.rcode() == dns.rcode.NXDOMAIN and nxdomain.authority
-    assert resolve(fleet, "www.gov.cn", "A", where).rcode() == dns.rcode.REFUSED
+    # the outside names the portals link are served on loopback, each a zone of its own: the
+    # fleet claims no other name of gov.cn, and never recurses
+    assert answers("www.gov.cn", "A") == ["127.0.0.1"]
+    assert answers("zfwzzc.www.gov.cn", "AAAA") == ["::1"]
+    assert answers("ggzy.gkcity.gov.cn", "A") == ["127.0.0.1"]
+    assert resolve(fleet, "wsbs.gkcity.gov.cn", "A", where).rcode() == dns.rcode.NXDOMAIN
+    for outside in ("gov.cn", "www.other.gov.cn", "www.dalian.gov.cn"):
+        assert resolve(fleet, outside, "A", where).rcode() == dns.rcode.REFUSED, outside
     assert resolve(fleet, "gkchangdao.gov.cn", "NS", where).rcode() == dns.rcode.SERVFAIL
     assert answers("www.gkchangdao.gov.cn", "AAAA") == ["::1"]
 

@@ -132,10 +132,6 @@ SERVICE_LINKS = (
     ("证照办理", "/zzbl/index.html"),
     ("预约办理", "/yybl/index.html"),
 )
-EXTERNAL_LINKS = (
-    ("中国政府网", "https://www.gov.cn/"),
-    ("辽宁省人民政府", "https://www.ln.gov.cn/"),
-)
 
 
 # --- the columns of a portal ---------------------------------------------------------------

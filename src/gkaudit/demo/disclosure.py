@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from gkaudit.demo.content import DISCLOSURE_ITEMS, SECTIONS
-from gkaudit.demo.pages import Item, box, crumbs, dated_list, esc, link_list, paragraphs
+from gkaudit.demo.pages import Item, box, dated_list, esc, link_list, paragraphs
 from gkaudit.demo.spec import Catalogue, PortalSpec
 from gkaudit.model import SiteKind
 
@@ -50,7 +50,7 @@ def catalogue(p: Portal, docs: Sequence[Item]) -> None:
     sidebar = f'<div class="sidebar">{link_list(links, "xxgk-nav")}</div>'
     latest = box("最新公开", dated_list(docs[:5], p.s.dates), css="latest")
     main = (
-        f"{crumbs([('首页', p.home_path), (p.label('xxgk'), None)])}\n{sidebar}\n"
+        f"{p.crumbs((p.label('xxgk'), None))}\n{sidebar}\n"
         f'<div class="content">\n<h2>{esc(p.s.name)}政府信息公开</h2>\n{latest}\n</div>'
     )
     p.put(p.col("xxgk"), p.document(p.label("xxgk"), main))

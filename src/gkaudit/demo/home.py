@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gkaudit.demo.content import EXTERNAL_LINKS
 from gkaudit.demo.http import Response
+from gkaudit.demo.outside import FRIENDS
 from gkaudit.demo.pages import Item, box, dated_list, esc, link, link_list
 from gkaudit.demo.spec import CITY, CITY_ZONE, Home, Relief
 from gkaudit.model import SiteKind
@@ -35,15 +35,20 @@ def home_page(
         link(p.col("yshj"), '<img src="/images/zt_yshj.gif" alt="优化营商环境">'),
         link(p.col("aqsc"), '<img src="/images/zt_aqsc.gif" alt="安全生产">'),
     ]
+    banners += [
+        link(href.format(port=p.port), f'<img src="{src}" alt="{esc(alt)}">')
+        for alt, href, src in s.extra_banners
+    ]
     topics = f'<div class="banners">{" ".join(banners)}</div>'
     if s.relief is Relief.TOPIC:
         topics += "\n" + link_list([("助企纾困专题", p.col("zqsk"))])
-    friends = list(EXTERNAL_LINKS)
+    friends = [(text, host.url(p.port)) for text, host in FRIENDS]
     if s.kind is SiteKind.CITY:
         friends += [("市科技局", f"http://kjj.{CITY_ZONE}:{p.port}/")]
         friends += [("市司法局", f"http://sfj.{CITY_ZONE}:{p.port}/")]
     else:
         friends.append((f"{CITY}人民政府", p.city_url))
+    friends += [(text, href.format(port=p.port)) for text, href in s.extra_friends]
     main = "\n".join(
         [
             box("要闻动态", dated_list(news[:6], style), more=p.col("ywdt"), css="ywdt"),

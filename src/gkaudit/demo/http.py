@@ -168,8 +168,9 @@ class InFlight:
 
 
 class Requests:
-    """Requests answered, counted at the server by (host, path, method, family): what tests of
-    "one request per URL" count (a client can only count what it meant to send)."""
+    """Requests answered, counted at the server by (host, path, method, family), the path with
+    its query string if any (two queries are two URLs): what tests of "one request per URL"
+    count (a client can only count what it meant to send)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -315,8 +316,10 @@ class _Handler(BaseHTTPRequestHandler):
         if behaviour is Behaviour.SLOW and owner.stopping.wait(owner.slow_seconds):
             return None  # the fleet is stopping: no answer, and no thread left behind
         pages = vhost.placeholder if behaviour is Behaviour.PLACEHOLDER else vhost.pages
-        path = urlsplit(self.path).path or "/"
-        owner.requests.add(host_name(self.headers.get("Host", "")), path, self.command, family)
+        url = urlsplit(self.path)
+        path = url.path or "/"
+        target = f"{path}?{url.query}" if url.query else path
+        owner.requests.add(host_name(self.headers.get("Host", "")), target, self.command, family)
         return pages.get(path, NOT_FOUND)
 
     def _send(self, response: Response, host_header: str, *, body: bool) -> None:

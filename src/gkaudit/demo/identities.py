@@ -98,7 +98,8 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         report_title="{short}{year}年政府信息公开工作年度报告",
         shows="GBK bytes declared gb2312 (镕 is not in GB2312); TRS URLs; [11-20] dates; "
         "政府信息公开 only through 政务公开; interpretations in words only (no 图解); "
-        "a 领导信箱 letter 办理中 for 120 days; 2 blank columns in 政务公开",
+        "a 领导信箱 letter 办理中 for 120 days; 2 blank columns in 政务公开; links a site behind "
+        "a WAF (undecided)",
     ),
     PortalSpec(
         id="donggang",
@@ -136,7 +137,8 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         relief=Relief.TOPIC,
         dates=DateStyle.SLASH,
         tags=("agri",),
-        shows="IPv6 serves an 'IPv6 测试页' placeholder; 政府信息公开制度 link answers 404",
+        shows="IPv6 serves an 'IPv6 测试页' placeholder; 政府信息公开制度 link answers 404; "
+        "three dead links on the home page (404 page, 404 image, NXDOMAIN host)",
     ),
     PortalSpec(
         id="nanshan",
@@ -154,7 +156,7 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         url_style=UrlStyle.TRS,
         relief=Relief.NAV,
         shows="IPv6 connections reset; newest annual report is the year before the one due; "
-        "no 规章/规范性文件库",
+        "no 规章/规范性文件库; the 当前位置 icon of inner pages 404s",
     ),
     PortalSpec(
         id="jinhai",

@@ -116,9 +116,10 @@ def box(title: str, inner: str, more: str | None = None, css: str = "") -> str:
     )
 
 
-def crumbs(trail: Sequence[tuple[str, str | None]]) -> str:
+def crumbs(trail: Sequence[tuple[str, str | None]], icon: str | None = None) -> str:
     parts = [link(href, esc(text)) if href else f"<span>{esc(text)}</span>" for text, href in trail]
-    return '<div class="position">当前位置：' + " &gt; ".join(parts) + "</div>"
+    shown = f'<img src="{icon}" alt="">' if icon else ""
+    return f'<div class="position">{shown}当前位置：' + " &gt; ".join(parts) + "</div>"
 
 
 def nav_bar(items: Sequence[tuple[str, str]]) -> str:

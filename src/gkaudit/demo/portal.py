@@ -28,6 +28,7 @@ from gkaudit.demo.home import entry_page, home_page
 from gkaudit.demo.http import Response
 from gkaudit.demo.mailbox import mailbox
 from gkaudit.demo.news_centre import news_centre
+from gkaudit.demo.outside import BEIAN, CONAC, JIUCUO, MIIT
 from gkaudit.demo.pages import (
     PIXEL_GIF,
     STYLE_CSS,
@@ -142,18 +143,17 @@ class Portal:
         s = self.s
         sponsor = f"{s.name}办公室" if s.government else s.name
         police = link(
-            f"http://www.beian.gov.cn/portal/registerSystemInfo?recordcode={s.police}",
+            BEIAN.url(self.port, query=f"recordcode={s.police}"),
             f'<img src="/images/gaba.gif" alt="">辽公网安备 {s.police}号',
             blank=True,
         )
         conac = link(
-            f"https://bszs.conac.cn/sitename?method=show&id={s.site_code}",
+            CONAC.url(self.port, query=f"method=show&id={s.site_code}"),
             '<img src="/images/dzjg.gif" alt="党政机关">',
             blank=True,
         )
         jiucuo = link(
-            "https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfoNew"
-            f"?sitecode={s.jiucuo_code or s.site_code}",
+            JIUCUO.url(self.port, query=f"sitecode={s.jiucuo_code or s.site_code}"),
             '<img src="/images/jiucuo.gif" alt="我为政府网站找错">',
             blank=True,
         )
@@ -165,9 +165,13 @@ class Portal:
             f"<p>主办单位：{esc(sponsor)}　承办单位：{CITY}大数据管理中心　"
             f"联系电话：0411-8{s.site_code[-7:]}</p>\n"
             f"<p>网站标识码：{s.site_code}　"
-            f"{link('https://beian.miit.gov.cn/', esc(s.icp), blank=True)}　{police}</p>\n"
+            f"{link(MIIT.url(self.port), esc(s.icp), blank=True)}　{police}</p>\n"
             f'<p class="badges">{conac} {jiucuo if s.jiucuo else ""}</p>\n</div></div>'
         )
+
+    def crumbs(self, here: tuple[str, str | None]) -> str:
+        """当前位置 of an inner page: the home page, then `here`."""
+        return crumbs([("首页", self.home_path), here], icon=self.s.crumbs_icon)
 
     # --- pages --------------------------------------------------------------------------------
 
@@ -206,7 +210,7 @@ class Portal:
             '<a href="javascript:doZoom(14)">小</a> ]'
         )
         main = (
-            f"{crumbs([('首页', self.home_path), (self.label(key), self.col(key))])}\n"
+            f"{self.crumbs((self.label(key), self.col(key)))}\n"
             f'<div class="article">\n<h1>{esc(title)}</h1>\n<div class="info">{info}</div>\n'
             f'<div id="zoom">\n{body}\n</div>\n'
             '<div class="actions"><a href="javascript:window.print()">打印本页</a> '
@@ -254,7 +258,7 @@ class Portal:
         self, key: str, inner: str, sidebar: str, metas: Sequence[tuple[str, str]] = ()
     ) -> None:
         inner = f"<h2>{esc(self.label(key))}</h2>\n{inner}"
-        main = f"{crumbs([('首页', self.home_path), (self.label(key), None)])}\n"
+        main = f"{self.crumbs((self.label(key), None))}\n"
         if sidebar:
             main += f'{sidebar}\n<div class="content">\n{inner}\n</div>'
         else:

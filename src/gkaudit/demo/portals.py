@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from gkaudit.demo.dns import DnsFault
 from gkaudit.demo.expected import EXPECTED, PORTALS
 from gkaudit.demo.http import VirtualHost
+from gkaudit.demo.outside import outside_hosts, outside_records
 from gkaudit.demo.portal import Portal, services_pages
 from gkaudit.demo.spec import CDN_EDGE, CDN_ZONE, V4, V6, Address, PortalSpec
 from gkaudit.model import Hints, Site, SiteKind, Status
@@ -38,7 +39,8 @@ class FleetData:
 
 
 def dns_records(specs: Sequence[PortalSpec], as_of: dt.date) -> dict[str, dict[str, list[str]]]:
-    """The zones of the fleet: one per registered domain plus the CDN's, all on loopback."""
+    """The zones of the fleet: one per registered domain plus the CDN's, and the names outside
+    the fleet that its portals link (`outside`), all on loopback."""
     serial = f"{as_of:%Y%m%d}01"
     zones = sorted({spec.zone for spec in specs} | {CDN_ZONE})
     ns_v4_only = {spec.zone for spec in specs if not spec.nameservers_ipv6}
@@ -68,7 +70,7 @@ def dns_records(specs: Sequence[PortalSpec], as_of: dt.date) -> dict[str, dict[s
                 pass
         if spec.ipv4_only_services:
             records[spec.services_host] = {"A": [V4]}
-    return records
+    return records | outside_records(as_of)
 
 
 def build(
@@ -81,7 +83,7 @@ def build(
     """The fleet's pages, zones and sites for servers on `http_port` (and `refused_port`)."""
     city = next(spec for spec in specs if spec.kind is SiteKind.CITY)
     city_url = f"http://{city.host}:{http_port}/"
-    hosts: dict[str, VirtualHost] = {}
+    hosts: dict[str, VirtualHost] = outside_hosts()
     sites: list[Site] = []
     for spec in specs:
         if spec.served:

@@ -23,10 +23,8 @@ from gkaudit.model import SiteKind, Status
 DEMO_PLANS = ("dalian-2022", "gwjc-2019")
 
 #: The rule ids of the demo's plans (the Dalian plan's, then the national indicators' own) that the
-#: fleet is built to decide. Not `links.broken`: the portals link outside hosts (www.gov.cn,
-#: beian.miit.gov.cn) that the loopback fleet does not serve, so each portal's links are
-#: undecided until it does (`checks/links_broken/demo.py`); nor `site.search`, whose search
-#: pages the fleet does not serve yet (every portal warns).
+#: fleet is built to decide. Not `site.search` yet: the fleet serves no search results page, so
+#: every portal's search answers 404 (a warning).
 RULE_IDS = (
     "site.reachable",
     "ipv6.aaaa",
@@ -56,6 +54,7 @@ RULE_IDS = (
     "columns.blank",
     "interaction.channel",
     "interaction.response",
+    "links.broken",
 )
 
 CITY = "港康市"
@@ -162,6 +161,12 @@ class PortalSpec:
     jiucuo: bool = True  # the footer carries the 我为政府网站找错 entrance
     jiucuo_code: str | None = None  # the sitecode it is served with (None: its own site_code)
     tags: tuple[str, ...] = ()  # sites.yaml tags: the bodies the plan's clauses name
+    #: 友情链接 after the usual ones: (text, URL), "{port}" in the URL being the fleet's port
+    extra_friends: tuple[tuple[str, str], ...] = ()
+    #: 专题专栏 banners after the usual ones: (alt, link, image), "{port}" as above
+    extra_banners: tuple[tuple[str, str, str], ...] = ()
+    #: an icon before the crumbs of the inner pages (当前位置), not served: a 404 image
+    crumbs_icon: str | None = None
     # days since the newest item of the columns the Dalian plan names (None: no such column),
     # each published where its rule applies (RULE_SCOPES)
     negative_list_age: int | None = 20

@@ -2,8 +2,15 @@
 
 Why: Used by `links.broken`. The national indicators (国办秘函〔2019〕19号) score 可用性 in
 功能设计, and the 通报 name broken links by count ("营口市工业和信息化局网站首页10个链接无法访问",
-indicators.md §2.1); every monitor has a 死链 report. The deduction per link is not in any stored
-copy (per link on the home page, a rate elsewhere: recalled, kept as params).
+indicators.md §2.1); every monitor has a 死链 report. The thresholds: any broken link of the home
+page fails, as the 通报 count them one by one and the 2015 普查 table deducts per home-page link
+(standards.md §1.4: −1 per home-page link, −0.1 per link elsewhere, recalled, in no stored
+copy); elsewhere a rate, since a sample of second-level pages stands for the whole site, and
+`max_rate` 1% is the practice a third-party guide reports ("错链率低于1%", standards.md §1.4, low
+authority), not a number of the indicators: a param. Strict one way only: a link counts as
+broken on proof that a visitor cannot open it either; what may be a firewall's or this
+network's doing is undecided, and undecided links that could change the verdict make it
+`error`, never `fail`.
 
 What it checks: every distinct link of the home page (as reached over IPv4), internal and
 external, images (`<img src>`) and attachments included; then the links of a sample of its
