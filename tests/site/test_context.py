@@ -12,6 +12,7 @@ import pytest
 from gkaudit.model import Family, Site, SiteKind
 from gkaudit.net.http import FailureKind, Fetcher, FetchFailure, Page
 from gkaudit.net.robots import Robots
+from gkaudit.site.chrome import chrome_of
 from gkaudit.site.context import SiteContext
 from tests.support.web import FakeWeb
 
@@ -151,7 +152,7 @@ async def test_chrome_is_what_recurs_on_the_reference_pages(
     items = "".join(f'<li><a href="/art/{i}.html">文章{i}</a></li>' for i in range(4))
     web.get(base + "/").respond(html=html("首页", '<a href="/news/">新闻</a>'))
     web.get(re.compile(re.escape(base) + r"/col/\d/")).respond(html=html("栏目", items))
-    chrome = await context(fetcher, base).chrome()
+    chrome = await chrome_of(context(fetcher, base))
     assert chrome == {(f"{base}/col/{i}/", f"栏目{i}") for i in range(5)}  # the nav bar
 
 

@@ -18,6 +18,7 @@ from gkaudit.html import Document, Link
 from gkaudit.i18n import _, ngettext
 from gkaudit.model import Evidence, NoteEvidence, Verdict
 from gkaudit.net.http import Outcome, Page, inconclusive
+from gkaudit.site.chrome import chrome_of
 from gkaudit.site.context import SiteContext
 from gkaudit.site.links import MAX_CANDIDATES, Candidate, find_links
 from gkaudit.site.pages import describe, home_page, home_verdict, loads
@@ -247,7 +248,7 @@ async def _read(
     if not loads(outcome):
         return Listing(url, outcome, min_items, unrendered=site.unrendered)
     doc = site.document(outcome)
-    chrome = await site.chrome()
+    chrome = await chrome_of(site)
     shared: frozenset[tuple[str, str]] = frozenset()
     if found_on is not None and found_on.final_url != outcome.final_url:
         shared = frozenset(link.key for link in site.document(found_on).links)

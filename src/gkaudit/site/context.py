@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import aiohttp
 
 from gkaudit.domains import host_of, registered_domain, within
-from gkaudit.html import Document, LinkKey, is_file_url, parse, recurring_links
+from gkaudit.html import Document, parse
 from gkaudit.i18n import _
 from gkaudit.model import Family, Site
 from gkaudit.net.browser import Browser, no_browser
@@ -31,8 +31,6 @@ from gkaudit.site.probes import Probes
 MAX_HOPS = 10
 #: A page with fewer links than this is a redirect stub or a frameset shell, not a home page.
 STUB_LINKS = 3
-#: Internal links of the home page tried, together, as the page site chrome is measured on.
-REFERENCE_CANDIDATES = 3
 #: Pages (GETs with a body) one site may cost, whatever the rules ask for.
 MAX_PAGES = 400
 
@@ -92,6 +90,11 @@ class SiteContext:
         # shield: a rule cancelled by its deadline must not cancel the fetch other rules share
         result: T = await asyncio.shield(task)
         return result
+
+    async def remember(self, name: str, make: Callable[[], Awaitable[T]]) -> T:
+        """What is worked out from the site's pages (site chrome: `gkaudit.site.chrome`), once
+        per run however many rules ask, under its `name`."""
+        return await self._once(("derived", name), make)
 
     def close(self) -> None:
         """Cancel anything still running and drop the pages (a finished site keeps nothing)."""
@@ -351,34 +354,3 @@ class SiteContext:
         if isinstance(outcome, Page) and outcome.loads:
             return outcome
         return None
-
-    async def _reference_pages(self) -> list[Page]:
-        """The home page and one other page of the site: what site chrome is measured against.
-        The first few candidates are fetched together, so one dead link cannot stall the site."""
-
-        async def pick() -> list[Page]:
-            home = await self.home()
-            if not isinstance(home, Page) or not home.loads:
-                return []
-            candidates = dict.fromkeys(
-                link.url
-                for link in self.document(home).links
-                if link.url != home.final_url
-                and self.is_internal(link.url)
-                and not is_file_url(link.url)
-            )
-            tried = list(candidates)[:REFERENCE_CANDIDATES]
-            others = await asyncio.gather(*(self.html(url) for url in tried))
-            other = next((p for p in others if p and p.final_url != home.final_url), None)
-            return [home] if other is None else [home, other]
-
-        return await self._once(("refs",), pick)
-
-    async def chrome(self) -> frozenset[LinkKey]:
-        """Site chrome: the links (by `Link.key`) that recur on the reference pages."""
-
-        async def compute() -> frozenset[LinkKey]:
-            refs = await self._reference_pages()
-            return recurring_links((self.document(ref) for ref in refs), needed=min(2, len(refs)))
-
-        return await self._once(("chrome",), compute)

@@ -22,6 +22,7 @@ from gkaudit.html import Document, Link, is_file_url
 from gkaudit.i18n import _
 from gkaudit.model import Evidence, NoteEvidence
 from gkaudit.net.http import Outcome, Page
+from gkaudit.site.chrome import chrome_of
 from gkaudit.site.columns import (
     DATED_LIST,
     Listing,
@@ -271,7 +272,7 @@ async def reachable_columns(site: SiteContext, *, max_pages: int) -> Inventory:
     texts: dict[str, str] = {}
     for link in home_doc.links:
         texts.setdefault(link.url, normalize(link.text))
-    scope = _Scope(home, home_doc, await site.chrome(), frozenset(texts))
+    scope = _Scope(home, home_doc, await chrome_of(site), frozenset(texts))
     first = [
         (url, texts.get(url, ""))
         for url in await second_level(site, home)

@@ -3,7 +3,7 @@ platform may be behind, ranked by how well they name it and where they sit.
 
 "Found from the home page" means among the links of the home page and of the pages it links to
 (two levels), within the portal's registered domain, unless `sites.yaml` gives the URL as a
-hint. *Site chrome* (`SiteContext.chrome`) is the navigation, header and footer links that recur
+hint. *Site chrome* (`gkaudit.site.chrome`) is the navigation, header and footer links that recur
 across the site's pages; a link in it ranks above one in the body.
 """
 
@@ -17,6 +17,7 @@ from gkaudit.html import Document, Link, is_file_url
 from gkaudit.i18n import _
 from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence
 from gkaudit.net.http import Page
+from gkaudit.site.chrome import chrome_of
 from gkaudit.site.context import SiteContext
 from gkaudit.site.pages import home_page, loads
 from gkaudit.text import normalize
@@ -142,7 +143,7 @@ async def find_links(
     root = start if start is not None else await home_page(site)
     if root is None or not wanted:
         return []
-    chrome = await site.chrome()
+    chrome = await chrome_of(site)
     root_doc = site.document(root)
     found = _matches(site, root, wanted, chrome, 1, 0, reject)
     found.sort(key=lambda c: c.rank)
@@ -165,4 +166,4 @@ async def find_links(
 async def second_level(site: SiteContext, page: Page) -> list[str]:
     """The second-level pages of `page` (the home page) worth opening, navigation first, at
     most MAX_NAV_PAGES: the ones `find_links` searches."""
-    return _crawl_targets(site, site.document(page), await site.chrome())
+    return _crawl_targets(site, site.document(page), await chrome_of(site))

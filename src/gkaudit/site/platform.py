@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from gkaudit.html import Document, Link
 from gkaudit.net.http import Outcome, Page, inconclusive
+from gkaudit.site.chrome import chrome_of
 from gkaudit.site.context import SiteContext
 from gkaudit.site.links import MAX_CANDIDATES, Candidate, find_links
 from gkaudit.site.pages import loads
@@ -143,7 +144,7 @@ async def _platform_at(
     outcome = await site.open(candidate.link.url)
     if not loads(outcome):
         return PlatformSearch(candidate=candidate, outcome=outcome, via=via)
-    chrome = await site.chrome()
+    chrome = await chrome_of(site)
     doc = site.document(outcome)
     found = {name: tuple(section_links(doc, names, chrome)) for name, names in sections.items()}
     return PlatformSearch(candidate=candidate, outcome=outcome, via=via, sections=found)

@@ -63,6 +63,7 @@ from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.html import Link
 from gkaudit.i18n import _
 from gkaudit.model import Evidence, HtmlEvidence, Metric, Verdict
+from gkaudit.site.chrome import chrome_of
 from gkaudit.site.columns import Listing, locate_column
 from gkaudit.site.context import SiteContext
 from gkaudit.text import normalize
@@ -88,7 +89,7 @@ async def _titled(site: SiteContext, listing: Listing, words: Sequence[str]) -> 
     """The first item or other body link of the column whose text contains one of `words`
     (一图读懂…, a 图解 sub-column); site chrome does not count."""
     assert listing.page is not None
-    chrome = await site.chrome()
+    chrome = await chrome_of(site)
     wanted = [normalize(w) for w in words]
     for link in (*listing.items, *site.document(listing.page).links):
         text = normalize(link.text)

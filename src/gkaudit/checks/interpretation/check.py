@@ -56,6 +56,7 @@ from gkaudit.html import Document, Link, LinkKey, recurring_links
 from gkaudit.i18n import _
 from gkaudit.model import Evidence, HtmlEvidence, Verdict
 from gkaudit.net.http import Outcome, inconclusive
+from gkaudit.site.chrome import chrome_of
 from gkaudit.site.columns import TEMPLATE_MIN_PAGES, TEMPLATE_SHARE, locate_column
 from gkaudit.site.context import SiteContext
 from gkaudit.site.pages import describe, loads
@@ -119,7 +120,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         for item, outcome in zip(sample, outcomes, strict=True)
         if loads(outcome)
     }
-    chrome = (await site.chrome()) | template_links(list(docs.values()))
+    chrome = (await chrome_of(site)) | template_links(list(docs.values()))
     evidence: list[Evidence] = search.evidence()
     unreadable = 0  # could not be opened for a reason that may be ours: linked or not, unknown
     linked = 0
