@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gkaudit.executors.groups import Shard, politeness_groups
+from gkaudit.executors.groups import Shard, batches, politeness_groups
 from gkaudit.model import Site
 
 
@@ -70,6 +70,25 @@ def test_shards_are_disjoint_and_complete_and_stable() -> None:
     assert all(40 <= len(part) <= 60 for part in parts)  # CRC-32 spreads them
     # crc32("p0.gov.cn") % 4 == 0 on every machine and run (not Python's salted hash)
     assert parts[0][0].name == "p0.gov.cn"
+
+
+def test_batches_hold_whole_groups_of_about_equal_sites() -> None:
+    city = [site(f"d{i}", f"http://www.dl.gov.cn/col/col{i}/") for i in range(9)]
+    many = city + [site(f"s{i}", f"http://www.p{i}.gov.cn/") for i in range(40)]
+    groups = politeness_groups(many)
+    packed = batches(groups, 4)
+    assert len(packed) == 4
+    assert sorted(g.name for b in packed for g in b) == sorted(g.name for g in groups)
+    sizes = sorted(sum(len(g.sites) for g in b) for b in packed)
+    assert sizes == [12, 12, 12, 13]  # 49 sites; the city's nine stay in one batch
+    backward = batches(politeness_groups(many[::-1]), 4)
+    assert [[g.name for g in b] for b in backward] == [[g.name for g in b] for b in packed]
+
+
+def test_there_are_never_more_batches_than_groups() -> None:
+    groups = politeness_groups(DALIAN)
+    assert [len(b) for b in batches(groups, 100)] == [1] * len(groups)
+    assert len(batches(groups, 0)) == 1
 
 
 @pytest.mark.parametrize("text", ["1", "2/2", "-1/2", "a/b", "1/0", "0/"])

@@ -1,24 +1,32 @@
-"""The Dask executor: one task per politeness group on a Dask cluster (`gkaudit[dask]`).
+"""The Dask executor: politeness groups in batches, a task per batch, on a Dask cluster
+(`gkaudit[dask]`).
 
-A task is `local.audit_sites` on the group: the same engine and checks as a local scan, on a
-fresh event loop in one of the worker's threads. Results come back to the driver as groups
-finish (`as_completed`); workers never write a file.
+A task is `local.audit_sites` on a batch of whole groups (`groups.batches`): one engine, on a
+fresh event loop in one of the worker's threads, for all the batch's sites, so its global and
+per-host limits hold across them as in a local scan, and no group's host is ever split across
+two tasks. A batch per group (an engine per portal, one site at a time per thread) made the
+cluster slower than one process (bench/README.md). The run has `BATCHES_PER_SLOT` batches per
+worker thread admitted: enough for the load to balance and for a lost worker to cost a small
+part of the run. Results come back to the driver as batches finish (`as_completed`); workers
+never write a file.
 
-Pre-flight. A worker plugin runs on every worker when it joins, and again when a worker comes
+The `Job` travels once per worker, inside the run's worker plugin, not with every task.
+
+Pre-flight. The plugin runs on every worker when it joins, and again when a worker comes
 back after a crash: a worker of another gkaudit version than the driver's, or one that cannot
 unpickle the plugin (no gkaudit at all), gets no resource and so never gets a task; a worker
 that passes gets the resource `gkaudit-<version>`, and `gkaudit-<version>-ipv6` when it knows
 a route to the IPv6 probe address (a UDP connect picks a route without sending anything; the
 worker's `GKAUDIT_IPV6_PROBE` overrides the address the driver asks for). When the plan has
-IPv6 rules, groups go only to workers with the IPv6 resource; when no worker has it, the IPv6
+IPv6 rules, batches go only to workers with the IPv6 resource; when no worker has it, the IPv6
 rules are withheld (`error`, naming the cause) rather than given to a worker to fail.
 
-Faults. A worker lost mid-task has its group rescheduled by the scheduler; a task that kept
+Faults. A worker lost mid-task has its batch rescheduled by the scheduler; a task that kept
 failing (`retries`) or whose workers kept dying (`distributed.scheduler.allowed-failures`,
-3 by default) gives `error` results for its group's sites, and the scan completes. Tasks
+3 by default) gives `error` results for its batch's sites, and the scan completes. Tasks
 restricted by resources are all assigned up front (Dask's queuing is for unrestricted tasks),
-so the groups waiting on a worker that dies are counted as suspects too: a worker that keeps
-dying can take innocent groups to `error` with it. A group's
+so the batches waiting on a worker that dies are counted as suspects too: a worker that keeps
+dying can take innocent batches to `error` with it. A batch's
 sites come back together from the one attempt that finished, so each site is reported once.
 """
 
@@ -27,27 +35,30 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from distributed import Client, LocalCluster, WorkerPlugin, as_completed
+from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 from distributed.core import Status
 from distributed.scheduler import KilledWorker
 
 from gkaudit import __version__
 from gkaudit.engine import inconclusive_site
 from gkaudit.executors import ExecutorError, Job, OnSite
-from gkaudit.executors.groups import Group
+from gkaudit.executors.groups import Group, batches
 from gkaudit.executors.local import audit_sites
 from gkaudit.i18n import _
-from gkaudit.model import Plan, PlanSet
+from gkaudit.model import Plan, PlanSet, Site, SiteReport
 
 #: A global IPv6 address whose route tells a worker has IPv6 egress (CNNIC's public DNS,
 #: 240C::6666); nothing is sent to it.
 IPV6_PROBE = "240c::6666"
 PREFLIGHT = "gkaudit-preflight"
+#: Batches per worker thread: the tail of a run is about one batch long, and a lost worker
+#: costs its batches in flight.
+BATCHES_PER_SLOT = 4
 
 
 def has_ipv6_route(address: str) -> bool:
@@ -72,13 +83,15 @@ def ipv6_rules(plan: Plan | PlanSet) -> list[str]:
 
 
 class Preflight(WorkerPlugin):  # type: ignore[misc]
-    """Gives a worker the resources that let it take this run's tasks, if it qualifies."""
+    """Gives a worker the resources that let it take this run's tasks, if it qualifies, and
+    the run's job (pickled once for the cluster, not once per task)."""
 
-    def __init__(self, run_id: str, version: str, ipv6_probe: str) -> None:
+    def __init__(self, run_id: str, version: str, ipv6_probe: str, job: Job | None = None) -> None:
         self.name = f"{PREFLIGHT}-{run_id}"
         self.run_id = run_id
         self.version = version
         self.ipv6_probe = ipv6_probe
+        self.job = job
         self.outcome: dict[str, Any] = {}
         self._given: dict[str, float] = {}
 
@@ -114,7 +127,19 @@ def _revisit_waiting_tasks(worker: Any) -> None:
 
 def _outcome(dask_worker: Any, name: str) -> dict[str, Any]:
     plugin = dask_worker.plugins.get(name)
-    return dict(plugin.outcome) if isinstance(plugin, Preflight) else {"version": None}
+    if not isinstance(plugin, Preflight):
+        return {"version": None}
+    return {**plugin.outcome, "slots": dask_worker.state.nthreads}
+
+
+def audit_batch(name: str, sites: Sequence[Site], withheld: Mapping[str, str]) -> list[SiteReport]:
+    """A worker's task: the sites of a batch audited with the job of the run's plugin `name`
+    (a worker gets the tasks only once that plugin has given it the run's resources), less the
+    rules the pre-flight found no worker able to run."""
+    job: Job = get_worker().plugins[name].job
+    if withheld:
+        job = replace(job, settings=replace(job.settings, withheld=withheld))
+    return audit_sites(job, sites)
 
 
 class DaskExecutor:
@@ -154,7 +179,8 @@ class DaskExecutor:
                 )
             try:
                 client = await stack.enter_async_context(Client(address, asynchronous=True))
-                await client.wait_for_workers(1, timeout=60)
+                # the batches are sized to the workers there: all of a cluster started here
+                await client.wait_for_workers(1 if self.scheduler else self.workers, timeout=60)
             except (OSError, TimeoutError) as exc:
                 raise ExecutorError(
                     _("Dask scheduler {address}: {error}").format(
@@ -162,16 +188,17 @@ class DaskExecutor:
                     )
                 ) from None
             run_id = uuid.uuid4().hex[:12]
-            preflight = Preflight(run_id, __version__, self.ipv6_probe)
+            preflight = Preflight(run_id, __version__, self.ipv6_probe, job)
             await client.register_plugin(preflight, name=preflight.name)
             try:
-                job, ipv6 = await self._admit(client, job, preflight.name)
-                await self._audit(client, job, groups, on_site, run_id, ipv6=ipv6)
+                admission = await self._admit(client, job, preflight)
+                await self._audit(client, job, groups, on_site, admission)
             finally:
                 await client.unregister_worker_plugin(preflight.name)
 
-    async def _admit(self, client: Any, job: Job, name: str) -> tuple[Job, bool]:
-        """The job as the admitted workers can run it, and whether it needs their IPv6."""
+    async def _admit(self, client: Any, job: Job, preflight: Preflight) -> _Admission:
+        """Which workers passed the run's pre-flight, and what of the job they can run."""
+        name, run_id = preflight.name, preflight.run_id
         outcomes: dict[str, dict[str, Any]] = await client.run(_outcome, name=name)
         ready = {a: o for a, o in outcomes.items() if o.get("version") == __version__}
         for address, outcome in outcomes.items():
@@ -187,15 +214,18 @@ class DaskExecutor:
                     version=__version__
                 )
             )
+        slots = sum(o["slots"] for o in ready.values())
         rules = ipv6_rules(job.plan)
         if not rules:
-            return job, False
-        if any(o["ipv6"] for o in ready.values()):
-            return job, True
+            return _Admission(run_id, name, resource(run_id, ipv6=False), slots)
+        with_ipv6 = [o["slots"] for o in ready.values() if o["ipv6"]]
+        if with_ipv6:
+            return _Admission(run_id, name, resource(run_id, ipv6=True), sum(with_ipv6))
         reason = _("not run: no worker of the cluster has an IPv6 route")
         self.notice(reason)
-        withheld = dict.fromkeys(rules, reason)
-        return replace(job, settings=replace(job.settings, withheld=withheld)), False
+        return _Admission(
+            run_id, name, resource(run_id, ipv6=False), slots, dict.fromkeys(rules, reason)
+        )
 
     async def _audit(
         self,
@@ -203,38 +233,49 @@ class DaskExecutor:
         job: Job,
         groups: Sequence[Group],
         on_site: OnSite,
-        run_id: str,
-        *,
-        ipv6: bool,
+        admission: _Admission,
     ) -> None:
-        owner: dict[str, Group] = {}
+        owner: dict[str, tuple[Group, ...]] = {}
         futures = []
-        for index, group in enumerate(groups):
+        for index, batch in enumerate(batches(groups, admission.slots * BATCHES_PER_SLOT)):
             future = client.submit(
-                audit_sites,
-                job,
-                group.sites,
-                key=f"gkaudit-{run_id}-{index}-{group.name}",
+                audit_batch,
+                admission.plugin,
+                [site for group in batch for site in group.sites],
+                admission.withheld,
+                key=f"gkaudit-{admission.run_id}-{index}-{batch[0].name}",
                 pure=False,
                 retries=self.retries,
-                resources={resource(run_id, ipv6=ipv6): 1},
+                resources={admission.resource: 1},
             )
-            owner[future.key] = group
+            owner[future.key] = batch
             futures.append(future)
         try:
             async for future in as_completed(futures):
-                group = owner[future.key]
+                sites = [site for group in owner[future.key] for site in group.sites]
                 try:
                     reports = await future
                 except KilledWorker:
                     message = _("not audited: the workers running its group kept dying")
-                    reports = [inconclusive_site(job.plan, s, message) for s in group.sites]
+                    reports = [inconclusive_site(job.plan, s, message) for s in sites]
                 except Exception as exc:
                     message = _(
                         "not audited: its group's task failed {attempts} times ({error})"
                     ).format(attempts=self.retries + 1, error=f"{type(exc).__name__}: {exc}")
-                    reports = [inconclusive_site(job.plan, s, message) for s in group.sites]
+                    reports = [inconclusive_site(job.plan, s, message) for s in sites]
                 for report in reports:
                     on_site(report)
         finally:
             await client.cancel(futures)
+
+
+@dataclass(frozen=True)
+class _Admission:
+    """What the pre-flight of a run found: the plugin holding its job, the resource its tasks
+    need, the worker threads that have it, and the rules withheld from every task."""
+
+    run_id: str
+    plugin: str
+    resource: str
+    slots: int
+    withheld: Mapping[str, str] = field(default_factory=dict)

@@ -17,10 +17,16 @@ one per-host limit) instead of a second phase: see `executors/__init__.py`.
 
 Groups are ordered and named deterministically (by their smallest key), so `--shard I/N` picks
 the same groups on every machine: the CRC-32 of the group's name modulo N.
+
+A distributed executor does not give each group a task of its own: most groups are one portal,
+and an engine per portal audits one site at a time where one engine audits fifty. `batches`
+packs whole groups into a few tasks per worker thread: enough tasks for the load to balance and
+for a lost worker to cost a small part of the run, few enough that each engine is kept busy.
 """
 
 from __future__ import annotations
 
+import heapq
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -93,6 +99,19 @@ def politeness_groups(
         Group(root, tuple(group_sites), tuple(sorted(domains[root])))
         for root, group_sites in members.items()
     ]
+
+
+def batches(groups: Sequence[Group], count: int) -> list[tuple[Group, ...]]:
+    """The groups packed into at most `count` batches of about equal sites, each group whole
+    (the largest first, each into the batch holding fewest sites so far); deterministic."""
+    count = max(1, min(count, len(groups)))
+    bins: list[list[Group]] = [[] for _ in range(count)]
+    lightest = [(0, i) for i in range(count)]  # (sites, batch): a heap
+    for group in sorted(groups, key=lambda g: (-len(g.sites), g.name)):
+        size, index = heapq.heappop(lightest)
+        bins[index].append(group)
+        heapq.heappush(lightest, (size + len(group.sites), index))
+    return [tuple(b) for b in bins if b]
 
 
 @dataclass(frozen=True)
