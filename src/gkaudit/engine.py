@@ -44,7 +44,7 @@ from gkaudit.net.robots import Robots
 from gkaudit.plugins import Registry
 from gkaudit.scoring import rollups
 from gkaudit.site.context import MAX_PAGES, SiteContext
-from gkaudit.site.probes import Probes
+from gkaudit.site.probes import Delegate, Probes
 
 
 @dataclass(frozen=True)
@@ -91,9 +91,17 @@ class Engine:
     """Runs the rules of one or more plans over many sites and builds the report: a rule in two
     plans runs once, and every page is fetched once for all rules (the site's `SiteContext`)."""
 
-    def __init__(self, plan: Plan | PlanSet, registry: Registry, settings: ScanSettings) -> None:
+    def __init__(
+        self,
+        plan: Plan | PlanSet,
+        registry: Registry,
+        settings: ScanSettings,
+        *,
+        delegate: Delegate | None = None,
+    ) -> None:
         self.plan = PlanSet.of(plan)
         self.settings = settings
+        self._delegate = delegate  # link probes done elsewhere (site/probes.py)
         self._rules = [_bind(rule, registry) for rule in self.plan.rules]
         self._finished: dict[int, SiteReport] = {}
         self._started_at = dt.datetime.now(dt.UTC)
@@ -113,15 +121,9 @@ class Engine:
         self._started_at = dt.datetime.now(dt.UTC)
         # in this run's own context: the marks end with it (the checks' tasks inherit them)
         falsealarms.active.set(self.settings.false_alarms)
-        resolver = Resolver(
-            self.settings.nameservers,
-            timeout=self.settings.dns_timeout,
-            lifetime=self.settings.dns_timeout * 2.5,
-            authoritative_port=self.settings.authoritative_port,
-        )
-        fetcher = Fetcher(resolver, self._fetch_settings())
+        fetcher = make_fetcher(self.settings, self._fetch_settings())
         robots = Robots(fetcher, self.settings.fetch.user_agent)
-        probes = Probes(fetcher)
+        probes = Probes(fetcher, delegate=self._delegate)
         self._unrendered = why_not(self.settings.browser)
         self._browser = Browser(fetcher) if self._unrendered is None else None
         with _quiet_collector():
@@ -249,6 +251,17 @@ class Engine:
         if struck:
             return result.model_copy(update={"marks": tuple(m.mark() for m in struck)})
         return result
+
+
+def make_fetcher(settings: ScanSettings, fetch: FetchSettings) -> Fetcher:
+    """A fetcher with `fetch`'s limits, its resolver asking the name servers of `settings`."""
+    resolver = Resolver(
+        settings.nameservers,
+        timeout=settings.dns_timeout,
+        lifetime=settings.dns_timeout * 2.5,
+        authoritative_port=settings.authoritative_port,
+    )
+    return Fetcher(resolver, fetch)
 
 
 @contextmanager

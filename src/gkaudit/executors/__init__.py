@@ -1,23 +1,23 @@
 """Executors: where the audit of politeness groups runs, with results streaming back to one driver.
 
 The driver (the `gkaudit scan` process) partitions the sites into politeness groups
-(`executors.groups`), hands them to an executor and receives each site's report as its group
-finishes; it alone writes the report, the reporters' files and the history database.
+(`executors.groups`), hands them to an executor and receives each site's report as the task
+holding its group finishes; it alone writes the report, the reporters' files and the history
+database.
 
 - `local`: every group in this process, on one engine (today's scan);
-- `dask`: one Dask task per group on a Dask cluster (`pip install 'gkaudit[dask]'`).
+- `dask`: batches of whole groups, a Dask task each, on a Dask cluster
+  (`pip install 'gkaudit[dask]'`).
 
 Cross-host link probes stay inside the group. `ipv6.links` probes only internal links, hosts
 within the portal's registered domain, and a group holds every site of each registered domain it
 touches, so every probe target belongs to exactly one group: one worker, one fetcher, one
-per-host limit for it. A second phase grouped by target host would have to split the check in
-two (links now, verdict after a barrier) and hold every site's results until the end, for no
-host that the groups do not already keep apart. `links.broken` probes external links too (many
-portals link www.gov.cn), so there two workers may press one outside host at once; it is bounded,
-not kept apart: at most `max_per_host` links per outside host per site, each worker's per-host
-limit, and one probe per URL per worker's run (`gkaudit.site.probes`). Keeping outside hosts to
-one worker would take that second phase: the groups collect their outside links, the driver
-regroups them by target host, probes run as tasks per host, and `links.broken` is judged after.
+per-host limit for it. `links.broken` probes outside links too (many portals link www.gov.cn):
+on a Dask cluster each outside host is owned by one worker, which probes it for every batch
+(`executors.outside`), so two workers never press one outside host and each of its URLs is
+probed once for the cluster. What this does not keep apart: a link from one group to a host of
+another group (a district portal linking the city's) is probed by that host's owner while the
+other group's batch may be crawling it from another worker.
 
 Every site is reported exactly once: a group's sites come back together, from the one attempt
 that finished; a group whose task keeps failing comes back as `error` results naming why.

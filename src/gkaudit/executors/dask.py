@@ -10,7 +10,9 @@ worker thread admitted: enough for the load to balance and for a lost worker to 
 part of the run. Results come back to the driver as batches finish (`as_completed`); workers
 never write a file.
 
-The `Job` travels once per worker, inside the run's worker plugin, not with every task.
+The `Job` travels once per worker, inside the run's worker plugin, not with every task. The
+plugin also serves the run's probes of outside hosts (`executors.outside`): each outside host
+a batch links is probed by the one admitted worker that owns it.
 
 Pre-flight. The plugin runs on every worker when it joins, and again when a worker comes
 back after a crash: a worker of another gkaudit version than the driver's, or one that cannot
@@ -35,7 +37,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -49,6 +51,7 @@ from gkaudit.engine import inconclusive_site
 from gkaudit.executors import ExecutorError, Job, OnSite
 from gkaudit.executors.groups import Group, batches
 from gkaudit.executors.local import audit_sites
+from gkaudit.executors.outside import OwnedProbes, Router, handler_name
 from gkaudit.i18n import _
 from gkaudit.model import Plan, PlanSet, Site, SiteReport
 
@@ -94,12 +97,16 @@ class Preflight(WorkerPlugin):  # type: ignore[misc]
         self.job = job
         self.outcome: dict[str, Any] = {}
         self._given: dict[str, float] = {}
+        self._owned: OwnedProbes | None = None
 
     async def setup(self, worker: Any) -> None:
         probe = os.environ.get("GKAUDIT_IPV6_PROBE", self.ipv6_probe)
         self.outcome = {"version": __version__, "ipv6": has_ipv6_route(probe), "probe": probe}
         if __version__ != self.version:
             return
+        if self.job is not None:
+            self._owned = OwnedProbes(self.job.settings)
+            worker.handlers[handler_name(self.run_id)] = self._owned.handle
         slots = float(worker.state.nthreads)
         self._given = {resource(self.run_id, ipv6=False): slots}
         if self.outcome["ipv6"]:
@@ -110,6 +117,9 @@ class Preflight(WorkerPlugin):  # type: ignore[misc]
     async def teardown(self, worker: Any) -> None:
         if self._given:
             await worker.set_resources(**dict.fromkeys(self._given, 0.0))
+        if self._owned is not None:
+            worker.handlers.pop(handler_name(self.run_id), None)
+            await self._owned.aclose()
 
 
 def _revisit_waiting_tasks(worker: Any) -> None:
@@ -132,14 +142,24 @@ def _outcome(dask_worker: Any, name: str) -> dict[str, Any]:
     return {**plugin.outcome, "slots": dask_worker.state.nthreads}
 
 
-def audit_batch(name: str, sites: Sequence[Site], withheld: Mapping[str, str]) -> list[SiteReport]:
+def audit_batch(
+    name: str,
+    sites: Sequence[Site],
+    withheld: Mapping[str, str],
+    owners: Sequence[str],
+    own: Collection[str],
+) -> list[SiteReport]:
     """A worker's task: the sites of a batch audited with the job of the run's plugin `name`
     (a worker gets the tasks only once that plugin has given it the run's resources), less the
-    rules the pre-flight found no worker able to run."""
-    job: Job = get_worker().plugins[name].job
+    rules the pre-flight found no worker able to run; links to hosts outside the batch's `own`
+    registered domains are probed by their `owners` (none: here)."""
+    worker = get_worker()
+    plugin: Preflight = worker.plugins[name]
+    job = plugin.job
+    assert job is not None, "the run's plugin carries its job"
     if withheld:
         job = replace(job, settings=replace(job.settings, withheld=withheld))
-    return audit_sites(job, sites)
+    return audit_sites(job, sites, Router(worker, plugin.run_id, owners, own))
 
 
 class DaskExecutor:
@@ -155,13 +175,17 @@ class DaskExecutor:
         retries: int = 1,
         ipv6_probe: str = IPV6_PROBE,
         notice: Callable[[str], None] | None = None,
+        owned_outside: bool = True,
     ) -> None:
+        """`owned_outside=False`: each batch probes the outside hosts it links itself (the
+        tests' control, never offered to users)."""
         self.scheduler = scheduler
         self.workers = workers
         self.threads = threads
         self.retries = retries
         self.ipv6_probe = ipv6_probe
         self.notice = notice or (lambda _message: None)
+        self.owned_outside = owned_outside
 
     async def run(self, job: Job, groups: Sequence[Group], on_site: OnSite) -> None:
         async with AsyncExitStack() as stack:
@@ -214,17 +238,22 @@ class DaskExecutor:
                     version=__version__
                 )
             )
-        slots = sum(o["slots"] for o in ready.values())
         rules = ipv6_rules(job.plan)
-        if not rules:
-            return _Admission(run_id, name, resource(run_id, ipv6=False), slots)
-        with_ipv6 = [o["slots"] for o in ready.values() if o["ipv6"]]
-        if with_ipv6:
-            return _Admission(run_id, name, resource(run_id, ipv6=True), sum(with_ipv6))
-        reason = _("not run: no worker of the cluster has an IPv6 route")
-        self.notice(reason)
+        with_ipv6 = {a: o for a, o in ready.items() if o["ipv6"]}
+        ipv6 = bool(rules and with_ipv6)
+        workers = with_ipv6 if ipv6 else ready
+        withheld: dict[str, str] = {}
+        if rules and not ipv6:
+            reason = _("not run: no worker of the cluster has an IPv6 route")
+            self.notice(reason)
+            withheld = dict.fromkeys(rules, reason)
         return _Admission(
-            run_id, name, resource(run_id, ipv6=False), slots, dict.fromkeys(rules, reason)
+            run_id=run_id,
+            plugin=name,
+            resource=resource(run_id, ipv6=ipv6),
+            slots=sum(o["slots"] for o in workers.values()),
+            owners=tuple(sorted(workers)) if self.owned_outside else (),
+            withheld=withheld,
         )
 
     async def _audit(
@@ -243,6 +272,8 @@ class DaskExecutor:
                 admission.plugin,
                 [site for group in batch for site in group.sites],
                 admission.withheld,
+                admission.owners,
+                sorted({domain for group in batch for domain in group.domains}),
                 key=f"gkaudit-{admission.run_id}-{index}-{batch[0].name}",
                 pure=False,
                 retries=self.retries,
@@ -272,10 +303,12 @@ class DaskExecutor:
 @dataclass(frozen=True)
 class _Admission:
     """What the pre-flight of a run found: the plugin holding its job, the resource its tasks
-    need, the worker threads that have it, and the rules withheld from every task."""
+    need, the worker threads that have it, the workers owning the outside hosts (those with
+    the resource) and the rules withheld from every task."""
 
     run_id: str
     plugin: str
     resource: str
     slots: int
+    owners: tuple[str, ...]
     withheld: Mapping[str, str] = field(default_factory=dict)

@@ -13,7 +13,7 @@ but the group of sites that can reach the same hosts. A site reaches, at least:
 So a site's keys are the registered domains of all these hosts, and the groups are the connected
 components of sites sharing a key (union-find). Every probe target of `ipv6.links` lies in its
 group's domains, which is why cross-host probes stay inside the group (one worker, one fetcher,
-one per-host limit) instead of a second phase: see `executors/__init__.py`.
+one per-host limit); outside hosts have an owning worker: see `executors/__init__.py`.
 
 Groups are ordered and named deterministically (by their smallest key), so `--shard I/N` picks
 the same groups on every machine: the CRC-32 of the group's name modulo N.

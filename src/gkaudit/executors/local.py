@@ -14,6 +14,7 @@ from gkaudit.executors import Job, OnSite
 from gkaudit.executors.groups import Group
 from gkaudit.model import Site, SiteReport
 from gkaudit.plugins import Registry
+from gkaudit.site.probes import Delegate
 
 
 class LocalExecutor:
@@ -35,9 +36,12 @@ def _registry(plugins: tuple[Path, ...]) -> Registry:
         return Registry.load(plugins)
 
 
-def audit_sites(job: Job, sites: Sequence[Site]) -> list[SiteReport]:
-    """A worker's task: the group's sites audited on a fresh event loop in this thread, so the
-    parsing it does never stalls the loop of the worker that carries it (Dask's heartbeats)."""
+def audit_sites(
+    job: Job, sites: Sequence[Site], delegate: Delegate | None = None
+) -> list[SiteReport]:
+    """A worker's task: the sites audited on a fresh event loop in this thread, so the parsing
+    it does never stalls the loop of the worker that carries it (Dask's heartbeats); the link
+    probes `delegate` takes are done elsewhere."""
     i18n.use(job.language)
-    engine = Engine(job.plan, _registry(job.plugins), job.settings)
+    engine = Engine(job.plan, _registry(job.plugins), job.settings, delegate=delegate)
     return list(asyncio.run(engine.run(sites)).sites)

@@ -20,11 +20,16 @@ request, never a different answer for the run. The engine also has the outcomes 
 registered domain forgotten once the last site of that domain is done (`forget`): they were most
 of what a finished site left behind (300 KB a portal, bench/README.md), so memory followed the
 sites done instead of the sites in flight.
+
+A `Delegate` may take a URL's probe elsewhere: on a Dask cluster, the outside hosts a batch of
+sites links are probed by the one worker that owns each of them (`executors.outside`), so two
+workers never press one outside host and each URL is probed once for the cluster.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from aiohttp.abc import AbstractCookieJar
@@ -38,13 +43,19 @@ LIMIT = 50_000
 #: The headers of an answer kept in the memo (lower case, as `Page` reads them).
 KEPT_HEADERS = ("content-type", "location", "retry-after")
 
+#: The probe of (url, family) done elsewhere, or None when it is done here.
+Delegate = Callable[[str, Family], Awaitable[Outcome] | None]
+
 
 class Probes:
     """Memoized link probes of one run: concurrent askers of one URL share one probe."""
 
-    def __init__(self, fetcher: Fetcher, *, limit: int = LIMIT) -> None:
+    def __init__(
+        self, fetcher: Fetcher, *, limit: int = LIMIT, delegate: Delegate | None = None
+    ) -> None:
         self._fetcher = fetcher
         self._limit = limit
+        self._delegate = delegate
         self._running: dict[tuple[str, Family], asyncio.Task[Outcome]] = {}
         # the outcomes alone once known: a finished task costs more than its result
         self._known: dict[tuple[str, Family], Outcome] = {}
@@ -109,6 +120,9 @@ class Probes:
                 del self._by_domain[domain]
 
     async def _probe(self, url: str, family: Family, cookies: AbstractCookieJar | None) -> Outcome:
+        elsewhere = self._delegate(url, family) if self._delegate is not None else None
+        if elsewhere is not None:
+            return await elsewhere
         outcome = await self._fetcher.probe(url, family, cookies=cookies)
         if isinstance(outcome, Page) and outcome.status >= 400 and not inconclusive(outcome):
             answer = await self._fetcher.fetch(url, family, cookies=cookies)
