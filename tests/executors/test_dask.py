@@ -30,11 +30,12 @@ from gkaudit.executors.dask import DaskExecutor, Preflight, resource  # noqa: E4
 from gkaudit.executors.driver import Driver  # noqa: E402
 from gkaudit.executors.groups import politeness_groups  # noqa: E402
 from gkaudit.executors.local import LocalExecutor  # noqa: E402
-from gkaudit.model import Report, Rule, Status  # noqa: E402
+from gkaudit.model import Report, Rule, Site, SiteKind, SiteReport, Status  # noqa: E402
 from gkaudit.net.http import FetchSettings  # noqa: E402
 from gkaudit.plans import load_plan  # noqa: E402
 from gkaudit.plugins import Registry  # noqa: E402
 from tests.support.demo_cli import differences, timeless  # noqa: E402
+from tests.support.faultserver import FaultServer  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 29)
 SLOW = 4.0  # the slow portal outlasts the 2 s timeout
@@ -248,3 +249,29 @@ def test_a_worker_without_ipv6_is_never_given_ipv6_rules(fleet: DemoFleet, clust
     )
     others = [r for _, r in report.results() if not r.rule.startswith("ipv6.")]
     assert Status.PASS in {r.status for r in others}
+
+
+def test_a_batch_streams_each_site_as_it_finishes(cluster: Any) -> None:
+    # one host, so one group and one batch: a quick site and one that waits out its timeout
+    with FaultServer() as server:
+        sites = [
+            Site(id=sid, name=sid, url=server.url(path), kind=SiteKind.DEPARTMENT)
+            for sid, path in (("quick", "/ok"), ("stuck", "/silent"))
+        ]
+        groups = politeness_groups(sites)
+        assert len(groups) == 1
+        plan = load_plan(None, Registry.load())
+        plan = plan.model_copy(
+            update={"rules": tuple(r for r in plan.rules if r.id == "site.reachable")}
+        )
+        settings = ScanSettings(as_of=AS_OF, fetch=FetchSettings(timeout=8, retries=0))
+        arrived: dict[str, float] = {}
+
+        def on_site(report: SiteReport) -> None:
+            arrived[report.id] = time.monotonic()
+
+        driver = Driver(DaskExecutor(cluster.scheduler_address), Job(plan, settings), groups)
+        report = asyncio.run(driver.run(sites, on_site))
+    assert [s.id for s in report.sites] == ["quick", "stuck"]
+    # the quick site came back while its batch still waited on the stuck one
+    assert arrived["stuck"] - arrived["quick"] > 4, arrived

@@ -7,8 +7,10 @@ per-host limits hold across them as in a local scan, and no group's host is ever
 two tasks. A batch per group (an engine per portal, one site at a time per thread) made the
 cluster slower than one process (bench/README.md). The run has `BATCHES_PER_SLOT` batches per
 worker thread admitted: enough for the load to balance and for a lost worker to cost a small
-part of the run. Results come back to the driver as batches finish (`as_completed`); workers
-never write a file.
+part of the run. Each site's report comes back to the driver as it finishes, as an event of
+the run's topic (so a batch of hours shows its progress, and Ctrl-C keeps its finished
+sites), and the batch's reports again when it ends (`as_completed`): the driver reports each
+site once, whichever arrives first. Workers never write a file.
 
 The `Job` travels once per worker, inside the run's worker plugin, not with every task. The
 plugin also serves the run's probes of outside hosts (`executors.outside`): each outside host
@@ -28,13 +30,16 @@ failing (`retries`) or whose workers kept dying (`distributed.scheduler.allowed-
 3 by default) gives `error` results for its batch's sites, and the scan completes. Tasks
 restricted by resources are all assigned up front (Dask's queuing is for unrestricted tasks),
 so the batches waiting on a worker that dies are counted as suspects too: a worker that keeps
-dying can take innocent batches to `error` with it. A batch's
-sites come back together from the one attempt that finished, so each site is reported once.
+dying can take innocent batches to `error` with it; the sites such a batch had finished
+before keep their results. A site is reported once: the first report of it that arrives
+(an attempt cut short by a lost worker may have sent some; the attempt that finished sends
+the rest).
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import socket
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -142,6 +147,11 @@ def _outcome(dask_worker: Any, name: str) -> dict[str, Any]:
     return {**plugin.outcome, "slots": dask_worker.state.nthreads}
 
 
+def stream(run_id: str) -> str:
+    """The topic of a run's site reports, sent by the workers as each site finishes."""
+    return f"gkaudit-{run_id}-sites"
+
+
 def audit_batch(
     name: str,
     sites: Sequence[Site],
@@ -159,7 +169,12 @@ def audit_batch(
     assert job is not None, "the run's plugin carries its job"
     if withheld:
         job = replace(job, settings=replace(job.settings, withheld=withheld))
-    return audit_sites(job, sites, Router(worker, plugin.run_id, owners, own))
+    topic = stream(plugin.run_id)
+
+    def send(report: SiteReport) -> None:
+        worker.log_event(topic, pickle.dumps(report))  # thread-safe: via the worker's loop
+
+    return audit_sites(job, sites, Router(worker, plugin.run_id, owners, own), send)
 
 
 class DaskExecutor:
@@ -266,6 +281,16 @@ class DaskExecutor:
     ) -> None:
         owner: dict[str, tuple[Group, ...]] = {}
         futures = []
+        reported: set[str] = set()
+
+        def report(site: SiteReport) -> None:
+            if site.id not in reported:
+                reported.add(site.id)
+                on_site(site)
+
+        topic = stream(admission.run_id)
+        # subscribed before any task is submitted (the scheduler keeps their order)
+        client.subscribe_topic(topic, lambda event: report(pickle.loads(event[1])))
         for index, batch in enumerate(batches(groups, admission.slots * BATCHES_PER_SLOT)):
             future = client.submit(
                 audit_batch,
@@ -294,9 +319,10 @@ class DaskExecutor:
                         "not audited: its group's task failed {attempts} times ({error})"
                     ).format(attempts=self.retries + 1, error=f"{type(exc).__name__}: {exc}")
                     reports = [inconclusive_site(job.plan, s, message) for s in sites]
-                for report in reports:
-                    on_site(report)
+                for each in reports:
+                    report(each)
         finally:
+            client.unsubscribe_topic(topic)
             await client.cancel(futures)
 
 

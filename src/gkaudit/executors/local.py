@@ -37,11 +37,14 @@ def _registry(plugins: tuple[Path, ...]) -> Registry:
 
 
 def audit_sites(
-    job: Job, sites: Sequence[Site], delegate: Delegate | None = None
+    job: Job,
+    sites: Sequence[Site],
+    delegate: Delegate | None = None,
+    on_site: OnSite | None = None,
 ) -> list[SiteReport]:
     """A worker's task: the sites audited on a fresh event loop in this thread, so the parsing
     it does never stalls the loop of the worker that carries it (Dask's heartbeats); the link
-    probes `delegate` takes are done elsewhere."""
+    probes `delegate` takes are done elsewhere; `on_site` hears of each site as it finishes."""
     i18n.use(job.language)
     engine = Engine(job.plan, _registry(job.plugins), job.settings, delegate=delegate)
-    return list(asyncio.run(engine.run(sites)).sites)
+    return list(asyncio.run(engine.run(sites, on_site=on_site)).sites)
