@@ -119,7 +119,8 @@ def test_no_host_is_crawled_by_two_workers_at_once(fleet: DemoFleet, cluster: An
         # the control: one task per site, as a naive distribution does, overlaps on the shared
         # hosts (the city's sites all probe www.gkcity.gov.cn), so the counting can fail
         fleet.http.in_flight.reset()
-        run(fleet, dask_executor(cluster), polite, grouped=False)
+        naive = DaskExecutor(cluster.scheduler_address, ipv6_probe="::1", batches_per_slot=99)
+        run(fleet, naive, polite, grouped=False)
         ungrouped = dict(fleet.http.in_flight.peak)
     finally:
         fleet.http.latency, fleet.http.slow_seconds = 0.0, SLOW

@@ -191,6 +191,7 @@ class DaskExecutor:
         ipv6_probe: str = IPV6_PROBE,
         notice: Callable[[str], None] | None = None,
         owned_outside: bool = True,
+        batches_per_slot: int = BATCHES_PER_SLOT,
     ) -> None:
         """`owned_outside=False`: each batch probes the outside hosts it links itself (the
         tests' control, never offered to users)."""
@@ -201,6 +202,7 @@ class DaskExecutor:
         self.ipv6_probe = ipv6_probe
         self.notice = notice or (lambda _message: None)
         self.owned_outside = owned_outside
+        self.batches_per_slot = batches_per_slot
 
     async def run(self, job: Job, groups: Sequence[Group], on_site: OnSite) -> None:
         async with AsyncExitStack() as stack:
@@ -291,7 +293,7 @@ class DaskExecutor:
         topic = stream(admission.run_id)
         # subscribed before any task is submitted (the scheduler keeps their order)
         client.subscribe_topic(topic, lambda event: report(pickle.loads(event[1])))
-        for index, batch in enumerate(batches(groups, admission.slots * BATCHES_PER_SLOT)):
+        for index, batch in enumerate(batches(groups, admission.slots * self.batches_per_slot)):
             future = client.submit(
                 audit_batch,
                 admission.plugin,
