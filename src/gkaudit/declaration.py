@@ -7,6 +7,12 @@ A check is a module with a docstring (its manual, printed by `gkaudit explain`),
 `Params` model and one async function decorated with `@check(name, params=Params)`. The
 decorator records nothing globally: it attaches the `Check` to the function, and the registry
 finds it in the modules it was told to load (`declared_in`).
+
+The docstring is the English manual. Its translations are data beside the module:
+`manual.<language>.md` (`manual.zh.md`), with the same sections under that language's leads
+(`LEADS`). A run reads the manual of its language and falls back to the English one where a
+check has no translation (an operator's plugin); every built-in check has its Chinese manual
+(`tests/checks/test_manuals_zh.py`).
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ import inspect
 import re
 import sys
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -68,6 +75,12 @@ class Check:
     run: CheckFunction
     manual: str
     module: str
+    #: The manual in other languages than English, by language ("zh"): `manual.zh.md`.
+    translations: Mapping[str, str] = field(default_factory=dict)
+
+    def manual_in(self, language: str) -> str:
+        """The manual in `language`, the English docstring where it has no translation."""
+        return self.translations.get(language, self.manual)
 
 
 class PluginError(Exception):
@@ -86,10 +99,24 @@ def check(name: str, *, params: type[P]) -> Callable[[Decorated[P]], Decorated[P
             raise PluginError(
                 f"check {name!r}: module {fn.__module__} has no docstring (its manual)"
             )
-        setattr(fn, _ATTRIBUTE, Check(name, params, fn, manual, fn.__module__))
+        found = Check(name, params, fn, manual, fn.__module__, _translations(module))
+        setattr(fn, _ATTRIBUTE, found)
         return fn
 
     return declare
+
+
+def _translations(module: ModuleType | None) -> dict[str, str]:
+    """The manuals kept beside the check's module, `manual.<language>.md`, by language."""
+    where = getattr(module, "__file__", None)
+    if where is None:
+        return {}
+    found = {}
+    for language in LEADS:
+        path = Path(where).with_name(f"manual.{language}.md")
+        if path.is_file():
+            found[language] = inspect.cleandoc(path.read_text(encoding="utf-8"))
+    return found
 
 
 def declared(fn: object) -> Check | None:
@@ -119,16 +146,32 @@ SECTIONS: Mapping[str, str] = {
     Status.SKIP.value: "Skips (`skip`)",
     "evidence": "Evidence:",
 }
+#: The leads of the sections in the translated manuals, by language: a Chinese manual
+#: (`manual.zh.md`) starts its sections with these, in the same order as the English ones.
+LEADS: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "why": "依据：",
+        "checks": "检查内容：",
+        "params": "参数：",
+        Status.PASS.value: "通过：",
+        Status.FAIL.value: "不通过：",
+        Status.WARN.value: "警告（`warn`）：",
+        Status.ERROR.value: "无法判定（`error`）：",
+        Status.SKIP.value: "跳过（`skip`）：",
+        "evidence": "证据：",
+    },
+}
 REQUIRED_SECTIONS = ("why", "checks", "params", Status.PASS.value, "evidence")
 _STATUSES = (Status.PASS, Status.FAIL, Status.WARN, Status.ERROR, Status.SKIP)
 
 
-def manual_sections(manual: str) -> dict[str, str]:
+def manual_sections(manual: str, language: str = "en") -> dict[str, str]:
     """The manual's sections by key of `SECTIONS`: each from the paragraph that starts with its
-    lead to the next section's."""
-    leads = "|".join(re.escape(lead) for lead in SECTIONS.values())
+    lead (`SECTIONS`, or `LEADS[language]` for a translation) to the next section's."""
+    named = LEADS.get(language, SECTIONS)
+    leads = "|".join(re.escape(lead) for lead in named.values())
     starts = list(re.finditer(rf"(?:\A|(?<=\n\n))(?:{leads})", manual))
-    by_lead = {lead: key for key, lead in SECTIONS.items()}
+    by_lead = {lead: key for key, lead in named.items()}
     sections: dict[str, str] = {}
     for match, after in zip(starts, [*starts[1:], None], strict=True):
         end = after.start() if after is not None else len(manual)

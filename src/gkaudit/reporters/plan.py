@@ -10,11 +10,18 @@ from rich.markdown import Markdown
 from rich.text import Text
 
 from gkaudit.declaration import Check
-from gkaudit.i18n import N_, _, ngettext
+from gkaudit.i18n import N_, _, current, ngettext
 from gkaudit.model import PlanSet, Rule, Severity
 
 #: Severity words apart from the status words: `error` is a severity here, not "inconclusive".
 SEVERITY = {Severity.ERROR: N_("severity error"), Severity.WARNING: N_("severity warning")}
+
+
+def describe(check: Check, param: str) -> str:
+    """What `param` of `check` means, in the run's language: the descriptions are message ids
+    (marked with `N_` where the check declares them)."""
+    description = check.params.model_fields[param].description
+    return _(description) if description else ""
 
 
 def kinds(values: Sequence[object]) -> str:
@@ -50,14 +57,13 @@ def explain(check: Check, rule: Rule | None, out: Console) -> None:
         out.print(facts, markup=False, highlight=False)
     params = check.params.model_validate(rule.params if rule else {})
     out.print()
-    out.print(Markdown(check.manual))
+    out.print(Markdown(check.manual_in(current())))
     fields = params.model_dump()
     if fields:
         out.print()
         out.print(Text(_("Params (in effect for this rule):"), style="bold"))
         for name, value in fields.items():
-            description = check.params.model_fields[name].description or ""
-            out.print(Text.assemble(f"  {name} = {value!r}  ", (description, "dim")))
+            out.print(Text.assemble(f"  {name} = {value!r}  ", (describe(check, name), "dim")))
 
 
 def validated(sites_file: Path, n_sites: int, plans: PlanSet, out: Console) -> None:

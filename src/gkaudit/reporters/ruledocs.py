@@ -1,7 +1,9 @@
 """A rule's documentation page (`docs/rules/<rule-id>.md`) and its address, SARIF's `helpUri`.
 
 The page is what `gkaudit explain` prints, as Markdown: the rule's title, where the plans ask for
-it, the check, severity and scope, the check's manual and the params in effect. The project's
+it, the check, severity and scope, the check's manual and the params in effect. It is written in
+the run's language (the project's pages in Chinese, for the inspectors who read them), and the
+English manual follows a translated one, for the engineers who keep the checks. The project's
 pages are generated from the packaged plans (`tests/test_ruledocs.py` keeps them in sync and
 rewrites them with `GKAUDIT_UPDATE_DOCS=1`) and shipped in the package, so gkaudit knows which
 rule has one.
@@ -21,9 +23,9 @@ from pathlib import Path
 
 from gkaudit import PROJECT_URL
 from gkaudit.declaration import Check
-from gkaudit.i18n import _
+from gkaudit.i18n import _, current
 from gkaudit.model import Plan, Rule
-from gkaudit.reporters.plan import SEVERITY, kinds
+from gkaudit.reporters.plan import SEVERITY, describe, kinds
 
 #: Where the project's rule pages are read (the Documentation URL of pyproject's [project.urls]).
 DEFAULT_DOCS_URL = f"{PROJECT_URL}/blob/main/docs/rules/"
@@ -59,15 +61,17 @@ def page(check: Check, rule: Rule, plans: Sequence[Plan]) -> str:
     facts = _("check: {check} · {severity} · applies to: {kinds}").format(
         check=check.name, severity=_(SEVERITY[rule.severity]), kinds=kinds(rule.applies_to)
     )
-    lines += [f"- {facts}", "", check.manual.strip(), ""]
+    manual = check.manual_in(current())
+    lines += [f"- {facts}", "", manual.strip(), ""]
     fields = check.params.model_validate(rule.params).model_dump()
     if fields:
         lines += [f"## {_('Params')}", ""]
         lines += [f"| {_('Param')} | {_('Value')} | {_('Meaning')} |", "|---|---|---|"]
         for name, value in fields.items():
-            description = check.params.model_fields[name].description or ""
-            lines.append(f"| `{name}` | `{value!r}` | {_cell(description)} |")
+            lines.append(f"| `{name}` | `{value!r}` | {_cell(describe(check, name))} |")
         lines.append("")
+    if manual != check.manual:
+        lines += [f"## {_('The manual in English')}", "", check.manual.strip(), ""]
     return "\n".join(lines)
 
 

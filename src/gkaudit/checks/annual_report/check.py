@@ -55,7 +55,7 @@ from pydantic import AfterValidator, Field, field_validator
 
 from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.html import Link
-from gkaudit.i18n import _, ngettext
+from gkaudit.i18n import N_, _, ngettext
 from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence, SiteKind, Verdict
 from gkaudit.net.http import inconclusive
 from gkaudit.site.context import SiteContext
@@ -101,28 +101,28 @@ class Params(CheckParams):
 
     pattern: str = Field(
         r"(\d{4})年.*政府信息公开.*报告",
-        description="regular expression of a report title; group 1 is the year",
+        description=N_("regular expression of a report title; group 1 is the year"),
     )
     # keyed by the kind's name, so plans and `gkaudit explain` show {'city': '03-31', ...}
     deadlines: dict[str, MonthDay] = Field(
         default_factory=lambda: {
             kind.value: f"{month:02d}-{day:02d}" for kind, (month, day) in DEFAULT_DEADLINES.items()
         },
-        description="per site kind, MM-DD by which the previous year's report is due",
+        description=N_("per site kind, MM-DD by which the previous year's report is due"),
     )
     section: Texts = Field(
         DEFAULT_SECTIONS[SECTION],
         min_length=1,
-        description="names accepted for the 年报 section",
+        description=N_("names accepted for the 年报 section"),
     )
     keywords: Texts = Field(
-        DEFAULT_PLATFORM_KEYWORDS, min_length=1, description="texts naming the platform"
+        DEFAULT_PLATFORM_KEYWORDS, min_length=1, description=N_("texts naming the platform")
     )
     detour: Texts = Field(
-        DEFAULT_PLATFORM_DETOUR, description="pages the platform may be reached through"
+        DEFAULT_PLATFORM_DETOUR, description=N_("pages the platform may be reached through")
     )
     hint: HintName = Field(
-        "annual_report_url", description="the sites.yaml hint giving the 年报 section's URL"
+        "annual_report_url", description=N_("the sites.yaml hint giving the 年报 section's URL")
     )
 
     @field_validator("pattern")

@@ -61,7 +61,7 @@ from pydantic import Field
 
 from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.html import Link
-from gkaudit.i18n import _
+from gkaudit.i18n import N_, _
 from gkaudit.model import Evidence, HtmlEvidence, Metric, Verdict
 from gkaudit.site.chrome import chrome_of
 from gkaudit.site.columns import Listing, locate_column
@@ -73,15 +73,15 @@ class Params(CheckParams):
     """What the column is called, how fresh it must be, and where a hint may give it."""
 
     keywords: Texts = Field(
-        ("助企纾困", "惠企纾困"), min_length=1, description="texts naming the column"
+        ("助企纾困", "惠企纾困"), min_length=1, description=N_("texts naming the column")
     )
-    max_age_days: int = Field(90, ge=1, description="newest item at most this many days old")
-    min_items: int = Field(3, ge=1, description="item links a list page needs to be a column")
+    max_age_days: int = Field(90, ge=1, description=N_("newest item at most this many days old"))
+    min_items: int = Field(3, ge=1, description=N_("item links a list page needs to be a column"))
     hint: HintName = Field(
-        "business_relief_url", description="the sites.yaml hint giving the column's URL"
+        "business_relief_url", description=N_("the sites.yaml hint giving the column's URL")
     )
     item_keywords: Texts | None = Field(
-        None, description="when given, the column must list an item or sub-column so titled"
+        None, description=N_("when given, the column must list an item or sub-column so titled")
     )
 
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from gkaudit.declaration import CheckParams, check
-from gkaudit.i18n import _
+from gkaudit.i18n import N_, _
 from gkaudit.model import Evidence, Metric, NoteEvidence, Verdict
 from gkaudit.site.context import SiteContext
 from gkaudit.site.inventory import Entry, Role, reachable_columns
@@ -48,8 +48,8 @@ from gkaudit.site.pages import home_verdict
 class Params(CheckParams):
     """How many blank columns make the veto."""
 
-    max_blank: int = Field(5, ge=1, description="this many blank columns fail")
-    max_pages: int = Field(60, ge=1, description="pages opened as would-be columns")
+    max_blank: int = Field(5, ge=1, description=N_("this many blank columns fail"))
+    max_pages: int = Field(60, ge=1, description=N_("pages opened as would-be columns"))
 
 
 def _blank_line(entry: Entry) -> Evidence:

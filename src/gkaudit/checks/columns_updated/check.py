@@ -78,27 +78,29 @@ class Params(CheckParams):
     """The limits of each kind of column and the veto's thresholds."""
 
     news_days: int = Field(
-        14, ge=1, description="a 动态/要闻 column's newest item at most this many days old"
+        14, ge=1, description=N_("a 动态/要闻 column's newest item at most this many days old")
     )
     notice_months: int = Field(
-        6, ge=1, description="a first-level 通知公告/政策文件 column updated within these months"
+        6,
+        ge=1,
+        description=N_("a first-level 通知公告/政策文件 column updated within these months"),
     )
     long_stale_days: int = Field(
-        365, ge=1, description="older than this (or undated) is 长期未更新, for any column"
+        365, ge=1, description=N_("older than this (or undated) is 长期未更新, for any column")
     )
     max_key_stale: int = Field(
-        5, ge=1, description="this many stale 动态/要闻 and 通知公告/政策文件 columns fail"
+        5, ge=1, description=N_("this many stale 动态/要闻 and 通知公告/政策文件 columns fail")
     )
-    max_long_stale: int = Field(10, ge=1, description="this many long-unupdated columns fail")
+    max_long_stale: int = Field(10, ge=1, description=N_("this many long-unupdated columns fail"))
     news_keywords: Texts = Field(
         ("动态", "要闻", "新闻", "资讯", "快讯"),
         min_length=1,
-        description="texts naming a 动态/要闻 column",
+        description=N_("texts naming a 动态/要闻 column"),
     )
     notice_keywords: Texts = Field(
         ("通知公告", "公告通知", "通知", "公告", "公示", "政策文件", "规范性文件", "政府文件"),
         min_length=1,
-        description="texts naming a 通知公告/政策文件 column",
+        description=N_("texts naming a 通知公告/政策文件 column"),
     )
     static_keywords: Texts = Field(
         (
@@ -115,9 +117,9 @@ class Params(CheckParams):
             "法律法规",
         ),
         min_length=1,
-        description="texts naming a column not expected to update regularly (not 应更新)",
+        description=N_("texts naming a column not expected to update regularly (not 应更新)"),
     )
-    max_pages: int = Field(60, ge=1, description="pages opened as would-be columns")
+    max_pages: int = Field(60, ge=1, description=N_("pages opened as would-be columns"))
 
 
 class Kind(StrEnum):

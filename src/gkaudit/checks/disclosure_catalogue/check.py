@@ -68,18 +68,18 @@ class Params(CheckParams):
     """Names of the platform, of the page it may hide under, and of its sections."""
 
     keywords: Texts = Field(
-        DEFAULT_PLATFORM_KEYWORDS, min_length=1, description="texts naming the platform"
+        DEFAULT_PLATFORM_KEYWORDS, min_length=1, description=N_("texts naming the platform")
     )
     detour: Texts = Field(
-        DEFAULT_PLATFORM_DETOUR, description="pages the platform may be reached through"
+        DEFAULT_PLATFORM_DETOUR, description=N_("pages the platform may be reached through")
     )
     sections: dict[str, tuple[str, ...]] = Field(
         default_factory=lambda: dict(DEFAULT_SECTIONS),
         min_length=1,
-        description="standard section name -> other accepted names",
+        description=N_("standard section name -> other accepted names"),
     )
     hint: HintName = Field(
-        "disclosure_url", description="the sites.yaml hint giving the platform's URL"
+        "disclosure_url", description=N_("the sites.yaml hint giving the platform's URL")
     )
 
     @field_validator("sections")

@@ -38,7 +38,7 @@ import datetime as dt
 from pydantic import Field
 
 from gkaudit.declaration import CheckParams, check
-from gkaudit.i18n import _
+from gkaudit.i18n import N_, _
 from gkaudit.model import Evidence, Metric, NoteEvidence, Verdict
 from gkaudit.site.columns import Listing, read_listing
 from gkaudit.site.context import SiteContext
@@ -49,7 +49,7 @@ from gkaudit.site.pages import home_verdict, loads
 class Params(CheckParams):
     """How fresh the home page's newest item must be."""
 
-    max_age_days: int = Field(14, ge=1, description="newest item at most this many days old")
+    max_age_days: int = Field(14, ge=1, description=N_("newest item at most this many days old"))
 
 
 def _newest(listing: Listing, as_of: dt.date) -> tuple[dt.date, str] | None:

@@ -38,7 +38,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from gkaudit.declaration import CheckParams, check
-from gkaudit.i18n import _
+from gkaudit.i18n import N_, _
 from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence, Verdict
 from gkaudit.net.http import inconclusive
 from gkaudit.site.channels import Channel, find_channels
@@ -49,7 +49,7 @@ from gkaudit.site.pages import describe, home_verdict, loads
 class Params(CheckParams):
     """How many entrances are opened before concluding."""
 
-    max_candidates: int = Field(3, ge=1, le=10, description="entrances opened, best first")
+    max_candidates: int = Field(3, ge=1, le=10, description=N_("entrances opened, best first"))
 
 
 def _where(channel: Channel) -> str:

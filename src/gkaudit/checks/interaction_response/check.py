@@ -77,12 +77,14 @@ _LATE = N_(
 class Params(CheckParams):
     """How long a message may wait, and how much of the channel is read."""
 
-    fail_days: int = Field(90, ge=1, description="longest wait of a valid message, in days")
-    warn_days: int = Field(60, ge=1, description="a wait beyond this many days warns")
-    window_days: int = Field(365, ge=1, description="messages asked within this many days count")
-    max_messages: int = Field(20, ge=0, le=200, description="message pages opened per site")
-    max_list_pages: int = Field(5, ge=1, le=50, description="pages of the list read")
-    max_candidates: int = Field(3, ge=1, le=10, description="channels tried for a public list")
+    fail_days: int = Field(90, ge=1, description=N_("longest wait of a valid message, in days"))
+    warn_days: int = Field(60, ge=1, description=N_("a wait beyond this many days warns"))
+    window_days: int = Field(
+        365, ge=1, description=N_("messages asked within this many days count")
+    )
+    max_messages: int = Field(20, ge=0, le=200, description=N_("message pages opened per site"))
+    max_list_pages: int = Field(5, ge=1, le=50, description=N_("pages of the list read"))
+    max_candidates: int = Field(3, ge=1, le=10, description=N_("channels tried for a public list"))
 
     @model_validator(mode="after")
     def _warn_before_fail(self) -> Params:

@@ -53,7 +53,7 @@ from pydantic import Field
 
 from gkaudit.declaration import CheckParams, HintName, Texts, check
 from gkaudit.html import Document, Link, LinkKey, recurring_links
-from gkaudit.i18n import _
+from gkaudit.i18n import N_, _
 from gkaudit.model import Evidence, HtmlEvidence, Verdict
 from gkaudit.net.http import Outcome, inconclusive
 from gkaudit.site.chrome import chrome_of
@@ -66,16 +66,18 @@ from gkaudit.text import contains_any
 class Params(CheckParams):
     """Where the interpretations are, how many to open, and what a link to the document says."""
 
-    keywords: Texts = Field(("政策解读",), min_length=1, description="texts naming the column")
-    sample: int = Field(10, ge=1, description="newest interpretations opened")
-    min_linked: float = Field(0.8, ge=0.0, le=1.0, description="share that must link the document")
+    keywords: Texts = Field(("政策解读",), min_length=1, description=N_("texts naming the column"))
+    sample: int = Field(10, ge=1, description=N_("newest interpretations opened"))
+    min_linked: float = Field(
+        0.8, ge=0.0, le=1.0, description=N_("share that must link the document")
+    )
     labels: Texts = Field(
         ("原文", "政策文件", "相关文件", "文件全文", "政策原文"),
         min_length=1,
-        description="what a link to the interpreted document is called (text or label)",
+        description=N_("what a link to the interpreted document is called (text or label)"),
     )
     hint: HintName = Field(
-        "interpretation_url", description="the sites.yaml hint giving the column's URL"
+        "interpretation_url", description=N_("the sites.yaml hint giving the column's URL")
     )
 
 

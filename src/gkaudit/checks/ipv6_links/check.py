@@ -83,15 +83,15 @@ class Params(CheckParams):
     """The support rate each level needs, and how many links and pages are probed."""
 
     level2_min: float = Field(
-        0.95, ge=0.0, le=1.0, description="required IPv6 support rate of level-2 links"
+        0.95, ge=0.0, le=1.0, description=N_("required IPv6 support rate of level-2 links")
     )
     level3_min: float = Field(
-        0.90, ge=0.0, le=1.0, description="required IPv6 support rate of level-3 links"
+        0.90, ge=0.0, le=1.0, description=N_("required IPv6 support rate of level-3 links")
     )
-    max_level2: int = Field(200, ge=1, description="level-2 links probed at most (a sample)")
-    max_level3: int = Field(300, ge=1, description="level-3 links probed at most (a sample)")
+    max_level2: int = Field(200, ge=1, description=N_("level-2 links probed at most (a sample)"))
+    max_level3: int = Field(300, ge=1, description=N_("level-3 links probed at most (a sample)"))
     max_level2_pages: int = Field(
-        30, ge=1, description="level-2 pages opened at most to find level-3 links"
+        30, ge=1, description=N_("level-2 pages opened at most to find level-3 links")
     )
 
 

@@ -46,7 +46,7 @@ from pydantic import Field
 
 from gkaudit.declaration import CheckParams, check
 from gkaudit.domains import host_of
-from gkaudit.i18n import _
+from gkaudit.i18n import N_, _
 from gkaudit.model import Evidence, Family, HtmlEvidence, Metric, Verdict
 from gkaudit.net.http import FailureKind, FetchFailure, Page, inconclusive
 from gkaudit.site.context import SiteContext
@@ -57,7 +57,7 @@ class Params(CheckParams):
     """How much the IPv6 page's visible text may differ from the IPv4 page's."""
 
     max_text_delta: float = Field(
-        0.10, ge=0.0, description="largest difference in visible text length, share of IPv4's"
+        0.10, ge=0.0, description=N_("largest difference in visible text length, share of IPv4's")
     )
 
 

@@ -71,7 +71,7 @@ from pydantic import Field
 from gkaudit.checks.links_broken.collect import HostCap, Target, links_of, pages_to_sample
 from gkaudit.checks.links_broken.judge import Judged, State, judge
 from gkaudit.declaration import CheckParams, check
-from gkaudit.i18n import _
+from gkaudit.i18n import N_, _
 from gkaudit.model import Evidence, HtmlEvidence, Metric, NoteEvidence, Verdict
 from gkaudit.site.context import SiteContext
 from gkaudit.site.pages import describe, home_verdict, loads
@@ -88,13 +88,13 @@ class Params(CheckParams):
     """The rate that fails, and how many pages and links are probed."""
 
     max_rate: float = Field(
-        0.01, ge=0.0, le=1.0, description="broken-link rate of the sampled pages that fails"
+        0.01, ge=0.0, le=1.0, description=N_("broken-link rate of the sampled pages that fails")
     )
-    max_home_links: int = Field(400, ge=1, description="home-page links probed at most")
-    sample_pages: int = Field(10, ge=0, description="second-level pages sampled")
-    max_sample_links: int = Field(500, ge=1, description="sampled pages' links probed at most")
+    max_home_links: int = Field(400, ge=1, description=N_("home-page links probed at most"))
+    sample_pages: int = Field(10, ge=0, description=N_("second-level pages sampled"))
+    max_sample_links: int = Field(500, ge=1, description=N_("sampled pages' links probed at most"))
     max_per_host: int = Field(
-        20, ge=1, description="links probed at most per outside host, per site"
+        20, ge=1, description=N_("links probed at most per outside host, per site")
     )
 
 

@@ -51,7 +51,7 @@ from pydantic import Field
 from gkaudit import corpus
 from gkaudit.declaration import CheckParams, check
 from gkaudit.falsealarms import marked
-from gkaudit.i18n import _
+from gkaudit.i18n import N_, _
 from gkaudit.model import Evidence, HtmlEvidence, NoteEvidence, Verdict
 from gkaudit.privacy.detect import Match, Tally, find
 from gkaudit.site.context import SiteContext
@@ -64,11 +64,11 @@ SHOWN = 5
 class Params(CheckParams):
     """How much of the site to read, and when mobiles fail."""
 
-    max_pages: int = Field(60, ge=1, description="pages crawled from the home page")
-    max_files: int = Field(30, ge=0, description="attachments read per site")
-    max_bytes: int = Field(60_000_000, ge=0, description="bytes of attachments read per site")
-    max_file_bytes: int = Field(20_000_000, ge=1, description="bytes one attachment may have")
-    mobiles_fail: int = Field(3, ge=1, description="mobile numbers in one document that fail")
+    max_pages: int = Field(60, ge=1, description=N_("pages crawled from the home page"))
+    max_files: int = Field(30, ge=0, description=N_("attachments read per site"))
+    max_bytes: int = Field(60_000_000, ge=0, description=N_("bytes of attachments read per site"))
+    max_file_bytes: int = Field(20_000_000, ge=1, description=N_("bytes one attachment may have"))
+    mobiles_fail: int = Field(3, ge=1, description=N_("mobile numbers in one document that fail"))
 
 
 @check("personal_data", params=Params)

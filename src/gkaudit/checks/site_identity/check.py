@@ -50,7 +50,7 @@ from pydantic import Field
 
 from gkaudit.declaration import CheckParams, Texts, check
 from gkaudit.html import Document
-from gkaudit.i18n import _
+from gkaudit.i18n import N_, _
 from gkaudit.model import HtmlEvidence, Verdict
 from gkaudit.site.context import SiteContext
 from gkaudit.site.pages import home_page, home_verdict
@@ -75,11 +75,11 @@ _POLICE_HOSTS = ("beian.gov.cn", "beian.mps.gov.cn")
 class Params(CheckParams):
     """Which identity item, and where the 找错 entrance comes from."""
 
-    item: Item = Field(description="the identity item checked")
+    item: Item = Field(description=N_("the identity item checked"))
     jiucuo_hosts: Texts = Field(
         ("zfwzgl.www.gov.cn", "zfwzzc.www.gov.cn", "pucha.kaipuyun.cn"),
         min_length=1,
-        description="hosts that serve the 我为政府网站找错 entrance",
+        description=N_("hosts that serve the 我为政府网站找错 entrance"),
     )
 
 

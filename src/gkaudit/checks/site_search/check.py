@@ -53,7 +53,7 @@ from pydantic import Field
 from gkaudit.checks.site_search.find import Entrance, search_form, search_link, writes_search
 from gkaudit.declaration import CheckParams, Texts, check
 from gkaudit.html import Document, Link
-from gkaudit.i18n import _
+from gkaudit.i18n import N_, _
 from gkaudit.model import Evidence, HtmlEvidence, Metric, NoteEvidence, Verdict
 from gkaudit.net.http import Outcome, Page, inconclusive
 from gkaudit.site.columns import ITEM_MIN_CHARS, read_listing
@@ -78,10 +78,10 @@ class Params(CheckParams):
 
     keywords: Texts = Field(
         ("搜索", "检索", "站内搜索", "站内检索", "全文检索"),
-        description="words that name a search on a link or a form",
+        description=N_("words that name a search on a link or a form"),
     )
-    search_headline: bool = Field(True, description="search the newest home-page headline")
-    max_scripts: int = Field(12, ge=0, description="home-page scripts read at most")
+    search_headline: bool = Field(True, description=N_("search the newest home-page headline"))
+    max_scripts: int = Field(12, ge=0, description=N_("home-page scripts read at most"))
 
 
 @check("site_search", params=Params)

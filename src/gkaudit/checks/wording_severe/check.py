@@ -32,7 +32,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from gkaudit.declaration import CheckParams, check
-from gkaudit.i18n import _
+from gkaudit.i18n import N_, _
 from gkaudit.model import Status, Verdict
 from gkaudit.site.context import SiteContext
 from gkaudit.wording.pages import judge
@@ -41,7 +41,7 @@ from gkaudit.wording.pages import judge
 class Params(CheckParams):
     """How much of the site to read."""
 
-    max_pages: int = Field(60, ge=1, description="pages crawled from the home page")
+    max_pages: int = Field(60, ge=1, description=N_("pages crawled from the home page"))
 
 
 @check("wording_severe", params=Params)
