@@ -154,7 +154,7 @@ LEADS: Mapping[str, Mapping[str, str]] = {
         "checks": "检查内容：",
         "params": "参数：",
         Status.PASS.value: "通过：",
-        Status.FAIL.value: "不通过：",
+        Status.FAIL.value: "不通过",  # "不通过：" or "不通过（单项否决）：", as "Fails, naming"
         Status.WARN.value: "警告（`warn`）：",
         Status.ERROR.value: "无法判定（`error`）：",
         Status.SKIP.value: "跳过（`skip`）：",

@@ -31,22 +31,16 @@ PENDING = frozenset(
     {
         "annual_report",
         "column",
-        "columns_blank",
         "columns_updated",
         "disclosure_catalogue",
         "interaction_channel",
         "interaction_response",
         "interpretation",
         "ipv6_links",
-        "ipv6_nameservers",
-        "ipv6_reachable",
         "links_broken",
         "personal_data",
-        "reachable",
         "site_identity",
         "site_search",
-        "wording_severe",
-        "wording_typos",
     }
 )
 NAMES = [
