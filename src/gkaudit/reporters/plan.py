@@ -55,15 +55,27 @@ def explain(check: Check, rule: Rule | None, out: Console) -> None:
             check=check.name, severity=_(SEVERITY[rule.severity]), kinds=kinds(rule.applies_to)
         )
         out.print(facts, markup=False, highlight=False)
-    params = check.params.model_validate(rule.params if rule else {})
     out.print()
     out.print(Markdown(check.manual_in(current())))
-    fields = params.model_dump()
+    fields = _in_effect(check, rule)
     if fields:
         out.print()
         out.print(Text(_("Params (in effect for this rule):"), style="bold"))
         for name, value in fields.items():
-            out.print(Text.assemble(f"  {name} = {value!r}  ", (describe(check, name), "dim")))
+            out.print(Text.assemble(f"  {name} = {value}  ", (describe(check, name), "dim")))
+
+
+def _in_effect(check: Check, rule: Rule | None) -> dict[str, str]:
+    """The params of `rule`, or for the check alone its defaults: a param without a default
+    (site_identity's `item`) is one each rule sets, which validating `{}` would refuse."""
+    if rule is not None:
+        values = check.params.model_validate(rule.params).model_dump()
+        return {name: repr(value) for name, value in values.items()}
+    fields = check.params.model_fields.items()
+    return {
+        name: _("(set by each rule)") if info.is_required() else repr(info.get_default())
+        for name, info in fields
+    }
 
 
 def validated(sites_file: Path, n_sites: int, plans: PlanSet, out: Console) -> None:
