@@ -156,6 +156,9 @@ def test_the_roll_up_names_the_veto_hit_and_never_counts_an_unreadable_portal(
     for site in ("hbj", "changdao", "jtj"):  # could not be read: undecided, not hit
         assert rollups[site][0]["vetoes"] == []
         assert "site.home-updated" in rollups[site][0]["veto_undecided"]
+        # nor scored: its scored items are undecided, so is its score (never full marks)
+        assert rollups[site][0]["score"] is None
+        assert "columns.updated" in rollups[site][0]["points_undecided"]
     assert "Roll-up under 国办秘函〔2019〕19号" in stdout and "hit: site.home-updated" in stdout
 
 

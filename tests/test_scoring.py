@@ -14,9 +14,10 @@ import pytest
 from openpyxl import load_workbook
 
 from gkaudit import i18n
+from gkaudit.base import Severity, Status
 from gkaudit.config import ConfigError
 from gkaudit.history import HistoryStore
-from gkaudit.model import PlanInfo, PlanRule, Report
+from gkaudit.model import PlanInfo, PlanRule, Report, Result
 from gkaudit.plans import load_plans
 from gkaudit.plugins import Registry
 from gkaudit.reporters import html, junit, markdown, sarif, terminal, xlsx
@@ -68,12 +69,16 @@ def test_vetoes_deductions_and_undecided() -> None:
     assert "column.business-relief" not in dalian.vetoes
     assert dalian.deductions == (Deduction(rule="ipv6.nameservers", points=1, verified=False),)
     assert (dalian.deducted, dalian.deducted_assumed) == (0, 1)
+    # an undecided scored item leaves the score undecided: never full marks by default
+    assert dalian.score is None
     assert zhongshan.vetoes == ("ipv6.reachable",) and zhongshan.veto_undecided == ()
     assert (zhongshan.deducted, zhongshan.deducted_assumed) == (10, 0)
+    assert zhongshan.score == 90
     # a rule that does not apply (skip) is no veto item's verdict
     assert kjj.vetoes == ("disclosure.catalogue",)
     assert kjj.veto_undecided == ("ipv6.reachable",)
     assert (kjj.deducted, kjj.deducted_assumed) == (5, 0)
+    assert kjj.score is None
 
 
 PLAN = """\
@@ -128,26 +133,36 @@ def test_the_roll_up_in_every_format() -> None:
     text = terminal.render_text(report, width=160)
     assert "Roll-up under 国办秘函〔2019〕19号" in text
     assert "hit: disclosure.catalogue" in text and "0 points + 1 assumed (unverified)" in text
+    assert "undecided (at most 99)" in text and "undecided (at most 95)" in text
+    # at 80 columns no cell is cut: every rule id reads whole
+    narrow = terminal.render_text(report, width=80)
+    assert "Undecided (not counted): ipv6.reachable\n" in narrow
+    assert "Single-veto items: hit: disclosure.catalogue\n" in narrow
     assert "none hit, some undecided" not in text  # kjj is hit, dalian too
     md = markdown.render(report)
     assert "## Roll-up under 国办秘函〔2019〕19号" in md
     assert "| 大连市人民政府 (dalian) | **hit: disclosure.catalogue** | 0 points + 1 assumed" in md
+    assert "| 10 points | 90 |" in md
     page = html.render(report)
     assert '<table class="rollup">' in page and "hit: ipv6.reachable" in page
+    assert "<td>90</td>" in page and "undecided (at most 95)" in page
     sheet = load_workbook(io.BytesIO(xlsx.render(report)))["Roll-up 1"]
     assert [c.value for c in sheet[1]] == [
         "Site",
         "Single-veto items",
         "Points off",
+        "Score",
         "Undecided (not counted)",
     ]
-    assert [c.value for c in sheet[3]][1:3] == ["hit: ipv6.reachable", "10 points"]
+    assert [c.value for c in sheet[3]][1:4] == ["hit: ipv6.reachable", "10 points", "90"]
     suites = ET.fromstring(junit.render(report))
     props = {p.get("name"): p.get("value") for p in suites[0].iter("property")}
     assert props["rollup.国办秘函〔2019〕19号.veto"] == "disclosure.catalogue"
     assert props["rollup.国办秘函〔2019〕19号.veto_undecided"] == "ipv6.reachable"
+    assert props["rollup.国办秘函〔2019〕19号.score"] == ""  # dalian's is undecided
     run = json.loads(sarif.render(report))["runs"][0]
     assert run["properties"]["rollup"]["zhongshan"][0]["deducted"] == 10
+    assert run["properties"]["rollup"]["zhongshan"][0]["score"] == 90
     document = json.loads(json_reporter.render(report))
     assert document["sites"][2]["rollup"][0]["vetoes"] == ["disclosure.catalogue"]
     validator = jsonschema.Draft202012Validator(json_reporter.schema())
@@ -164,6 +179,7 @@ def test_the_roll_up_in_chinese() -> None:
         i18n.use("en")
     assert "国办秘函〔2019〕19号" in md and "单项否决" in md
     assert "触发：disclosure.catalogue" in md and "另有1分为假定分值" in md
+    assert "暂无法评分（最高99分）" in md and "| 扣10分 | 90 |" in md
 
 
 def test_the_history_gives_the_roll_up_back(tmp_path: Path) -> None:
@@ -172,3 +188,71 @@ def test_the_history_gives_the_roll_up_back(tmp_path: Path) -> None:
         run = store.record(report)
         again = store.report(run)
     assert [s.rollup for s in again.sites] == [s.rollup for s in report.sites]
+
+
+def _result(rule: str, status: Status, **metrics: int) -> Result:
+    return Result(
+        rule=rule,
+        title=rule,
+        clause="(一)",
+        severity=Severity.ERROR,
+        status=status,
+        message="m",
+        metrics=metrics,
+    )
+
+
+def test_the_national_plan_s_sourced_deductions() -> None:
+    """The two values read in a 19号 self-check (indicators.md §1.3): −5 for a stale first-level
+    政策文件 column (once, not per column, and not for any other stale column), −3 for a message
+    left unanswered beyond 2 months; the score is 100 less them."""
+    (gwjc,) = load_plans([Path("gwjc-2019")], Registry.load()).plans
+    plan = PlanInfo(
+        title=gwjc.title,
+        document=gwjc.document,
+        source="gwjc-2019",
+        rules=tuple(
+            PlanRule(id=r.id, title=r.title, clause=r.clause, veto=r.veto, points=r.points)
+            for r in gwjc.rules
+        ),
+    )
+    scored = {r.id: r.points for r in gwjc.rules if r.points is not None}
+    assert set(scored) == {"columns.updated", "interaction.response"}
+    for points in scored.values():
+        assert points.verified and points.url and points.url.startswith("https://")
+        assert points.source and "国家机关事务管理局2019年第二季度" in points.source
+    columns, response = "columns.updated", "interaction.response"
+
+    def score(*results: Result) -> tuple[float | None, tuple[str, ...]]:
+        (rolled,) = rollups([plan], results)
+        return rolled.score, rolled.points_undecided
+
+    # a stale news column is a warning but not the scored 政策文件 item
+    assert score(_result(columns, Status.WARN, policy_stale=0), _result(response, Status.PASS)) == (
+        100,
+        (),
+    )
+    # two stale 政策文件 columns: one item, five points; a 75-day wait: three
+    assert score(_result(columns, Status.WARN, policy_stale=2), _result(response, Status.WARN)) == (
+        92,
+        (),
+    )
+    # the veto hit (a failure) takes the points too; a site without a channel skips the item
+    assert score(_result(columns, Status.FAIL, policy_stale=1), _result(response, Status.SKIP)) == (
+        95,
+        (),
+    )
+    # inconclusive, or a result without the metric the item is counted by: undecided, no score
+    assert score(_result(columns, Status.ERROR), _result(response, Status.PASS)) == (
+        None,
+        (columns,),
+    )
+    assert score(_result(columns, Status.WARN), _result(response, Status.FAIL)) == (
+        None,
+        (columns,),
+    )
+
+
+def test_url_is_where_a_source_was_read() -> None:
+    with pytest.raises(ValueError, match="is where a `source:` quote was read"):
+        Points(value=1, assumed=True, url="https://example.gov.cn/")

@@ -2,11 +2,13 @@
 its scored items (扣分指标: a rule with `points:`), and the roll-up of one site's results under
 them.
 
-A point value is either read in a source (`source:`, the quote and where it was read) or marked
-`assumed: true`; a value with neither is refused, so that no invented number passes for the
-plan's. An inconclusive (`error`) result is neither a veto hit nor a deduction: it is listed as
-undecided, so that a portal gkaudit could not read is never scored down. A result that does not
-apply (`skip`) is left out.
+A point value is either read in a source (`source:`, the quote, and `url:`, where it was read)
+or marked `assumed: true`; a value with neither is refused, so that no invented number passes for
+the plan's. A scored item may be narrower than its rule's status (`when:` a metric of the result
+is above 0: one kind of the rule's findings). An inconclusive (`error`)
+result is neither a veto hit nor a deduction: it is listed as undecided, and so is the site's
+score (得分: the 100 points of the 扣分指标 less the deductions), so that a portal gkaudit could not
+read is never scored down nor given full marks. A result that does not apply (`skip`) is left out.
 """
 
 from __future__ import annotations
@@ -28,8 +30,13 @@ class Points(Frozen):
     value: float = Field(gt=0, le=100)
     #: The statuses the points are taken on (a partial finding may be the scored one: `warn`).
     on: tuple[Literal["fail", "warn"], ...] = Field(("fail",), min_length=1)
-    #: The quote that gives the value, and where it was read; None when `assumed`.
+    #: A metric of the result: the points are taken only when it is above 0 (the scored item is
+    #: one kind of the rule's findings: a stale 政策文件 column among stale columns).
+    when: str | None = Field(None, min_length=1)
+    #: The quote that gives the value; None when `assumed`.
     source: str | None = Field(None, min_length=1)
+    #: Where the quote was read.
+    url: str | None = Field(None, min_length=1)
     assumed: bool = False
 
     @model_validator(mode="after")
@@ -41,7 +48,23 @@ class Points(Frozen):
             )
         if self.source is not None and self.assumed:
             raise ValueError("a point value is read in its `source:` or `assumed: true`, not both")
+        if self.url is not None and self.source is None:
+            raise ValueError("`url:` is where a `source:` quote was read")
         return self
+
+    def taken(self, result: Result) -> float | None:
+        """The points `result` takes off: 0 when it is not the scored finding, None when the
+        result does not tell (inconclusive, or without the metric the item is counted by)."""
+        if result.status is Status.ERROR:
+            return None
+        if result.status.value not in self.on:
+            return 0.0
+        if self.when is None:
+            return self.value
+        count = result.metrics.get(self.when)
+        if isinstance(count, bool) or not isinstance(count, int | float):
+            return None
+        return self.value if count > 0 else 0.0
 
     @property
     def verified(self) -> bool:
@@ -73,6 +96,9 @@ class Rollup(Frozen):
     deducted: float = 0.0
     #: Points taken off by the deductions whose value is assumed.
     deducted_assumed: float = 0.0
+    #: 得分: 100 less every deduction (the assumed ones too); None when the plan gives no points
+    #: or a scored item is undecided (then at most `100 - deducted - deducted_assumed`).
+    score: float | None = None
 
 
 def rollup(plan: PlanInfo, results: Sequence[Result]) -> Rollup | None:
@@ -95,20 +121,27 @@ def rollup(plan: PlanInfo, results: Sequence[Result]) -> Rollup | None:
         elif entry.veto and undecided:
             veto_undecided.append(result.rule)
         points = entry.points
-        if points is not None and result.status.value in points.on:
-            deductions.append(
-                Deduction(rule=result.rule, points=points.value, verified=points.verified)
-            )
-        elif points is not None and undecided:
+        taken = None if points is None else points.taken(result)
+        if points is not None and taken is None:
             points_undecided.append(result.rule)
+        elif points is not None and taken:
+            deductions.append(Deduction(rule=result.rule, points=taken, verified=points.verified))
+    deducted = sum(d.points for d in deductions if d.verified)
+    deducted_assumed = sum(d.points for d in deductions if not d.verified)
+    has_points = any(entry.points is not None for entry in scored.values())
     return Rollup(
         plan=plan.document,
         vetoes=tuple(vetoes),
         veto_undecided=tuple(veto_undecided),
         deductions=tuple(deductions),
         points_undecided=tuple(points_undecided),
-        deducted=sum(d.points for d in deductions if d.verified),
-        deducted_assumed=sum(d.points for d in deductions if not d.verified),
+        deducted=deducted,
+        deducted_assumed=deducted_assumed,
+        score=(
+            max(0.0, 100.0 - deducted - deducted_assumed)
+            if has_points and not points_undecided
+            else None
+        ),
     )
 
 

@@ -21,7 +21,7 @@ on loopback and runs the check on it, through a real `SiteContext`:
         dns:                             # replaces the default records of a name
           www.case.gov.cn: {A: [127.0.0.1]}   # (null: the name does not exist)
         dns_faults: [{name: www.case.gov.cn, type: AAAA, fault: servfail}]
-        expect: {status: warn, message: "91 days old"}
+        expect: {status: warn, message: "91 days old"}   # metrics: {stale: 1} (optional)
 
 By default every host has A 127.0.0.1 and AAAA ::1, and each registered domain is a zone whose
 name server `ns1.<zone>` has both too. `{port}` in a page body, a location, a hint or the
@@ -98,6 +98,8 @@ class DnsFaultSpec(_Strict):
 class Expect(_Strict):
     status: Status
     message: str = Field(min_length=1)  # a fragment of the verdict's message
+    #: metrics the verdict must carry with these values (a scored item counts by one)
+    metrics: Mapping[str, int | float | str | bool] = Field(default_factory=dict)
 
 
 class Case(_Strict):

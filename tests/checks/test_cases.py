@@ -24,3 +24,5 @@ async def test_case(check_name: str, case: Case) -> None:
         case.expect.status,
         True,
     ), f"{verdict.status.value}: {verdict.message}"
+    shown = {key: verdict.metrics.get(key) for key in case.expect.metrics}
+    assert shown == dict(case.expect.metrics)

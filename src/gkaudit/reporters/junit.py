@@ -100,6 +100,7 @@ def _rollup(site: SiteReport) -> list[tuple[str, str]]:
             (f"rollup.{r.plan}.deducted", f"{r.deducted:g}"),
             (f"rollup.{r.plan}.deducted_assumed", f"{r.deducted_assumed:g}"),
             (f"rollup.{r.plan}.points_undecided", ", ".join(r.points_undecided)),
+            (f"rollup.{r.plan}.score", "" if r.score is None else f"{r.score:g}"),
         ]
     return found
 

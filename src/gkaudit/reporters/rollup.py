@@ -1,6 +1,7 @@
 """The roll-up in words, for every report format: under each plan that scores, one row per site
-with the single-veto items hit (单项否决) and the points taken off (扣分); an inconclusive result
-is named as undecided, never counted. Each format lays the tables out its own way."""
+with the single-veto items hit (单项否决), the points taken off (扣分) and the score left (得分); an
+inconclusive result is named as undecided, never counted, and leaves the score undecided. Each
+format lays the tables out its own way."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def tables(report: Report) -> list[Table]:
             continue
         scored = any(entry.points is not None for entry in plan.rules)
         headers = [_("Site"), _("Single-veto items")]
-        headers += [_("Points off")] if scored else []
+        headers += [_("Points off"), _("Score")] if scored else []
         headers.append(_("Undecided (not counted)"))
         found.append(
             Table(
@@ -46,7 +47,7 @@ def tables(report: Report) -> list[Table]:
 def _cells(site: str, rollup: Rollup, scored: bool) -> list[str]:
     cells = [site, veto(rollup)]
     if scored:
-        cells.append(points(rollup))
+        cells += [points(rollup), score(rollup)]
     cells.append(", ".join(dict.fromkeys((*rollup.veto_undecided, *rollup.points_undecided))))
     return cells
 
@@ -66,3 +67,13 @@ def points(rollup: Rollup) -> str:
     if rollup.deducted_assumed:
         text += _(" + {points:g} assumed (unverified)").format(points=rollup.deducted_assumed)
     return text
+
+
+def score(rollup: Rollup) -> str:
+    """得分 out of 100, or undecided with the most it can be."""
+    if rollup.score is None:
+        best = 100 - rollup.deducted - rollup.deducted_assumed
+        return _("undecided (at most {score:g})").format(score=max(best, 0))
+    if rollup.deducted_assumed:
+        return _("{score:g} (assumed points included)").format(score=rollup.score)
+    return f"{rollup.score:g}"

@@ -66,8 +66,7 @@ def render(report: Report, console: Console) -> None:
             _finding(console, result)
     for table in tables(report):
         console.print()
-        console.print(Text(table.heading, style="bold"), soft_wrap=True)
-        console.print(_rollup(table))
+        _rollup(console, table)
     console.print()
     console.print(_totals(report))
 
@@ -121,14 +120,17 @@ def _matrix(report: Report, numbers: range, *, rates: bool) -> Table:
     return table
 
 
-def _rollup(table: RollupTable) -> Table:
-    shown = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for header in table.headers:
-        shown.add_column(header, overflow="fold")
+def _rollup(console: Console, table: RollupTable) -> None:
+    """A block per site rather than a table: five columns of rule ids fold into unreadable
+    slivers at 80 columns, and a roll-up cell cut short would drop a veto item or a rule."""
+    console.print(Text(table.heading, style="bold"), soft_wrap=True)
     for cells, vetoed in zip(table.rows, table.vetoed, strict=True):
-        style = STYLE[Status.FAIL][1] if vetoed else ""
-        shown.add_row(Text(plain(cells[0])), Text(cells[1], style=style), *cells[2:])
-    return shown
+        console.print(Text(plain(cells[0]), style="bold"))
+        for index, (header, cell) in enumerate(zip(table.headers[1:], cells[1:], strict=True)):
+            if not cell:
+                continue
+            style = STYLE[Status.FAIL][1] if vetoed and index == 0 else ""
+            console.print(Text.assemble(f"  {header}: ", (plain(cell), style)))
 
 
 def _rates(result: Result) -> Text | None:

@@ -32,6 +32,8 @@ Params:
 - `max_long_stale`: this many columns past `long_stale_days` fail (default 10).
 - `news_keywords`: texts naming a 动态/要闻 column.
 - `notice_keywords`: texts naming a 通知公告/政策文件 column.
+- `policy_keywords`: of those, the texts naming a 政策文件 column (the 扣分 item "监测时间点前6个月
+  内,政策文件类一级栏目未更新" counts these: metric `policy_stale`).
 - `static_keywords`: texts naming a column not expected to update regularly, never counted
   (unless it also names a 动态/要闻 or 通知公告/政策文件 column).
 - `max_pages`: pages opened as would-be columns, both levels together (default 60).
@@ -53,7 +55,7 @@ counts as not updated.
 Evidence: every column with its type, level, newest item date and age (or that none is dated),
 and every page that could not be read with the reason. When `max_pages` left column links
 unopened, how many (they are not judged). Metrics: `columns`, `key_stale`, `long_stale`,
-`unread`.
+`policy_stale` (first-level 政策文件 columns past their limit), `unread`.
 """
 
 from __future__ import annotations
@@ -102,6 +104,11 @@ class Params(CheckParams):
         min_length=1,
         description=N_("texts naming a 通知公告/政策文件 column"),
     )
+    policy_keywords: Texts = Field(
+        ("政策文件", "规范性文件", "政府文件"),
+        min_length=1,
+        description="of the notice texts, those naming a 政策文件 column",
+    )
     static_keywords: Texts = Field(
         (
             "信息公开指南",
@@ -135,6 +142,11 @@ _KIND_LABELS = {
     Kind.OTHER: N_("other column"),
     Kind.STATIC: N_("column not expected to update regularly"),
 }
+
+
+def _names(entry: Entry, keywords: Texts) -> bool:
+    texts = [normalize(text) for text in (entry.column_type, entry.name, entry.text) if text]
+    return any(normalize(k) in text for text in texts for k in keywords)
 
 
 def _kind(entry: Entry, params: Params) -> Kind:
@@ -250,10 +262,14 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     key_stale = [j for j in judged if j.key and j.stale]
     long_stale = [j for j in judged if j.long_stale]
     stale = [j for j in judged if j.stale]
+    policy_stale = [
+        j for j in key_stale if j.kind is Kind.NOTICE and _names(j.entry, params.policy_keywords)
+    ]
     metrics: dict[str, Metric] = {
         "columns": len(judged),
         "key_stale": len(key_stale),
         "long_stale": len(long_stale),
+        "policy_stale": len(policy_stale),
         "unread": len(unread),
     }
     if len(key_stale) >= params.max_key_stale:
