@@ -153,7 +153,7 @@ def fleet() -> Iterator[DemoFleet]:
         yield demo
 
 
-def _scan(fleet: DemoFleet, plans: PlanSet, registry: Registry, site: Site) -> Report:
+def _scan(fleet: DemoFleet, plans: PlanSet, registry: Registry, *sites: Site) -> Report:
     settings = ScanSettings(
         as_of=AS_OF,
         nameservers=(fleet.nameserver,),
@@ -161,7 +161,7 @@ def _scan(fleet: DemoFleet, plans: PlanSet, registry: Registry, site: Site) -> R
         # no retries: a retried transient failure is asked again on purpose
         fetch=FetchSettings(timeout=2, retries=0, interval=0.0),
     )
-    return asyncio.run(Engine(plans, registry, settings).run([site]))
+    return asyncio.run(Engine(plans, registry, settings).run(sites))
 
 
 def _probe_reread(
@@ -201,3 +201,49 @@ def test_both_plans_in_one_crawl_fetch_no_page_twice(fleet: DemoFleet, registry:
         ("大政公开办〔2022〕1号", "(十九)"),
         ("国办秘函〔2019〕19号", "单项否决·站点无法访问"),
     ]
+
+
+def _twice(counted: dict[tuple[str, str, str, Family], int]) -> set[tuple[str, str, str, Family]]:
+    return {key for key, n in counted.items() if n > 1 and not _probe_reread(counted, key)}
+
+
+def test_the_sites_of_one_host_share_their_pages(fleet: DemoFleet, registry: Registry) -> None:
+    """The city portal and two departments whose columns live on the city's host (Dalian's
+    发展改革 and 财政 publish on www.dl.gov.cn), scanned together under both plans: each crawl
+    walks the city's navigation, and every URL is fetched once for the three, counted at the
+    server. Scanned apart, the same sites fetch the city's pages again: the control."""
+    plans = load_plans(BOTH, registry)
+    city = fleet.sites[0]
+    assert city.kind.value == "city"
+    departments = [
+        Site(id=f"dept{n}", name=name, url=city.url + path, kind="department")  # type: ignore[arg-type]
+        for n, (name, path) in enumerate(
+            [
+                ("港康市发展和改革委员会", "col/col1192/index.html"),
+                ("港康市财政局", "col/col1199/index.html"),
+            ]
+        )
+    ]
+    apart: dict[tuple[str, str, str, Family], int] = {}
+    for site in (city, *departments):
+        fleet.http.requests.clear()
+        _scan(fleet, plans, registry, site)
+        for key, n in fleet.http.requests.counts.items():
+            apart[key] = apart.get(key, 0) + n
+    assert len(_twice(apart)) > 20, (
+        "scanned apart, the departments' crawls should repeat the city's"
+    )
+    fleet.http.requests.clear()
+    report = _scan(fleet, plans, registry, city, *departments)
+    together = dict(fleet.http.requests.counts)
+    assert sum(together.values()) > 200, "the server saw few requests: the count proves little"
+    # each site searches its own newest headline: a URL per headline, one path (the server
+    # counts paths, not queries); two sites showing the same headline share one search
+    search = ("www.gkcity.gov.cn", "/jsearch/search.do", "GET", Family.IPV4)
+    assert 1 <= together.pop(search) <= 3
+    assert sorted(_twice(together)) == [], "fetched more than once in one run"
+    # the departments' rules were decided on the shared pages like the city's
+    assert [s.id for s in report.sites] == ["gkcity", "dept0", "dept1"]
+    for site in report.sites[1:]:
+        home = next(r for r in site.results if r.rule == "site.reachable")
+        assert home.status.value == "pass", home.message

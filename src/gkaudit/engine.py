@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gc
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -44,6 +43,7 @@ from gkaudit.net.robots import Robots
 from gkaudit.plugins import Registry
 from gkaudit.scoring import rollups
 from gkaudit.site.context import MAX_PAGES, SiteContext
+from gkaudit.site.memo import PageMemos
 from gkaudit.site.probes import Delegate, Probes
 
 
@@ -124,6 +124,7 @@ class Engine:
         fetcher = make_fetcher(self.settings, self._fetch_settings())
         robots = Robots(fetcher, self.settings.fetch.user_agent)
         probes = Probes(fetcher, delegate=self._delegate)
+        memos = PageMemos(sites)
         self._unrendered = why_not(self.settings.browser)
         self._browser = Browser(fetcher) if self._unrendered is None else None
         with _quiet_collector():
@@ -132,20 +133,12 @@ class Engine:
                 # sites in flight, not with the fleet; more than the request limits can keep busy
                 # gains nothing.
                 in_flight = asyncio.Semaphore(self._sites_in_flight())
-                # The sites left of each registered domain: the probes of its links are kept
-                # until its last site is done, then forgotten, so that a finished site leaves
-                # its results behind and nothing else (they were 300 KB a portal).
-                left = Counter(registered_domain(site.host) for site in sites)
 
                 async def scan(index: int, site: Site) -> None:
                     async with in_flight:
                         if on_start is not None:
                             on_start(site)
-                        report = await self._scan_site(site, fetcher, robots, probes)
-                    domain = registered_domain(site.host)
-                    left[domain] -= 1
-                    if not left[domain]:
-                        probes.forget(domain)
+                        report = await self._scan_site(site, fetcher, robots, probes, memos)
                     self._finished[index] = report
                     if on_site is not None:
                         on_site(report)
@@ -197,9 +190,10 @@ class Engine:
         )
 
     async def _scan_site(
-        self, site: Site, fetcher: Fetcher, robots: Robots, probes: Probes
+        self, site: Site, fetcher: Fetcher, robots: Robots, probes: Probes, memos: PageMemos
     ) -> SiteReport:
         deadline = asyncio.get_running_loop().time() + self.settings.site_budget
+        memo = memos.open(site)
         context = SiteContext(
             site,
             fetcher,
@@ -211,6 +205,7 @@ class Engine:
             probes=probes,
             deadline=deadline,
             render_all=self.settings.browser is BrowserMode.ALWAYS,
+            memo=memo,
         )
         try:
             results = await asyncio.gather(
@@ -218,6 +213,11 @@ class Engine:
             )
         finally:
             context.close()
+            # The probes of a domain's links and its pages are kept until its last site is
+            # done, then forgotten, so that a finished site leaves its results behind and
+            # nothing else (the probes were 300 KB a portal).
+            if memos.close(site, memo):
+                probes.forget(registered_domain(site.host))
         return SiteReport(
             id=site.id, name=site.name, url=site.url, kind=site.kind, results=tuple(results)
         )

@@ -2,8 +2,10 @@
 
 Every page is fetched once per address family per run, however many rules look at it: concurrent
 requests for the same page share one task, and parsed once (`document`), with short dates read
-against the as-of date of the run. Checks ask for what they need (the home page, a page, a DNS
-answer, links, a column by its name) and never create clients of their own.
+against the as-of date of the run. The sites of one registered domain share their pages
+(`gkaudit.site.memo`): the city's columns a department's crawl opens are the city's own. Checks
+ask for what they need (the home page, a page, a DNS answer, links, a column by its name) and
+never create clients of their own.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from gkaudit.net.dns import DnsAnswer
 from gkaudit.net.http import FailureKind, Fetcher, FetchFailure, Outcome, Page
 from gkaudit.net.obstacles import ObstacleKind
 from gkaudit.net.robots import Robots
+from gkaudit.site.memo import Key, PageMemo
 from gkaudit.site.probes import Probes
 
 #: HTTP redirects, meta refreshes, script redirects and frames followed to reach the home page.
@@ -53,6 +56,7 @@ class SiteContext:
         probes: Probes | None = None,
         deadline: float | None = None,
         render_all: bool = False,
+        memo: PageMemo | None = None,
     ) -> None:
         self.site = site
         self.as_of = as_of
@@ -74,10 +78,12 @@ class SiteContext:
         self.deadline = deadline
         self._pages_left = max_pages
         self._max_pages = max_pages
-        self._tasks: dict[tuple[object, ...], asyncio.Future[Any]] = {}
-        # by `id`, each with its page, so that an id cannot be reused while it is a key
-        self._documents: dict[int, tuple[Page, Document]] = {}
-        self._copies: dict[int, tuple[Page, Page]] = {}  # a copy made by `_follow` -> the page
+        # the site's own answers (home page, frames followed, chrome); pages are the memo's
+        self._tasks: dict[Key, asyncio.Future[Any]] = {}
+        #: pages and renders, shared with the other sites of the domain when given
+        self._memo = memo if memo is not None else PageMemo()
+        self._private_memo = memo is None
+        self._asked: set[Key] = set()  # the page requests charged to this site's budget
         self._jar: aiohttp.CookieJar | None = None
 
     # --- memo ---------------------------------------------------------------------------------
@@ -97,12 +103,13 @@ class SiteContext:
         return await self._once(("derived", name), make)
 
     def close(self) -> None:
-        """Cancel anything still running and drop the pages (a finished site keeps nothing)."""
+        """Cancel anything still running and drop the pages (a finished site keeps nothing of
+        its own; a shared memo is its owner's to forget)."""
         for task in self._tasks.values():
             task.cancel()
         self._tasks.clear()
-        self._documents.clear()
-        self._copies.clear()
+        if self._private_memo:
+            self._memo.clear()
 
     # --- parse cache --------------------------------------------------------------------------
 
@@ -111,12 +118,12 @@ class SiteContext:
         inferred from the as-of date. The raw body is released then: the parsed form is all
         rules read."""
         original = self._original(page)
-        cached = self._documents.get(id(original))
+        cached = self._memo.documents.get(id(original))
         if cached is not None:
             return cached[1]
         body, url, kind = original.body, original.final_url, original.content_type or None
         doc = parse(body, url, kind, today=self.as_of)
-        self._documents[id(original)] = (original, doc)
+        self._memo.documents[id(original)] = (original, doc)
         original.release_body()
         page.release_body()
         return doc
@@ -124,11 +131,11 @@ class SiteContext:
     def _copy(self, page: Page, **changes: Any) -> Page:
         """`page` with `changes`, parsed as the page itself: one parse, one body kept."""
         copy = replace(page, **changes)
-        self._copies[id(copy)] = (copy, self._original(page))
+        self._memo.copies[id(copy)] = (copy, self._original(page))
         return copy
 
     def _original(self, page: Page) -> Page:
-        return self._copies.get(id(page), (page, page))[1]
+        return self._memo.copies.get(id(page), (page, page))[1]
 
     # --- network ------------------------------------------------------------------------------
 
@@ -175,7 +182,7 @@ class SiteContext:
         # One memo for both paths; robots.txt and the budget are decided outside it, so that
         # neither can poison what the other path gets for the same URL.
         key = ("page", url, family) if max_bytes is None else ("page", url, family, max_bytes)
-        if counted and key not in self._tasks:
+        if counted and key not in self._asked:
             if self._pages_left <= 0:
                 return FetchFailure(
                     url,
@@ -187,8 +194,9 @@ class SiteContext:
                 )
             if not self.render_all:  # a render charges each request it makes itself
                 self._pages_left -= 1
+            self._asked.add(key)
 
-        outcome = await self._once(key, lambda: self._gated(url, family, max_bytes))
+        outcome = await self._memo.once(key, lambda: self._gated(url, family, max_bytes))
         if max_bytes is None:  # under another cap, the final URL's answer may differ
             self._arrived("page", outcome, family)
         return outcome
@@ -199,10 +207,8 @@ class SiteContext:
         if not isinstance(outcome, Page) or outcome.final_url == outcome.url:
             return
         key = (kind, outcome.final_url, family)
-        if key not in self._tasks:
-            arrived: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
-            arrived.set_result(self._copy(outcome, url=outcome.final_url, redirects=()))
-            self._tasks[key] = arrived
+        if key not in self._memo:
+            self._memo.put(key, self._copy(outcome, url=outcome.final_url, redirects=()))
 
     async def _gated(self, url: str, family: Family, max_bytes: int | None = None) -> Outcome:
         """The page at `url`, from the browser when a script challenge stands in front of it
@@ -247,7 +253,7 @@ class SiteContext:
             return True
 
         key = ("render", url, family)
-        return await self._once(
+        return await self._memo.once(
             key,
             lambda: browser.render(
                 url, family, charge, cookies=self.cookies, deadline=self.deadline
@@ -258,7 +264,7 @@ class SiteContext:
         """Status only (HEAD, falling back to GET where HEAD fails: `Fetcher.probe`), once per
         URL and family for the whole run (`gkaudit.site.probes`), whichever site asks; a page
         this site has fetched already answers it."""
-        fetched = self._tasks.get(("page", url, family))
+        fetched = self._memo.get(("page", url, family))
         if fetched is not None:
             answer: Outcome = await asyncio.shield(fetched)
             return answer
