@@ -13,10 +13,12 @@ every page, so the home page's is the one inspectors read):
 `site_code`: the SiteIDCode meta and a `网站标识码：` text, each 10 digits (a 6-digit region code
 and 4) or `bm` and 8 digits, the same in both; when the site has a `region` in sites.yaml the
 10-digit code starts with it. `icp`: a number like 辽ICP备05001470号-1, linked to
-beian.miit.gov.cn. `police_record`: 辽公网安备 + 14 digits + 号, linked to beian.gov.cn or
-beian.mps.gov.cn. `conac_badge`: a link to bszs.conac.cn or a badge script from a conac.cn host.
-`sponsor`: `主办单位：` (or 主办：) followed by a name, and a 联系方式 (a phone number, an e-mail
-address or a 联系我们 link). `jiucuo`: a script or link served from one of `jiucuo_hosts`; its
+beian.miit.gov.cn. `police_record`: 辽公网安备 + 14 digits + 号 (a colon after 备 too, as in
+"苏公网安备:32010202010427号"), linked to beian.gov.cn or beian.mps.gov.cn. `conac_badge`: a link
+to bszs.conac.cn or a badge script from a conac.cn host. `sponsor`: `主办单位：` (or 主办：)
+followed by a name, or a body's name followed by 主办 ("寿光市人民政府主办 Tel：…", the name
+ending as an office's does: 政府, 委员会, 局…), and a 联系方式 (a phone number, an e-mail address
+or a 联系我们 link). `jiucuo`: a script or link served from one of `jiucuo_hosts`; its
 `sitecode` (attribute or URL parameter) equal to the page's 网站标识码.
 
 Params:
@@ -61,8 +63,14 @@ _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕
 _CODE = re.compile(r"^(?:\d{10}|bm\d{8})$")
 _CODE_TEXT = re.compile(r"网站标识码\s*[：:]?\s*([0-9A-Za-z]+)")
 _ICP = re.compile(rf"[{_PROVINCES}]ICP备\s*\d{{6,10}}\s*号(?:\s*-\s*\d+)?")
-_POLICE = re.compile(rf"[{_PROVINCES}]公网安备\s*(\d+)\s*号")
+_POLICE = re.compile(rf"[{_PROVINCES}]公网安备\s*[：:]?\s*(\d+)\s*号")
 _SPONSOR = re.compile(r"主办(?:单位)?\s*[：:]\s*([^\s：:　|]{2,})")
+#: "寿光市人民政府主办 Tel：…": an office's name before 主办, where the footer's item ends (not
+#: a headline's "市政府主办的论坛")
+_OFFICE = r"[\u4e00-\u9fff]{2,}(?:政府|办公室|委员会|委|局|厅|中心|院|部|办)"
+_SPONSOR_BEFORE = re.compile(
+    rf"(?<![\u4e00-\u9fff])((?:{_OFFICE}[ 　])?{_OFFICE})主办(?=[\s　|,，;；]|$|承办|Tel|电话|联系)"
+)
 #: a phone or e-mail first, else a 联系我们 page
 _CONTACTS = (
     re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
@@ -194,7 +202,7 @@ def _conac(doc: Document) -> Verdict:
 
 
 def _sponsor(doc: Document) -> Verdict:
-    sponsor = _SPONSOR.search(doc.text)
+    sponsor = _SPONSOR.search(doc.text) or _SPONSOR_BEFORE.search(doc.text)
     contact = next((m for p in _CONTACTS if (m := p.search(doc.text)) is not None), None)
     found = "; ".join(m.group(0) for m in (sponsor, contact) if m is not None)
     evidence = [HtmlEvidence(url=doc.url, text=found)]
