@@ -236,7 +236,7 @@ def test_the_sites_of_one_host_share_their_pages(fleet: DemoFleet, registry: Reg
     fleet.http.requests.clear()
     report = _scan(fleet, plans, registry, city, *departments)
     together = dict(fleet.http.requests.counts)
-    assert sum(together.values()) > 200, "the server saw few requests: the count proves little"
+    assert sum(together.values()) > 100, "the server saw few requests: the count proves little"
     # each site searches its own newest headline: a URL per headline, one path (the server
     # counts paths, not queries); two sites showing the same headline share one search
     search = ("www.gkcity.gov.cn", "/jsearch/search.do", "GET", Family.IPV4)

@@ -78,8 +78,8 @@ class SiteContext:
         self.deadline = deadline
         self._pages_left = max_pages
         self._max_pages = max_pages
-        # the site's own answers (home page, frames followed, chrome); pages are the memo's
-        self._tasks: dict[Key, asyncio.Future[Any]] = {}
+        #: the site's own answers (home page, frames followed, chrome)
+        self._own = PageMemo()
         #: pages and renders, shared with the other sites of the domain when given
         self._memo = memo if memo is not None else PageMemo()
         self._private_memo = memo is None
@@ -88,14 +88,8 @@ class SiteContext:
 
     # --- memo ---------------------------------------------------------------------------------
 
-    async def _once(self, key: tuple[object, ...], make: Callable[[], Awaitable[T]]) -> T:
-        task = self._tasks.get(key)
-        if task is None:
-            task = asyncio.ensure_future(make())
-            self._tasks[key] = task
-        # shield: a rule cancelled by its deadline must not cancel the fetch other rules share
-        result: T = await asyncio.shield(task)
-        return result
+    async def _once(self, key: Key, make: Callable[[], Awaitable[T]]) -> T:
+        return await self._own.once(key, make)
 
     async def remember(self, name: str, make: Callable[[], Awaitable[T]]) -> T:
         """What is worked out from the site's pages (site chrome: `gkaudit.site.chrome`), once
@@ -105,9 +99,7 @@ class SiteContext:
     def close(self) -> None:
         """Cancel anything still running and drop the pages (a finished site keeps nothing of
         its own; a shared memo is its owner's to forget)."""
-        for task in self._tasks.values():
-            task.cancel()
-        self._tasks.clear()
+        self._own.clear()
         if self._private_memo:
             self._memo.clear()
 
@@ -263,7 +255,7 @@ class SiteContext:
     async def probe(self, url: str, family: Family) -> Outcome:
         """Status only (HEAD, falling back to GET where HEAD fails: `Fetcher.probe`), once per
         URL and family for the whole run (`gkaudit.site.probes`), whichever site asks; a page
-        this site has fetched already answers it."""
+        fetched for a site of its domain already answers it."""
         fetched = self._memo.get(("page", url, family))
         if fetched is not None:
             answer: Outcome = await asyncio.shield(fetched)
