@@ -239,8 +239,8 @@ def test_the_sites_of_one_host_share_their_pages(fleet: DemoFleet, registry: Reg
     assert sum(together.values()) > 100, "the server saw few requests: the count proves little"
     # each site searches its own newest headline: a URL per headline, one path (the server
     # counts paths, not queries); two sites showing the same headline share one search
-    search = ("www.gkcity.gov.cn", "/jsearch/search.do", "GET", Family.IPV4)
-    assert 1 <= together.pop(search) <= 3
+    searches = {key: together.pop(key) for key in list(together) if "search" in key[1]}
+    assert searches and all(n <= 3 for n in searches.values()), searches
     assert sorted(_twice(together)) == [], "fetched more than once in one run"
     # the departments' rules were decided on the shared pages like the city's
     assert [s.id for s in report.sites] == ["gkcity", "dept0", "dept1"]
