@@ -29,7 +29,6 @@ from tests.test_zh_demo import english_sentences
 #: Built-in checks whose Chinese manual is still to be written (issue 14).
 PENDING = frozenset(
     {
-        "ipv6_links",
         "links_broken",
     }
 )
