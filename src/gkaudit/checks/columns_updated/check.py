@@ -107,7 +107,7 @@ class Params(CheckParams):
     policy_keywords: Texts = Field(
         ("政策文件", "规范性文件", "政府文件"),
         min_length=1,
-        description="of the notice texts, those naming a 政策文件 column",
+        description=N_("of the notice texts, those naming a 政策文件 column"),
     )
     static_keywords: Texts = Field(
         (
