@@ -209,6 +209,7 @@ def test_every_verdict_of_every_rule_appears() -> None:
         "interaction.channel": {P, F, E},
         "interaction.response": {P, W, F, E, S},
         "links.broken": {P, F, E},
+        "site.search": {P, W, F, E},
     }
 
 

@@ -1,8 +1,9 @@
 """A virtual-host HTTP server on 127.0.0.1 and [::1] (one port), with per-family misbehaviour.
 
 Hosts are chosen by the Host header (port stripped), as a shared government-cloud server does.
-Each host has pages (path -> precomputed response; the query string is ignored) and, per address
-family, a `Behaviour`:
+Each host has pages (path -> precomputed response; the query string is ignored), searches (path ->
+a function of the query string: a site search's results page) and, per address family, a
+`Behaviour`:
 
 - `SERVE`: the pages, 404 for unknown paths;
 - `RESET`: read the request, then close the connection with an RST and no response, as a broken
@@ -25,7 +26,7 @@ import struct
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from http.server import BaseHTTPRequestHandler
@@ -126,9 +127,10 @@ def placeholder_pages() -> dict[str, Response]:
 
 @dataclass(frozen=True)
 class VirtualHost:
-    """One host name's pages and its behaviour over each address family."""
+    """One host name's pages, its searches and its behaviour over each address family."""
 
     pages: Mapping[str, Response]
+    searches: Mapping[str, Callable[[str], Response]] = field(default_factory=dict)
     ipv4: Behaviour = Behaviour.SERVE
     ipv6: Behaviour = Behaviour.SERVE
     placeholder: Mapping[str, Response] = field(default_factory=placeholder_pages)
@@ -320,7 +322,8 @@ class _Handler(BaseHTTPRequestHandler):
         path = url.path or "/"
         target = f"{path}?{url.query}" if url.query else path
         owner.requests.add(host_name(self.headers.get("Host", "")), target, self.command, family)
-        return pages.get(path, NOT_FOUND)
+        search = None if pages is vhost.placeholder else vhost.searches.get(path)
+        return search(url.query) if search is not None else pages.get(path, NOT_FOUND)
 
     def _send(self, response: Response, host_header: str, *, body: bool) -> None:
         self.wfile.write(response.wire(host_header, body=body, close=self.close_connection))

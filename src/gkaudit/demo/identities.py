@@ -73,7 +73,8 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         doc_prefix="港司发",
         address=Address.CDN,
         docs=SF_DOCS,
-        shows="CNAME chain to a CDN edge (gkcdn.net) with AAAA; 5 of 6 interpretations unlinked",
+        shows="CNAME chain to a CDN edge (gkcdn.net) with AAAA; 5 of 6 interpretations unlinked; "
+        "no search box",
     ),
     PortalSpec(
         id="xiling",
@@ -119,7 +120,7 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         dates=DateStyle.CHINESE,
         news_columns=(2, 3, 5, 6, 8),
         shows="frameset home; stale 助企纾困 column (newest item 200 days old); the 5 columns of "
-        "its 新闻中心 not updated for 5 weeks to 5 months",
+        "its 新闻中心 not updated for 5 weeks to 5 months; a search index 60 days stale",
     ),
     PortalSpec(
         id="beihai",

@@ -45,6 +45,7 @@ from gkaudit.demo.pages import (
 )
 from gkaudit.demo.plan_columns import plan_columns
 from gkaudit.demo.policies import policies
+from gkaudit.demo.search import search_box
 from gkaudit.demo.spec import (
     CITY,
     Catalogue,
@@ -65,6 +66,7 @@ class Portal:
         self.city_url = city_url
         self.base = f"http://{spec.host}:{port}"
         self._pages: dict[str, Response] = {}
+        self.articles: list[Item] = []  # what the site search finds
         self._next_doc = spec.doc_base
         self.home_path = {
             Home.PAGE: "/",
@@ -115,8 +117,7 @@ class Portal:
             '<a href="javascript:void(0);" class="wza">无障碍浏览</a>　'
             '<a href="javascript:void(0);">长者模式</a></div></div>\n'
             f'<div class="header"><div class="w">{link(self.home_path, logo)}\n'
-            '<form action="/jsearch/search.do" method="get"><input type="text" name="q" '
-            'placeholder="请输入关键字"><button type="submit">搜索</button></form></div></div>'
+            f"{search_box(self)}</div></div>"
         )
 
     def _nav(self) -> list[tuple[str, str]]:
@@ -222,7 +223,8 @@ class Portal:
             ("ContentSource", self.s.name),
         ]
         self.put(path, self.document(title, main, metas))
-        return Item(title, day, path)
+        self.articles.append(Item(title, day, path))
+        return self.articles[-1]
 
     def news_article(self, key: str, template: str, age: int) -> Item:
         day = self.day(age)

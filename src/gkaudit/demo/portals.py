@@ -18,6 +18,7 @@ from gkaudit.demo.expected import EXPECTED, PORTALS
 from gkaudit.demo.http import VirtualHost
 from gkaudit.demo.outside import outside_hosts, outside_records
 from gkaudit.demo.portal import Portal, services_pages
+from gkaudit.demo.search import site_search
 from gkaudit.demo.spec import CDN_EDGE, CDN_ZONE, V4, V6, Address, PortalSpec
 from gkaudit.model import Hints, Site, SiteKind, Status
 
@@ -88,7 +89,10 @@ def build(
     for spec in specs:
         if spec.served:
             portal = Portal(spec, port=http_port, as_of=as_of, city_url=city_url)
-            hosts[spec.host] = VirtualHost(portal.pages(), ipv4=spec.ipv4, ipv6=spec.ipv6)
+            pages = portal.pages()
+            hosts[spec.host] = VirtualHost(
+                pages, site_search(portal), ipv4=spec.ipv4, ipv6=spec.ipv6
+            )
             hint_urls = {name: portal.base + portal.col(key) for name, key in spec.hints}
             if spec.ipv4_only_services:
                 home = portal.base + portal.home_path

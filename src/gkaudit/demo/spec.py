@@ -23,8 +23,7 @@ from gkaudit.model import SiteKind, Status
 DEMO_PLANS = ("dalian-2022", "gwjc-2019")
 
 #: The rule ids of the demo's plans (the Dalian plan's, then the national indicators' own) that the
-#: fleet is built to decide. Not `site.search` yet: the fleet serves no search results page, so
-#: every portal's search answers 404 (a warning).
+#: fleet is built to decide.
 RULE_IDS = (
     "site.reachable",
     "ipv6.aaaa",
@@ -55,6 +54,7 @@ RULE_IDS = (
     "interaction.channel",
     "interaction.response",
     "links.broken",
+    "site.search",
 )
 
 CITY = "港康市"
@@ -102,6 +102,14 @@ class Catalogue(StrEnum):
     DETOUR = "detour"  # no 信息公开 link on the home page: only through 政务公开
     MISSING_SECTION = "missing-section"  # no 法定主动公开内容
     BROKEN_SECTION = "broken-section"  # the 政府信息公开制度 link answers 404
+
+
+class Search(StrEnum):
+    """What the portal's site search finds (`gkaudit.demo.search`)."""
+
+    FRESH = "fresh"  # what the site publishes, the day it does
+    STALE = "stale"  # nothing of the last STALE_DAYS days: the index is not rebuilt
+    NONE = "none"  # no search box on the home page
 
 
 class UrlStyle(StrEnum):
@@ -165,6 +173,7 @@ class PortalSpec:
     extra_friends: tuple[tuple[str, str], ...] = ()
     #: 专题专栏 banners after the usual ones: (alt, link, image), "{port}" as above
     extra_banners: tuple[tuple[str, str, str], ...] = ()
+    search: Search = Search.FRESH
     #: an icon before the crumbs of the inner pages (当前位置), not served: a 404 image
     crumbs_icon: str | None = None
     # days since the newest item of the columns the Dalian plan names (None: no such column),

@@ -62,9 +62,11 @@ from gkaudit.site.pages import describe, home_verdict, loads
 from gkaudit.site.urls import canonical
 from gkaudit.text import normalize
 
-#: What a results page says when the search found nothing.
+#: What a results page says when the search found nothing (Hanweb jsearch's "找不到和您的查询…相符的
+#: 内容或信息", TRS WAS's "约有0项符合…的查询结果").
 NOTHING_FOUND = re.compile(
-    r"(没有|未|无法)(找到|检索到|搜索到|查询到|查到)|(共|找到|检索到|搜索到|查询到)\s*0\s*(条|个|篇|项|记录)"
+    r"(没有|未|无法)(找到|检索到|搜索到|查询到|查到)|(找|查|搜|检索|搜索|查询)不到"
+    r"|(共|有|找到|检索到|搜索到|查询到)\s*0\s*(条|个|篇|项|记录)"
     r"|无(相关|匹配|符合条件的)?(结果|信息|记录|数据|内容)|暂无(相关)?(结果|信息|数据|记录|内容)"
 )
 #: Result links needed to say "results listed, none is the headline".

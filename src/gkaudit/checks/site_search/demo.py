@@ -1,12 +1,26 @@
-"""The faults `site_search` plants in the demo fleet: none yet.
+"""The faults `site_search` plants in the demo fleet: a portal without a search box, and one whose
+search index was last rebuilt two months ago, so the newest headline is not found.
 
-Its rule `site.search` is only in the gwjc-2019 plan, and the demo fleet runs and expects the
-default plan (dalian-2022) alone; a portal without a search box (and one whose search finds
-nothing) is planted once the demo runs both plans (issue 12).
+Every other portal's search (Hanweb's jsearch or TRS's WAS, `gkaudit.demo.search`) searches its
+own articles and finds the newest headline.
 """
 
 from __future__ import annotations
 
-from gkaudit.demo.spec import DemoFault
+from gkaudit.demo.spec import DemoFault, Search
+from gkaudit.model import Status
 
-FAULTS: tuple[DemoFault, ...] = ()
+FAULTS = (
+    DemoFault(
+        portal="sfj",
+        what="the header lost its search box in a template change: no site search",
+        changes={"search": Search.NONE},
+        verdicts={"site.search": Status.FAIL},
+    ),
+    DemoFault(
+        portal="donggang",
+        what="the search index was last rebuilt 60 days ago: the newest headline is not found",
+        changes={"search": Search.STALE},
+        verdicts={"site.search": Status.WARN},
+    ),
+)
