@@ -229,3 +229,44 @@ async def test_short_dates_are_read_against_the_as_of_date(
         assert isinstance(page, Page)
         dated = [link for link in site.document(page).links if link.date is not None]
         assert [link.date for link in dated] == [dt.date(year, 12, 30)]
+
+
+async def test_a_page_a_probe_read_as_an_error_is_not_fetched_again(
+    web: FakeWeb, base: str, fetcher: Fetcher
+) -> None:
+    """links.broken probes a dead link (HEAD, a bodiless GET, the GET with its body) before a
+    column rule opens the same URL as a page: the page is the answer the probe read."""
+    dead = web.get(base + "/dead").respond(404, html=html("页面不存在"))
+    dead_head = web.head(base + "/dead").respond(404)
+    live = web.get(base + "/live").respond(html=html("栏目"))
+    web.head(base + "/live").respond()
+    refused = web.get(base + "/refused").respond(403, html=html("禁止访问"))
+    web.head(base + "/refused").respond(403)
+    site = context(fetcher, base, max_pages=3)
+    for path in ("/dead", "/live", "/refused"):
+        await site.probe(base + path, Family.IPV4)
+    asked = dead.call_count + dead_head.call_count
+    page = await site.page(base + "/dead")
+    assert isinstance(page, Page) and page.status == 404
+    assert dead.call_count + dead_head.call_count == asked  # the probe's answer, no request
+    # a success's body was dropped by the probe memo, and a refusal of gkaudit was not read:
+    # both are fetched as pages
+    assert isinstance(await site.page(base + "/live"), Page) and live.call_count == 1
+    assert isinstance(await site.page(base + "/refused"), Page)
+    assert refused.call_count == 2  # the probe's bodiless GET after HEAD's 403, then the page
+    # the reused answer is not charged to the budget of 3 pages: two fetched, one left
+    assert isinstance(await site.page(base + "/another"), Page)
+
+
+async def test_a_page_asked_while_its_probe_runs_waits_for_it(
+    web: FakeWeb, base: str, fetcher: Fetcher
+) -> None:
+    dead = web.get(base + "/dead").respond(404, html=html("页面不存在"))
+    web.head(base + "/dead").respond(404)
+    site = context(fetcher, base)
+    probed = asyncio.ensure_future(site.probe(base + "/dead", Family.IPV4))
+    await asyncio.sleep(0)  # the probe has started
+    page = await site.page(base + "/dead")
+    assert isinstance(page, Page) and page.status == 404
+    assert (await probed).status == 404  # type: ignore[union-attr]
+    assert dead.call_count == 2  # the probe's bodiless GET and its GET with the body

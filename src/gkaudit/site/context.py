@@ -174,6 +174,13 @@ class SiteContext:
         # One memo for both paths; robots.txt and the budget are decided outside it, so that
         # neither can poison what the other path gets for the same URL.
         key = ("page", url, family) if max_bytes is None else ("page", url, family, max_bytes)
+        if max_bytes is None and key not in self._memo:
+            # a link probe that found an error page has read it already: no second request,
+            # and nothing charged to the budget
+            answered = await self._probes.read_answer(url, family)
+            if answered is not None:
+                self._memo.put(key, answered)
+                self._asked.add(key)
         if counted and key not in self._asked:
             if self._pages_left <= 0:
                 return FetchFailure(

@@ -36,7 +36,7 @@ from aiohttp.abc import AbstractCookieJar
 
 from gkaudit.domains import host_of, registered_domain
 from gkaudit.model import Family
-from gkaudit.net.http import Fetcher, Outcome, Page, inconclusive
+from gkaudit.net.http import REFUSED_US, Fetcher, Outcome, Page, inconclusive
 
 #: Probe outcomes kept by default.
 LIMIT = 50_000
@@ -78,6 +78,21 @@ class Probes:
         outcome = await asyncio.shield(task)
         self._arrived(outcome, family)
         return outcome
+
+    async def read_answer(self, url: str, family: Family) -> Page | None:
+        """The error answer a probe of `url` has read with its body (a 404 page, a block page
+        sent with 404 or 501), waiting for a probe still running: a site that then opens the
+        URL as a page gets the same answer instead of asking the server a fourth time. None
+        when no probe read one: a success, whose body the memo dropped, or a refusal of
+        gkaudit (401, 403, 412, 429) that was not read again."""
+        key = (url, family)
+        task = self._running.get(key)
+        if task is not None:
+            await asyncio.wait([task])
+        known = self._known.get(key)
+        if not isinstance(known, Page) or known.status < 400:
+            return None
+        return known if known.status not in REFUSED_US or known.obstacle is not None else None
 
     def _arrived(self, outcome: Outcome, family: Family) -> None:
         """A redirected probe has probed its final URL too (a portal's "/" and its /index.html):
