@@ -125,7 +125,14 @@ def test_veto_and_points_are_each_plan_s_own(tmp_path: Path) -> None:
         value=2, assumed=True
     )
     veto = {r.id for r in gwjc.rules if r.veto}
-    assert veto == {"site.home-updated", "columns.updated", "interaction.channel", "wording.severe"}
+    assert veto == {
+        "site.home-updated",
+        "columns.updated",
+        "columns.blank",
+        "interaction.channel",
+        "interaction.response",
+        "wording.severe",
+    }
 
 
 def test_the_roll_up_in_every_format() -> None:
