@@ -30,7 +30,7 @@ _URL = re.compile(
 )
 _RULE_ID = re.compile(r"\b[a-z0-9]+(?:[.-][a-z0-9]+)+\b")
 #: A value to type as it is ('city'), and the commands to run (安装方法：apt-get install ...).
-_LITERAL = re.compile(r"'[\w.-]+'|(?:apt-get|pip) install [^）)]+")
+_LITERAL = re.compile(r"'[\w.-]+'|'gkaudit [\w -]+'|(?:apt-get|pip) install [^）)]+")
 TECHNICAL = (
     "HTTP",
     "HTTPS",
@@ -207,3 +207,100 @@ def test_a_missing_browser_in_chinese(tmp_path: Path, monkeypatch: pytest.Monkey
     code, err = _stderr_of(argv, tmp_path, monkeypatch)
     assert code == 2 and "--browser always" in err and "浏览器" in err, err
     assert english_sentences(err) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        pytest.param(["scan", "--nosuch"], "没有 --nosuch 这个选项", id="no such option"),
+        pytest.param(["scan", "--notify-formt", "x"], "是否想用", id="did you mean"),
+        pytest.param(["diff"], "缺少参数 old", id="missing argument"),
+        pytest.param(["scan", "a", "b", "c"], "多余的参数（b c）", id="extra arguments"),
+        pytest.param(["nosuch"], "没有 'nosuch' 这个子命令", id="no such command"),
+        pytest.param(["scan", "--timeout", "x"], "不是数字", id="not a number"),
+    ],
+)
+def test_click_own_errors_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], expected: str
+) -> None:
+    code, err = _stderr_of([*argv, "--lang", "zh"], tmp_path, monkeypatch)
+    assert code == 2 and expected in err and "用法：gkaudit" in err, err
+    assert english_sentences(err) == []
+
+
+def test_click_own_errors_stay_english_on_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, err = _stderr_of(["scan", "--nosuch", "--lang", "en"], tmp_path, monkeypatch)
+    assert code == 2 and "No such option: --nosuch" in err and "Usage: gkaudit" in err, err
+
+
+@pytest.mark.parametrize(
+    ("old", "expected"),
+    [
+        pytest.param("{", "不是有效的 JSON", id="not JSON"),
+        pytest.param('{"schema": "x"}', "报告格式为 'x'", id="not a report"),
+        pytest.param(b"\xff\xfe", "不是 UTF-8 文本", id="not UTF-8"),
+        pytest.param(None, "无法读取：文件不存在", id="no such file"),
+        pytest.param("dir", "这是目录", id="a directory"),
+    ],
+)
+def test_a_bad_baseline_in_chinese(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    old: str | bytes | None,
+    expected: str,
+) -> None:
+    if old == "dir":
+        (tmp_path / "old.json").mkdir()
+    elif isinstance(old, bytes):
+        (tmp_path / "old.json").write_bytes(old)
+    elif old is not None:
+        (tmp_path / "old.json").write_text(old, encoding="utf-8")
+    (tmp_path / "new.json").write_text("{}", encoding="utf-8")
+    code, err = _stderr_of(["diff", "old.json", "new.json", "--lang", "zh"], tmp_path, monkeypatch)
+    assert code != 0 and expected in err, err
+    # the JSON parser's own detail is kept, in parentheses after the Chinese sentence
+    assert english_sentences(re.sub(r"（[^）]*）", "", err)) == []
+
+
+def test_a_plugin_that_fails_to_import_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "broken.py").write_text("import nonexistent_xyz\n", encoding="utf-8")
+    (tmp_path / "sites.yaml").write_text(
+        "sites:\n  - {id: a, name: 站, url: 'http://x.gov.cn/', kind: city}\n", encoding="utf-8"
+    )
+    argv = ["scan", "--lang", "zh", "--plugins", "plugins", "--no-db", "--no-progress", "-q"]
+    code, err = _stderr_of(argv, tmp_path, monkeypatch)
+    assert code != 0 and "插件导入失败" in err and "broken.py" in err, err
+    assert english_sentences(err) == []
+
+
+def test_os_errors_and_pydantic_types_in_chinese() -> None:
+    import errno
+
+    from gkaudit.config import plain_words
+    from gkaudit.oserror import why
+
+    before = i18n.current()
+    i18n.use("zh")
+    try:
+        assert why(FileNotFoundError(errno.ENOENT, "No such file or directory")).startswith(
+            "文件不存在"
+        )
+        assert why(PermissionError(errno.EACCES, "Permission denied")) != "permission denied"
+        assert "目录" in why(IsADirectoryError(errno.EISDIR, "Is a directory"))
+        assert "磁盘空间已满" in why(OSError(errno.ENOSPC, "No space left on device"))
+        rare = why(OSError(errno.ELOOP, "Too many levels of symbolic links"))
+        assert rare == "操作系统拒绝了该操作（Too many levels of symbolic links）"
+        assert (
+            plain_words({"type": "greater_than_equal", "ctx": {"ge": 1}, "msg": "x"})
+            == "不能小于 1"
+        )
+        assert plain_words({"type": "url_parsing", "msg": "x"}) == "不是有效的网址"
+        rare_type = {"type": "uuid_parsing", "msg": "Input should be a valid UUID"}
+        assert plain_words(rare_type) == "取值无效（Input should be a valid UUID）"
+    finally:
+        i18n.use(before)

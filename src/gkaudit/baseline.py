@@ -38,7 +38,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from gkaudit.config import plain_words
+from gkaudit.i18n import _
 from gkaudit.model import READABLE_SCHEMAS, Report, Result, SiteReport, Status
+from gkaudit.oserror import why
 from gkaudit.waivers import Waiver, WaiverMatch, apply_waivers, unused_waivers
 
 _PASSING = (Status.PASS, Status.WARN)
@@ -129,18 +132,29 @@ def load_report(path: str | os.PathLike[str]) -> Report:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise BaselineError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+        raise BaselineError(
+            _("{name}: cannot read: {why}").format(name=name, why=why(exc))
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise BaselineError(f"{name}: not UTF-8 text: {exc.reason}") from exc
+        raise BaselineError(
+            _("{name}: not UTF-8 text: is it a gkaudit JSON report?").format(name=name)
+        ) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BaselineError(f"{name}:{exc.lineno}: not JSON: {exc.msg}") from exc
+        raise BaselineError(
+            _("{name}:{line}: not JSON ({detail}): give a JSON report written by gkaudit").format(
+                name=name, line=exc.lineno, detail=exc.msg
+            )
+        ) from exc
     schema = data.get("schema") if isinstance(data, dict) else None
     if schema not in READABLE_SCHEMAS:
         raise BaselineMismatch(
-            f"{name}: report schema {schema!r}, but this gkaudit reads "
-            f"{' and '.join(map(repr, READABLE_SCHEMAS))} only"
+            _("{name}: report schema {schema}, but this gkaudit reads {readable} only").format(
+                name=name,
+                schema=repr(schema),
+                readable=f" {_('and')} ".join(map(repr, READABLE_SCHEMAS)),
+            )
         )
     try:
         return Report.model_validate_json(text)
@@ -148,7 +162,9 @@ def load_report(path: str | os.PathLike[str]) -> Report:
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error["loc"]) or "report"
         raise BaselineError(
-            f"{name}: not a valid {schema} report: {where}: {error['msg']}"
+            _("{name}: not a valid {schema} report: {where}: {why}").format(
+                name=name, schema=schema, where=where, why=plain_words(error)
+            )
         ) from exc
 
 
@@ -156,8 +172,10 @@ def check_comparable(old: Report, new: Report) -> None:
     """Raise `BaselineMismatch` unless `old` and `new` share a plan document."""
     if not shared_plans(old, new):
         raise BaselineMismatch(
-            f"the baseline is a scan against plan {old.document!r} and the current report "
-            f"against {new.document!r}: compare reports of the same plan"
+            _(
+                "the baseline is a scan against plan {old} and the current report against "
+                "{new}: compare reports of the same plan"
+            ).format(old=repr(old.document), new=repr(new.document))
         )
 
 

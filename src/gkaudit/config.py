@@ -23,6 +23,7 @@ from gkaudit import suggest
 from gkaudit.i18n import N_, _
 from gkaudit.model import Frozen, Site
 from gkaudit.net.obstacles import Markers, ObstaclesFile
+from gkaudit.oserror import why
 
 Loc = tuple[str | int, ...]
 
@@ -159,6 +160,20 @@ PLAIN_WORDS = {
     "float_parsing": N_("expected a number"),
     "bool_type": N_("expected true or false"),
     "bool_parsing": N_("expected true or false"),
+    "url_parsing": N_("not a valid web address"),
+    "url_scheme": N_("a web address must begin with http:// or https://"),
+    "date_from_datetime_parsing": N_("expected a date such as 2026-12-31"),
+    "date_parsing": N_("expected a date such as 2026-12-31"),
+    "datetime_parsing": N_("expected a date and time such as 2026-12-31T09:00:00+08:00"),
+    "string_too_short": N_("may not be empty"),
+    "too_short": N_("may not be empty"),
+}
+#: Errors whose words name a bound pydantic gives in `ctx`.
+BOUND_WORDS = {
+    "greater_than_equal": N_("must be at least {ge}"),
+    "greater_than": N_("must be more than {gt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "less_than": N_("must be less than {lt}"),
 }
 #: Errors whose words need the values pydantic names (`ctx`).
 _CHOICES = frozenset({"enum", "literal_error"})
@@ -174,18 +189,24 @@ def _plain_words(error: Any) -> str:
         # pydantic words the list ("'a', 'b' or 'c'"): the values alone read in any language
         choices = str(error["ctx"]["expected"]).replace(" or ", ", ")
         return _("expected one of {choices}").format(choices=choices)
+    if kind in BOUND_WORDS and error.get("ctx"):
+        return _(BOUND_WORDS[kind]).format(**error["ctx"])
     message: str = error["msg"]
-    return message.removeprefix("Value error, ")
+    if kind in ("value_error", "assertion_error"):
+        # a validator's own ValueError: its message is written with `_` already
+        return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    # a rare type: pydantic's English kept, after a sentence in the run's language
+    return _("invalid value ({detail})").format(detail=message)
+
+
+def plain_words(error: Any) -> str:
+    """One pydantic error (an item of ``ValidationError.errors()``) in the run's language."""
+    return _plain_words(error)
 
 
 def _why(exc: OSError) -> str:
-    """Why a file cannot be read, in the run's language for the usual two (the OS's words for
-    the rare others)."""
-    if isinstance(exc, FileNotFoundError):
-        return _("no such file")
-    if isinstance(exc, PermissionError):
-        return _("permission denied")
-    return str(exc.strerror or exc)
+    """Why a file cannot be read, in the run's language."""
+    return why(exc)
 
 
 def _node_line(node: Any) -> int | None:

@@ -45,6 +45,7 @@ from gkaudit.declaration import (
     declared,
     declared_in,
 )
+from gkaudit.i18n import _
 
 __all__ = [
     "BUILTIN",
@@ -102,7 +103,9 @@ class Registry:
             existing = self._checks.get(c.name)
             if existing is not None and existing.module != c.module:
                 raise PluginError(
-                    f"check {c.name!r} is declared twice: in {existing.module} and {c.module}"
+                    _("check {name} is declared twice: in {first} and {second}").format(
+                        name=repr(c.name), first=existing.module, second=c.module
+                    )
                 )
             self._checks[c.name] = c
 
@@ -120,10 +123,18 @@ class Registry:
             try:
                 loaded = entry.load()
             except Exception as exc:
-                raise PluginError(f"entry point {entry.name!r} ({entry.value}): {exc}") from exc
+                raise PluginError(
+                    _("entry point {name} ({value}): cannot be loaded ({detail})").format(
+                        name=repr(entry.name), value=entry.value, detail=exc
+                    )
+                ) from exc
             found = declared_in(loaded) if isinstance(loaded, ModuleType) else [declared(loaded)]
             if not found or None in found:
-                raise PluginError(f"entry point {entry.name!r} ({entry.value}): declares no check")
+                raise PluginError(
+                    _("entry point {name} ({value}): declares no check").format(
+                        name=repr(entry.name), value=entry.value
+                    )
+                )
             checks.extend(c for c in found if c is not None)
         for directory in plugin_dirs:
             checks.extend(_import_directory(directory))
@@ -132,13 +143,13 @@ class Registry:
 
 def _import_directory(directory: Path) -> list[Check]:
     if not directory.is_dir():
-        raise PluginError(f"{directory}: not a directory")
+        raise PluginError(_("{path}: not a directory").format(path=directory))
     checks: list[Check] = []
     for path in sorted(directory.glob("*.py")):
         module_name = f"gkaudit_plugin_{path.stem}"
         spec = importlib.util.spec_from_file_location(module_name, path)
         if spec is None or spec.loader is None:
-            raise PluginError(f"{path}: cannot be imported")
+            raise PluginError(_("{path}: cannot be imported").format(path=path))
         module = importlib.util.module_from_spec(spec)
         sys.modules[module_name] = module
         try:
@@ -146,6 +157,18 @@ def _import_directory(directory: Path) -> list[Check]:
         except PluginError:
             raise
         except Exception as exc:
-            raise PluginError(f"{path}: {type(exc).__name__}: {exc}") from exc
+            raise PluginError(
+                _("{path}: {detail} (the plugin failed to import: fix or remove it)").format(
+                    path=path, detail=_failure(exc)
+                )
+            ) from exc
         checks.extend(declared_in(module))
     return checks
+
+
+def _failure(exc: Exception) -> str:
+    """Why a plugin failed to import: a missing module in the run's language, any other
+    failure as Python says it (its type and message, which name the plugin's own mistake)."""
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        return _("ModuleNotFoundError: module {name} is not installed").format(name=exc.name)
+    return f"{type(exc).__name__}: {exc}"

@@ -15,6 +15,7 @@ import typer.rich_utils
 from rich.console import Console
 
 from gkaudit import i18n
+from gkaudit.commands import clickwords
 from gkaudit.commands.defaults import Defaults, DefaultsError
 from gkaudit.commands.defaults import load as configured
 from gkaudit.commands.terminal import Terminal
@@ -121,6 +122,7 @@ def main(app: typer.Typer, argv: Sequence[str] | None, term: Terminal) -> None:
         sys.exit(EXIT_CONFIG)
     term.out, term.err = settle(args, defaults=defaults)
     command = typer.main.get_command(app)
+    clickwords.install()
     translate(command)
     default_map = defaults.default_map(getattr(command, "commands", {}))
     try:

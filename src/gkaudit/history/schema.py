@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from gkaudit.i18n import _
+
 #: Steps from an empty file to the current schema; step N brings the file to version N. Only ever
 #: append: a released step must never change, since files out there have already applied it.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -89,8 +91,10 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
         target = len(MIGRATIONS)
         if current > target:
             raise HistoryError(
-                f"{path}: history schema version {current} is newer than this gkaudit "
-                f"knows ({target}); upgrade gkaudit or use another --db"
+                _(
+                    "{path}: history schema version {current} is newer than this gkaudit "
+                    "knows ({target}); upgrade gkaudit or use another --db"
+                ).format(path=path, current=current, target=target)
             )
         for step in MIGRATIONS[current:]:
             for statement in step:

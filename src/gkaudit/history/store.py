@@ -20,6 +20,7 @@ from pydantic import TypeAdapter
 
 from gkaudit.history.schema import HistoryError, enable_wal, migrate, transaction
 from gkaudit.history.timeline import Entry, Point, Run, standing
+from gkaudit.i18n import _
 from gkaudit.model import (
     REPORT_SCHEMA,
     Evidence,
@@ -63,7 +64,11 @@ class HistoryStore:
             migrate(self._db, self.path)
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise HistoryError(f"{self.path}: not a usable history database: {exc}") from exc
+            raise HistoryError(
+                _("{path}: not a usable history database: {detail}").format(
+                    path=self.path, detail=exc
+                )
+            ) from exc
         except BaseException:
             self._db.close()
             raise
@@ -99,7 +104,9 @@ class HistoryStore:
         try:
             return self._insert(report, recorded_at or dt.datetime.now(dt.UTC))
         except sqlite3.Error as exc:
-            raise HistoryError(f"{self.path}: could not record the run: {exc}") from exc
+            raise HistoryError(
+                _("{path}: could not record the run: {detail}").format(path=self.path, detail=exc)
+            ) from exc
 
     def _insert(self, report: Report, now: dt.datetime) -> int:
         s = report.summary
@@ -318,5 +325,7 @@ def _timestamp(moment: dt.datetime) -> float:
 def _metrics(text: str) -> dict[str, Metric]:
     value = json.loads(text)
     if not isinstance(value, dict):
-        raise HistoryError(f"stored metrics are not an object: {text[:80]!r}")
+        raise HistoryError(
+            _("stored metrics are not an object: {text}").format(text=repr(text[:80]))
+        )
     return value
