@@ -218,13 +218,19 @@ def test_a_missing_browser_in_chinese(tmp_path: Path, monkeypatch: pytest.Monkey
         pytest.param(["scan", "a", "b", "c"], "多余的参数（b c）", id="extra arguments"),
         pytest.param(["nosuch"], "没有 'nosuch' 这个子命令", id="no such command"),
         pytest.param(["scan", "--timeout", "x"], "不是数字", id="not a number"),
+        pytest.param(["merge", "a.json"], "缺少必填选项 '--output'", id="missing option"),
+        pytest.param(["scan", "--color", "x"], "“x”不是可选值", id="not a choice"),
+        pytest.param(["scan", "--lang"], "选项 --lang 后面须给出一个值", id="option needs a value"),
     ],
 )
 def test_click_own_errors_in_chinese(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], expected: str
 ) -> None:
-    code, err = _stderr_of([*argv, "--lang", "zh"], tmp_path, monkeypatch)
-    assert code == 2 and expected in err and "用法：gkaudit" in err, err
+    monkeypatch.setenv("GKAUDIT_LANG", "zh")  # not --lang: an option without its value eats it
+    code, err = _stderr_of(argv, tmp_path, monkeypatch)
+    assert code == 2 and expected in err and "Usage" not in err, err
+    if argv != ["scan", "--lang"]:  # that one fails while parsing, before there is a usage
+        assert f"用法：gkaudit {argv[0] if argv[0] != 'nosuch' else '[OPTIONS]'}" in err, err
     assert english_sentences(err) == []
 
 
@@ -304,3 +310,14 @@ def test_os_errors_and_pydantic_types_in_chinese() -> None:
         assert plain_words(rare_type) == "取值无效（Input should be a valid UUID）"
     finally:
         i18n.use(before)
+
+
+def test_a_history_database_that_cannot_be_opened_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "db").mkdir()
+    argv = ["history", "--lang", "zh", "--db", "db", "--site", "a"]
+    code, err = _stderr_of(argv, tmp_path, monkeypatch)
+    assert code == 2 and "无法打开历史库" in err, err
+    # sqlite's own detail is kept, in parentheses after the Chinese sentence
+    assert english_sentences(re.sub(r"（[^）]*）", "", err)) == []

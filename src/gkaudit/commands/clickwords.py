@@ -29,7 +29,7 @@ _TEMPLATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
         (r"Missing argument '(?P<name>[^']*)'\.", N_("Missing argument '{name}'.")),
-        (r"Missing option '(?P<name>[^']*)'\.", N_("Missing option '{name}'.")),
+        (r"Missing option (?P<name>.+)\.", N_("Missing option {name}.")),
         (r"Missing parameter: (?P<name>.*)", N_("Missing parameter: {name}")),
         (
             r"Got unexpected extra argument\(s\) \((?P<args>.*)\)",
@@ -60,7 +60,7 @@ _DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.DOTALL), msgid)
     for pattern, msgid in (
         (
-            r"'(?P<value>.*)' is not one of (?P<choices>.*)\.",
+            r"(?:Value error, )?'(?P<value>.*)' is not one of (?P<choices>.*)\.",
             N_("'{value}' is not one of {choices}."),
         ),
         (r"'(?P<value>.*)' is not a valid integer\.", N_("'{value}' is not a whole number.")),

@@ -56,7 +56,15 @@ class HistoryStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: transactions are ours (BEGIN IMMEDIATE ... COMMIT), not sqlite3's.
-        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except sqlite3.OperationalError as exc:
+            # a directory, or a file it may not open: the user's mistake, not an internal error
+            raise HistoryError(
+                _(
+                    "{path}: cannot open the history database ({detail}): give a file with --db"
+                ).format(path=self.path, detail=exc)
+            ) from exc
         try:
             enable_wal(self._db, timeout)
             self._db.execute("PRAGMA synchronous=NORMAL")
