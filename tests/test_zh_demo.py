@@ -321,3 +321,20 @@ def test_a_history_database_that_cannot_be_opened_in_chinese(
     assert code == 2 and "无法打开历史库" in err, err
     # sqlite's own detail is kept, in parentheses after the Chinese sentence
     assert english_sentences(re.sub(r"（[^）]*）", "", err)) == []
+
+
+def test_a_point_value_without_its_source_in_chinese() -> None:
+    from pydantic import ValidationError
+
+    from gkaudit.config import plain_words
+    from gkaudit.scoring import Points
+
+    before = i18n.current()
+    i18n.use("zh")
+    try:
+        with pytest.raises(ValidationError) as info:
+            Points(value=1)
+        said = plain_words(info.value.errors()[0])
+    finally:
+        i18n.use(before)
+    assert said.startswith("分值须注明出处") and english_sentences(said) == [], said

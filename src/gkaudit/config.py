@@ -171,7 +171,7 @@ PLAIN_WORDS = {
 #: Errors whose words name a bound pydantic gives in `ctx`.
 BOUND_WORDS = {
     "greater_than_equal": N_("must be at least {ge}"),
-    "greater_than": N_("must be more than {gt}"),
+    "greater_than": N_("must be greater than {gt}"),
     "less_than_equal": N_("must be at most {le}"),
     "less_than": N_("must be less than {lt}"),
 }

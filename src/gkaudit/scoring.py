@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, model_validator
 
 from gkaudit.base import Frozen, Status
+from gkaudit.i18n import _
 
 if TYPE_CHECKING:
     from gkaudit.model import PlanInfo, Result
@@ -43,13 +44,17 @@ class Points(Frozen):
     def _sourced_or_assumed(self) -> Points:
         if self.source is None and not self.assumed:
             raise ValueError(
-                "a point value needs its `source:` (the quote and where it was read), or "
-                "`assumed: true` where no source gives it"
+                _(
+                    "a point value needs its `source:` (the quote and where it was read), or "
+                    "`assumed: true` where no source gives it"
+                )
             )
         if self.source is not None and self.assumed:
-            raise ValueError("a point value is read in its `source:` or `assumed: true`, not both")
+            raise ValueError(
+                _("a point value is read in its `source:` or `assumed: true`, not both")
+            )
         if self.url is not None and self.source is None:
-            raise ValueError("`url:` is where a `source:` quote was read")
+            raise ValueError(_("`url:` is where a `source:` quote was read"))
         return self
 
     def taken(self, result: Result) -> float | None:
