@@ -45,6 +45,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     (
         "gkaudit",
         "gkaudit.i18n",
+        "gkaudit.oserror",
         "gkaudit.text",
         "gkaudit.dates",
         "gkaudit.suggest",
