@@ -17,12 +17,12 @@ from gkaudit import i18n
 from gkaudit.base import Severity, Status
 from gkaudit.config import ConfigError
 from gkaudit.history import HistoryStore
-from gkaudit.model import PlanInfo, PlanRule, Report, Result
+from gkaudit.model import Deduction, PlanInfo, PlanRule, Points, Report, Result
 from gkaudit.plans import load_plans
 from gkaudit.plugins import Registry
 from gkaudit.reporters import html, junit, markdown, sarif, terminal, xlsx
 from gkaudit.reporters import json as json_reporter
-from gkaudit.scoring import Deduction, Points, rollups
+from gkaudit.scoring import rollups
 from tests.reporters.hostile import fixture_report
 
 VERIFIED = Points(value=5, source="国管局2019年二季度自查：政策文件类一级栏目未更新，扣5分")

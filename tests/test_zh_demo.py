@@ -327,7 +327,7 @@ def test_a_point_value_without_its_source_in_chinese() -> None:
     from pydantic import ValidationError
 
     from gkaudit.config import plain_words
-    from gkaudit.scoring import Points
+    from gkaudit.model import Points
 
     before = i18n.current()
     i18n.use("zh")

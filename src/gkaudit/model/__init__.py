@@ -2,8 +2,9 @@
 
 `gkaudit.model` is the import path checks and plugins use (README, "Writing a check"); each idea
 lives in a module of its own: `sites` (sites.yaml), `plans` (plans and rules), `evidence`,
-`results` (verdicts, marks, results) and `report` (the `gkaudit.report/2` contract). Everything
-is a frozen pydantic model, so a report can be written, read back and compared without loss.
+`results` (verdicts, marks, results), `scores` (point values and a site's roll-up) and `report`
+(the `gkaudit.report/2` contract). Everything is a frozen pydantic model, so a report can be
+written, read back and compared without loss.
 """
 
 from gkaudit.base import STATUS_RANK, Family, Frozen, Severity, SiteKind, Status
@@ -27,12 +28,14 @@ from gkaudit.model.report import (
     ToolInfo,
 )
 from gkaudit.model.results import Mark, Result, Verdict
+from gkaudit.model.scores import Deduction, Points, Rollup
 from gkaudit.model.sites import Hints, Site, check_http_url, check_tag
 
 __all__ = [
     "READABLE_SCHEMAS",
     "REPORT_SCHEMA",
     "STATUS_RANK",
+    "Deduction",
     "DnsEvidence",
     "Evidence",
     "Family",
@@ -47,8 +50,10 @@ __all__ = [
     "PlanInfo",
     "PlanRule",
     "PlanSet",
+    "Points",
     "Report",
     "Result",
+    "Rollup",
     "Rule",
     "Severity",
     "Site",

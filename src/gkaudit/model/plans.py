@@ -8,8 +8,8 @@ from pydantic import AfterValidator, Field, ValidationInfo
 
 from gkaudit.base import Frozen, Severity, SiteKind
 from gkaudit.i18n import _
+from gkaudit.model.scores import Points
 from gkaudit.model.sites import TAG
-from gkaudit.scoring import Points
 
 
 def _scope_entry(entry: SiteKind | str, info: ValidationInfo) -> SiteKind | str:

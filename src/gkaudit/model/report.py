@@ -15,7 +15,7 @@ from gkaudit import schema1
 from gkaudit.base import Frozen, SiteKind, Status
 from gkaudit.model.plans import Plan
 from gkaudit.model.results import Result
-from gkaudit.scoring import Points, Rollup
+from gkaudit.model.scores import Points, Rollup
 
 
 class SiteReport(Frozen):

@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gkaudit.i18n import _
-from gkaudit.model import Report
-from gkaudit.scoring import Rollup
+from gkaudit.model import Report, Rollup
 
 
 @dataclass(frozen=True)
