@@ -199,9 +199,9 @@ def test_every_verdict_of_every_rule_appears() -> None:
         "wording.severe": {P, F, E},
         "wording.typos": {P, W, E},
         "identity.site-code": {P, E},
-        "identity.icp": {P, E},
-        "identity.police-record": {P, E},
-        "identity.conac-badge": {P, E},
+        "identity.icp": {P, F, E},
+        "identity.police-record": {P, F, E},
+        "identity.conac-badge": {P, F, E},
         "identity.sponsor": {P, E},
         "site.home-updated": {P, F, E},
         "columns.updated": {P, W, F, E},
@@ -368,9 +368,11 @@ def test_every_home_page_carries_the_chrome_of_a_government_portal(fleet: Fleet)
             continue
         page = fleet.text(fleet.home(spec))
         assert f"网站标识码：{spec.site_code}" in page and spec.site_code.startswith("2102")
-        assert re.search(r"辽ICP备\d{8}号-\d+", page)
-        assert re.search(r"辽公网安备 2102\d{10}号", page)
+        # fgw's number lost and nanshan's mistyped are faults of site_identity's demo.py
+        assert (re.search(r"辽ICP备\d{8}号-\d+", page) is not None) is bool(spec.icp)
+        assert f"辽公网安备 {spec.police}号" in page and spec.police.startswith("2102")
         assert ('alt="我为政府网站找错"' in page) is spec.jiucuo
+        assert ('alt="党政机关"' in page) is spec.conac_badge
         assert f'href="http://www.gov.cn:{PORT}/"' in page  # an outside host, on loopback
         assert "<span>政务</span>&nbsp;<span>公开</span>" in page
         assert f'<meta name="SiteIDCode" content="{spec.site_code}">' in page

@@ -167,7 +167,8 @@ class Portal:
             f"联系电话：0411-8{s.site_code[-7:]}</p>\n"
             f"<p>网站标识码：{s.site_code}　"
             f"{link(MIIT.url(self.port), esc(s.icp), blank=True)}　{police}</p>\n"
-            f'<p class="badges">{conac} {jiucuo if s.jiucuo else ""}</p>\n</div></div>'
+            f'<p class="badges">{conac if s.conac_badge else ""} {jiucuo if s.jiucuo else ""}</p>'
+            "\n</div></div>"
         )
 
     def crumbs(self, here: tuple[str, str | None]) -> str:

@@ -167,6 +167,7 @@ class PortalSpec:
     mailbox: bool = True  # a 领导信箱 in 互动交流 (else only 网上信访 and 纪检举报 there)
     unanswered_letter: int | None = None  # days since a letter of the 领导信箱 waits, 办理中
     jiucuo: bool = True  # the footer carries the 我为政府网站找错 entrance
+    conac_badge: bool = True  # the footer carries the 党政机关网站标识 (bszs.conac.cn)
     jiucuo_code: str | None = None  # the sitecode it is served with (None: its own site_code)
     tags: tuple[str, ...] = ()  # sites.yaml tags: the bodies the plan's clauses name
     #: 友情链接 after the usual ones: (text, URL), "{port}" in the URL being the fleet's port

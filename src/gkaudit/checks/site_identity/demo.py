@@ -1,5 +1,6 @@
-"""The fault `site_identity` plants in the demo fleet: a footer without the 找错 entrance, and one
-reporting errors under another site's code."""
+"""The faults `site_identity` plants in the demo fleet: a footer without the 找错 entrance, one
+reporting errors under another site's code, and the footers' other marks lost or mistyped (the
+ICP number, the 公安机关备案 number, the 党政机关网站标识)."""
 
 from __future__ import annotations
 
@@ -18,5 +19,23 @@ FAULTS = (
         what="the 找错 badge copied from the city's footer reports errors under the city's code",
         changes={"jiucuo_code": "2102000001"},
         verdicts={"feedback.jiucuo": Status.WARN},
+    ),
+    DemoFault(
+        portal="fgw",
+        what="the footer's ICP备案 link kept its place but lost its number (an empty link)",
+        changes={"icp": ""},
+        verdicts={"identity.icp": Status.FAIL},
+    ),
+    DemoFault(
+        portal="nanshan",
+        what="the 公安机关备案 number was retyped with a digit missing (13 of 14)",
+        changes={"police": "2102110200010"},
+        verdicts={"identity.police-record": Status.FAIL},
+    ),
+    DemoFault(
+        portal="huangang",
+        what="the 党政机关网站标识 fell out of the footer in a redesign",
+        changes={"conac_badge": False},
+        verdicts={"identity.conac-badge": Status.FAIL},
     ),
 )
