@@ -338,3 +338,30 @@ def test_a_point_value_without_its_source_in_chinese() -> None:
     finally:
         i18n.use(before)
     assert said.startswith("分值须注明出处") and english_sentences(said) == [], said
+
+
+@pytest.mark.parametrize(
+    ("check", "params", "start"),
+    [
+        ("interaction_response", {"warn_days": 100, "fail_days": 90}, "warn_days（提醒天数）"),
+        ("disclosure_catalogue", {"sections": {"  ": []}}, "栏目名称不能为空"),
+        ("annual_report", {"pattern": "年度报告"}, "该匹配式须含"),
+    ],
+)
+def test_a_check_param_error_in_chinese(check: str, params: dict[str, object], start: str) -> None:
+    """A plan's params are the inspectors' own writing: what is wrong with them reads in Chinese."""
+    from pydantic import ValidationError
+
+    from gkaudit.config import plain_words
+    from gkaudit.plugins import Registry
+
+    model = Registry.load().get(check).params
+    before = i18n.current()
+    i18n.use("zh")
+    try:
+        with pytest.raises(ValidationError) as info:
+            model.model_validate(params)
+        said = plain_words(info.value.errors()[0])
+    finally:
+        i18n.use(before)
+    assert said.startswith(start) and english_sentences(said) == [], said

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from gkaudit.i18n import _
 from gkaudit.model import Hints, Status, Verdict
 from gkaudit.text import normalize
 
@@ -43,14 +44,18 @@ class CheckParams(BaseModel):
 
 def _texts(words: tuple[str, ...]) -> tuple[str, ...]:
     if any(not normalize(w) for w in words):
-        raise ValueError("may not contain a blank text")
+        raise ValueError(_("may not contain a blank text"))
     return words
 
 
 def _hint_name(hint: str | None) -> str | None:
     if hint is not None and hint not in Hints.model_fields:
         known = ", ".join(Hints.model_fields)
-        raise ValueError(f"unknown hint {hint!r} (sites.yaml hints: {known})")
+        raise ValueError(
+            _("unknown hint {hint} (sites.yaml hints: {known})").format(
+                hint=repr(hint), known=known
+            )
+        )
     return hint
 
 

@@ -89,7 +89,7 @@ def _month_day(text: str) -> str:
         # a common year: a deadline on 02-29 would not exist three years out of four
         dt.date(2001, *(int(part) for part in text.split("-")))
     except (TypeError, ValueError):
-        raise ValueError(f"{text!r} is not a MM-DD date") from None
+        raise ValueError(_("{text} is not a MM-DD date").format(text=repr(text))) from None
     return text
 
 
@@ -131,9 +131,9 @@ class Params(CheckParams):
         try:
             compiled = re.compile(pattern)
         except re.error as exc:
-            raise ValueError(f"not a regular expression: {exc}") from None
+            raise ValueError(_("not a regular expression: {error}").format(error=exc)) from None
         if compiled.groups < 1:
-            raise ValueError("the pattern needs a group for the year, e.g. (\\d{4})")
+            raise ValueError(_("the pattern needs a group for the year, e.g. (\\d{{4}})").format())
         return pattern
 
     @field_validator("deadlines")
@@ -142,10 +142,14 @@ class Params(CheckParams):
         kinds = [kind.value for kind in SiteKind]
         unknown = [kind for kind in deadlines if kind not in kinds]
         if unknown:
-            raise ValueError(f"unknown site kind {', '.join(unknown)} (kinds: {', '.join(kinds)})")
+            raise ValueError(
+                _("unknown site kind {unknown} (kinds: {kinds})").format(
+                    unknown=", ".join(unknown), kinds=", ".join(kinds)
+                )
+            )
         missing = [kind for kind in kinds if kind not in deadlines]
         if missing:
-            raise ValueError(f"no deadline for {', '.join(missing)}")
+            raise ValueError(_("no deadline for {kinds}").format(kinds=", ".join(missing)))
         return deadlines
 
     def deadline_table(self) -> dict[SiteKind, tuple[int, int]]:

@@ -86,7 +86,7 @@ class Params(CheckParams):
     @classmethod
     def _named(cls, sections: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
         if any(not normalize(n) for name, names in sections.items() for n in (name, *names)):
-            raise ValueError("a section name may not be blank")
+            raise ValueError(_("a section name may not be blank"))
         return sections
 
     def accepted(self) -> dict[str, tuple[str, ...]]:

@@ -89,7 +89,7 @@ class Params(CheckParams):
     @model_validator(mode="after")
     def _warn_before_fail(self) -> Params:
         if self.warn_days > self.fail_days:
-            raise ValueError("warn_days may not be more than fail_days")
+            raise ValueError(_("warn_days may not be more than fail_days"))
         return self
 
 
