@@ -189,11 +189,6 @@ class Requests:
                 m: n for (h, p, m, f), n in self.counts.items() if (h, p, f) == (host, path, family)
             }
 
-    @property
-    def total(self) -> int:
-        with self._lock:
-            return self.counts.total()
-
     def clear(self) -> None:
         with self._lock:
             self.counts.clear()
