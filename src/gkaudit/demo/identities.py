@@ -175,7 +175,8 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         relief=Relief.NAV,
         tags=("agri",),
         shows="no AAAA for the site nor its name servers; no 助企纾困 column (one news "
-        "article); 法定主动公开内容 missing; 涉农 (agri) without a 惠民惠农 column",
+        "article); 法定主动公开内容 missing; 涉农 (agri) without a 惠民惠农 column; the footer's "
+        "网站标识码 not the SiteIDCode meta's",
     ),
     PortalSpec(
         id="huangang",
@@ -279,6 +280,6 @@ IDENTITIES: tuple[PortalSpec, ...] = (
         url_style=UrlStyle.TRS,
         tags=("finance",),
         shows="the 财政 department clause (五) names (tag finance); 收费目录清单 500 days old; "
-        "互动交流 only 网上信访 and 纪检监察举报",
+        "互动交流 only 网上信访 and 纪检监察举报; no 主办单位 in the footer",
     ),
 )

@@ -161,11 +161,14 @@ class Portal:
         pages = " | ".join(
             link(self.col(k), self.label(k)) for k in ("about", "sitemap", "contact")
         )
-        return (
-            f'<div class="footer"><div class="w">\n<p>{pages}</p>\n'
+        sponsor_line = (
             f"<p>主办单位：{esc(sponsor)}　承办单位：{CITY}大数据管理中心　"
             f"联系电话：0411-8{s.site_code[-7:]}</p>\n"
-            f"<p>网站标识码：{s.site_code}　"
+        )
+        return (
+            f'<div class="footer"><div class="w">\n<p>{pages}</p>\n'
+            f"{sponsor_line if s.sponsor_line else ''}"
+            f"<p>网站标识码：{s.footer_code or s.site_code}　"
             f"{link(MIIT.url(self.port), esc(s.icp), blank=True)}　{police}</p>\n"
             f'<p class="badges">{conac if s.conac_badge else ""} {jiucuo if s.jiucuo else ""}</p>'
             "\n</div></div>"

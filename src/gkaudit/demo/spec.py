@@ -169,6 +169,10 @@ class PortalSpec:
     jiucuo: bool = True  # the footer carries the 我为政府网站找错 entrance
     conac_badge: bool = True  # the footer carries the 党政机关网站标识 (bszs.conac.cn)
     jiucuo_code: str | None = None  # the sitecode it is served with (None: its own site_code)
+    #: the 网站标识码 its footer prints, typed by hand in the footer template (None: its own
+    #: site_code, as in the SiteIDCode meta, the 找错 sitecode and the conac id)
+    footer_code: str | None = None
+    sponsor_line: bool = True  # the footer's 主办单位 line (with 承办单位 and 联系电话)
     tags: tuple[str, ...] = ()  # sites.yaml tags: the bodies the plan's clauses name
     #: 友情链接 after the usual ones: (text, URL), "{port}" in the URL being the fleet's port
     extra_friends: tuple[tuple[str, str], ...] = ()

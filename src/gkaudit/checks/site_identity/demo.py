@@ -1,6 +1,11 @@
 """The faults `site_identity` plants in the demo fleet: a footer without the 找错 entrance, one
 reporting errors under another site's code, and the footers' other marks lost or mistyped (the
-ICP number, the 公安机关备案 number, the 党政机关网站标识)."""
+ICP number, the 公安机关备案 number, the 党政机关网站标识, the 网站标识码, the 主办单位 line).
+
+The 网站标识码 fault is in the footer's text only: the footer is typed by hand in the template
+while the SiteIDCode meta, the 找错 entrance's sitecode and the conac id come from the site's
+registration, so those keep the right code and `feedback.jiucuo` (which compares its sitecode
+with the meta) still passes there."""
 
 from __future__ import annotations
 
@@ -37,5 +42,18 @@ FAULTS = (
         what="the 党政机关网站标识 fell out of the footer in a redesign",
         changes={"conac_badge": False},
         verdicts={"identity.conac-badge": Status.FAIL},
+    ),
+    DemoFault(
+        portal="jinhai",
+        what="the footer's 网站标识码 was retyped in a redesign with two digits swapped "
+        "(2102310001; the SiteIDCode meta says 2102130001)",
+        changes={"footer_code": "2102310001"},
+        verdicts={"identity.site-code": Status.FAIL},
+    ),
+    DemoFault(
+        portal="czj",
+        what="the footer's 主办单位 line (with its 联系电话) fell out in a template change",
+        changes={"sponsor_line": False},
+        verdicts={"identity.sponsor": Status.FAIL},
     ),
 )
