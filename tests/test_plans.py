@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,8 +14,8 @@ from gkaudit.config import ConfigError
 from gkaudit.demo.fleet import DemoFleet
 from gkaudit.engine import Engine, ScanSettings
 from gkaudit.model import Family, PlanSet, Report, Site
-from gkaudit.net.browser import BrowserMode
-from gkaudit.net.http import FetchSettings
+from gkaudit.net.browser import Browser, BrowserMode, unavailable
+from gkaudit.net.http import FetchSettings, Outcome
 from gkaudit.plans import load_plan, load_plans, packaged_plan_path, select_rules
 from gkaudit.plugins import Registry
 
@@ -154,17 +155,20 @@ def fleet() -> Iterator[DemoFleet]:
         yield demo
 
 
-def _scan(fleet: DemoFleet, plans: PlanSet, registry: Registry, *sites: Site) -> Report:
+def _scan(
+    fleet: DemoFleet,
+    plans: PlanSet,
+    registry: Registry,
+    *sites: Site,
+    browser: BrowserMode = BrowserMode.NEVER,
+) -> Report:
     settings = ScanSettings(
         as_of=AS_OF,
         nameservers=(fleet.nameserver,),
         authoritative_port=fleet.dns.port,
         # no retries: a retried transient failure is asked again on purpose
         fetch=FetchSettings(timeout=2, retries=0, interval=0.0),
-        # without a browser, as on a machine that has none: a render asks for its page again
-        # on purpose (a challenge's reload, a list's scripts run on the document the browser
-        # loads itself), so with one sfj's script-built home page counts twice
-        browser=BrowserMode.NEVER,
+        browser=browser,
     )
     return asyncio.run(Engine(plans, registry, settings).run(sites))
 
@@ -180,15 +184,39 @@ def _probe_reread(
     return method == "GET" and counted[key] == 2 and head == 1
 
 
-def test_both_plans_in_one_crawl_fetch_no_page_twice(fleet: DemoFleet, registry: Registry) -> None:
+@pytest.mark.parametrize(
+    "browser",
+    [
+        BrowserMode.NEVER,
+        pytest.param(
+            BrowserMode.AUTO,
+            marks=pytest.mark.skipif(
+                unavailable() is not None, reason=f"no headless browser: {unavailable()}"
+            ),
+        ),
+    ],
+)
+def test_both_plans_in_one_crawl_fetch_no_page_twice(
+    fleet: DemoFleet, registry: Registry, browser: BrowserMode, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Counted at the server, site by site (a department's portal links to the city's pages,
-    which its own crawl fetches again: one crawl is one site's)."""
+    which its own crawl fetches again: one crawl is one site's), without a browser and with one:
+    a page the fetcher read and a rule then asks for rendered (sfj's home page, which shows no
+    search) is not asked for again by Chromium."""
+    rendered: list[str] = []
+    render = Browser.render
+
+    async def counted_render(self: Browser, url: str, *args: Any, **kwargs: Any) -> Outcome:
+        rendered.append(url)
+        return await render(self, url, *args, **kwargs)
+
+    monkeypatch.setattr(Browser, "render", counted_render)
     plans = load_plans(BOTH, registry)
     twice: dict[str, dict[tuple[str, str, str, Family], int]] = {}
     seen = 0
     for site in fleet.sites:
         fleet.http.requests.clear()
-        report = _scan(fleet, plans, registry, site)
+        report = _scan(fleet, plans, registry, site, browser=browser)
         counted = dict(fleet.http.requests.counts)
         seen += sum(counted.values())
         twice[site.id] = {
@@ -197,6 +225,8 @@ def test_both_plans_in_one_crawl_fetch_no_page_twice(fleet: DemoFleet, registry:
         # one result per (site, rule id), and the report lists both plans
         assert [r.rule for r in report.sites[0].results] == [r.id for r in plans.rules]
     assert seen > 500, "the server saw few requests: the count proves little"
+    # with a browser, pages were rendered (else the count proves nothing of the browser)
+    assert bool(rendered) is (browser is BrowserMode.AUTO), rendered
     assert {site: found for site, found in twice.items() if found} == {}, (
         "fetched more than once by one site's scan: (host, path, method, family): count"
     )

@@ -7,6 +7,9 @@ fills from an API), never to crawl. Every request the browser makes goes through
 politeness, the private-address guard and the site's page budget all hold, and Chromium itself
 resolves no name and opens no connection (`--host-resolver-rules` maps every host to nothing).
 Images, fonts, media and style sheets are not fetched: they change no text and no link.
+A document the fetcher has read already answers the first navigation to it (`served`), so the
+portal, whose firewall may count requests, sees the page asked for once; a challenge's page is
+never served so: its reload is the point.
 
 Why Playwright rather than Selenium with chromedriver (both render a script-built page from the
 system Chromium offline, measured in bench/browser.py): Selenium has no request interception
@@ -127,6 +130,8 @@ class _Render:
     status: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
     failure: FetchFailure | None = None
+    #: The fetcher's copy of the document, until the first navigation to it is answered with it.
+    served: Page | None = None
 
 
 class Browser:
@@ -172,11 +177,17 @@ class Browser:
         *,
         cookies: AbstractCookieJar | None = None,
         deadline: float | None = None,
+        served: Page | None = None,
     ) -> Outcome:
         """`url` as Chromium shows it after its scripts ran (challenges passed, lists filled):
         the final document as a Page (`rendered`), or why it could not be rendered. Every
         request it makes is charged (`charge`), carries the site's `cookies` and brings back
-        the cookies it is given; the render ends by `deadline` (the site's time budget)."""
+        the cookies it is given; the render ends by `deadline` (the site's time budget).
+
+        `served`: the document the fetcher already holds for `url` (a page that loads, its
+        body kept), which answers the browser's first navigation to it instead of the portal:
+        the firewalls that count requests see one, not two. A challenge is never `served`: its
+        reload must reach the portal, and a page loaded again (a script's reload) does too."""
         async with self._slots:
             browser = await self._started()
             context = await browser.new_context(
@@ -184,7 +195,7 @@ class Browser:
                 service_workers="block",
                 java_script_enabled=True,
             )
-            seen = _Render()
+            seen = _Render(served=served)
             started = time.perf_counter()
             try:
                 await context.route("**/*", self._router(family, charge, seen, cookies))
@@ -195,7 +206,8 @@ class Browser:
                     limit = max(0.0, min(limit, deadline - asyncio.get_running_loop().time()))
                 try:
                     async with asyncio.timeout(limit):
-                        await page.goto(url, wait_until="load")
+                        # to where the fetcher landed: the redirects before are known already
+                        await page.goto(served.final_url if served else url, wait_until="load")
                         await _settle(page, seen)
                 except TimeoutError:
                     message = _("the browser did not finish within {seconds:g} s")
@@ -234,6 +246,14 @@ class Browser:
                 # no POST to a portal: an inspector reads, never submits
                 await route.abort("blockedbyclient")
                 return
+            served = seen.served
+            if served is not None and request.is_navigation_request():
+                seen.served = None  # once: a second navigation (a reload) goes to the portal
+                if _same_url(request.url, served.final_url):
+                    await route.fulfill(
+                        status=served.status, headers=_headers(served), body=served.body
+                    )
+                    return
             if not request.url.startswith(("http://", "https://")) or not charge():
                 await route.abort("blockedbyclient")
                 return
@@ -287,6 +307,19 @@ class Browser:
                 seen.last_activity = time.monotonic()
 
         return route
+
+
+def _same_url(asked: str, held: str) -> bool:
+    """Chromium's form of a URL (no fragment, no default port, percent-encoded) names `held`."""
+
+    def key(url: str) -> tuple[object, ...]:
+        u = URL(url)
+        return (u.scheme, u.host, u.port, u.raw_path or "/", u.raw_query_string)
+
+    try:
+        return key(asked) == key(held)
+    except ValueError:
+        return False
 
 
 def _keep(cookies: AbstractCookieJar, header: str, url: str) -> None:

@@ -142,6 +142,11 @@ class Page:
         """Bytes of the body as received (the body itself is released once parsed)."""
         return self._size if self._size is not None else len(self.body)
 
+    @property
+    def released(self) -> bool:
+        """The raw body was dropped once parsed (`release_body`)."""
+        return self._size is not None
+
     def release_body(self) -> None:
         """Drop the raw body, keeping its size: the `SiteContext` holds the parsed form, all a
         rule reads, and a site keeps dozens of pages until its last rule is done."""

@@ -85,6 +85,8 @@ class SiteContext:
         self._private_memo = memo is None
         self._asked: set[Key] = set()  # the page requests charged to this site's budget
         self._jar: aiohttp.CookieJar | None = None
+        #: the URLs fetched on the way to the home page (see `_keeps_body`)
+        self._home_urls: set[str] = set()
 
     # --- memo ---------------------------------------------------------------------------------
 
@@ -116,9 +118,16 @@ class SiteContext:
         body, url, kind = original.body, original.final_url, original.content_type or None
         doc = parse(body, url, kind, today=self.as_of)
         self._memo.documents[id(original)] = (original, doc)
-        original.release_body()
-        page.release_body()
+        if not self._keeps_body(original):
+            original.release_body()
+            page.release_body()
         return doc
+
+    def _keeps_body(self, page: Page) -> bool:
+        """With a browser, the pages a rule may ask to render keep their body, so that the
+        render is answered from it (`render`): a script-built page, and the home page (a rule
+        that finds nothing on it looks at it rendered too). A few pages per site."""
+        return self._browser is not None and (page.scripted or page.final_url in self._home_urls)
 
     def _copy(self, page: Page, **changes: Any) -> Page:
         """`page` with `changes`, parsed as the page itself: one parse, one body kept."""
@@ -166,7 +175,10 @@ class SiteContext:
     async def _hop(self, url: str, family: Family) -> Outcome:
         """A step towards the home page: public by the plan's definition (no robots.txt) and
         not charged to the page budget."""
-        return await self._fetch(url, family, counted=False)
+        outcome = await self._fetch(url, family, counted=False)
+        if isinstance(outcome, Page):
+            self._home_urls.add(outcome.final_url)
+        return outcome
 
     async def _fetch(
         self, url: str, family: Family, *, counted: bool, max_bytes: int | None = None
@@ -255,9 +267,26 @@ class SiteContext:
         return await self._memo.once(
             key,
             lambda: browser.render(
-                url, family, charge, cookies=self.cookies, deadline=self.deadline
+                url,
+                family,
+                charge,
+                cookies=self.cookies,
+                deadline=self.deadline,
+                served=self._held(url, family),
             ),
         )
+
+    def _held(self, url: str, family: Family) -> Page | None:
+        """The page fetched for `url` already, if it loads and its body is kept: what the
+        render's first navigation is answered with rather than asking the portal again. None
+        while that fetch still runs (a challenge being rendered from within it)."""
+        task = self._memo.get(("page", url, family))
+        if task is None or not task.done() or task.cancelled() or task.exception() is not None:
+            return None
+        page = task.result()
+        if not isinstance(page, Page) or not page.loads:
+            return None
+        return next((p for p in (page, self._original(page)) if not p.released), None)
 
     async def probe(self, url: str, family: Family) -> Outcome:
         """Status only (HEAD, falling back to GET where HEAD fails: `Fetcher.probe`), once per
