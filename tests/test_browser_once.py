@@ -48,6 +48,10 @@ def web() -> Iterator[RealWeb]:
         "home.dlzs.gov.cn": Host({"/": COOKIE_HOME, "/echo": echo}),
         "wzws.dlzs.gov.cn": Host(DLZS, wzws()),
         "ruishu.dlzs.gov.cn": Host(DLZS, ruishu()),
+        # behind the challenge, the home page sends the browser on to a script-built list
+        "wzwslist.dlzs.gov.cn": Host(
+            {"/": Reply.redirect("/zqsk/"), "/zqsk/": SCRIPTED_PAGE, API: SCRIPTED_API}, wzws()
+        ),
     }
     with RealWeb(hosts) as running:
         yield running
@@ -102,3 +106,16 @@ async def test_a_challenge_is_asked_of_the_portal_again_not_of_the_copy(
         verdict = await reachable.run(site, reachable.Params())
     assert verdict.status is status, verdict.message
     assert {path: web.hits[(host, path)] for path in asked} == asked
+
+
+async def test_a_page_rendered_already_is_no_copy_to_answer_a_render_with(web: RealWeb) -> None:
+    host = "wzwslist.dlzs.gov.cn"
+    async with web.browsing(host, as_of=AS_OF) as site:
+        home = await site.home()  # rendered: the challenge passed, the list built, at /zqsk/
+        assert isinstance(home, Page) and home.rendered and home.final_url.endswith("/zqsk/")
+        again = await site.render(home.final_url)
+        assert isinstance(again, Page) and again.rendered
+        links = [link.url for link in site.document(again).links]
+    # the portal's list page, its script run once: each item once, not the built list built again
+    items = [urljoin(home.final_url, row["url"]) for row in json.loads(SCRIPTED_API.body)]
+    assert [links.count(item) for item in items] == [1] * len(items)

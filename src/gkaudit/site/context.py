@@ -277,14 +277,15 @@ class SiteContext:
         )
 
     def _held(self, url: str, family: Family) -> Page | None:
-        """The page fetched for `url` already, if it loads and its body is kept: what the
-        render's first navigation is answered with rather than asking the portal again. None
-        while that fetch still runs (a challenge being rendered from within it)."""
+        """The page fetched for `url` already, as served, if it loads and its body is kept:
+        what the render's first navigation is answered with rather than asking the portal
+        again. None while that fetch still runs (a challenge being rendered from within it),
+        and for a page rendered already (its document is the scripts' work, not the portal's)."""
         task = self._memo.get(("page", url, family))
         if task is None or not task.done() or task.cancelled() or task.exception() is not None:
             return None
         page = task.result()
-        if not isinstance(page, Page) or not page.loads:
+        if not isinstance(page, Page) or not page.loads or page.rendered:
             return None
         return next((p for p in (page, self._original(page)) if not p.released), None)
 
