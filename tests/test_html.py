@@ -514,13 +514,19 @@ def test_short_date_year_from_pub_date() -> None:
     assert d.links[0].date == D(2024, 11, 20)
 
 
-def test_short_date_year_from_the_newest_date_on_the_page() -> None:
-    body = (
-        LIST.format(url="/content_1.htm", md="11-20")
-        + "<p>更新时间：2025-12-31</p><p>2027年1月1日起施行</p>"
-    )
-    d = parse_text(page(body), "http://www.dl.gov.cn/", today=D(2026, 3, 1))
-    assert d.links[0].date == D(2025, 11, 20)  # 2027 lies after today and is not the page's year
+def test_short_date_year_from_the_newest_date_on_the_page_without_today() -> None:
+    body = LIST.format(url="/content_1.htm", md="11-20") + "<p>更新时间：2024-12-31</p>"
+    assert parse_text(page(body), "http://www.dl.gov.cn/").links[0].date == D(2024, 11, 20)
+
+
+def test_short_date_with_today_is_the_latest_not_after_it() -> None:
+    # a reader of the page reads [11-20] as the last 20 November: an old full date elsewhere
+    # on the page (a pinned 专题, the list page's PubDate) does not make the item a year older
+    body = LIST.format(url="/content_1.htm", md="11-20") + "<p>专题 2024-12-31</p>"
+    head = '<meta name="PubDate" content="2024-12-01">'
+    for today, expected in ((D(2026, 3, 1), D(2025, 11, 20)), (D(2026, 12, 2), D(2026, 11, 20))):
+        d = parse_text(page(body, head), "http://www.dl.gov.cn/", today=today)
+        assert d.links[0].date == expected
 
 
 def test_short_date_year_from_today_with_rollback() -> None:

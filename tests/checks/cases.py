@@ -26,12 +26,19 @@ on loopback and runs the check on it, through a real `SiteContext`:
 By default every host has A 127.0.0.1 and AAAA ::1, and each registered domain is a zone whose
 name server `ns1.<zone>` has both too. `{port}` in a page body, a location, a hint or the
 expected message is the HTTP port.
+
+A case with `styles` stands for one case per date style (`styles: all`, or a list of
+`STYLES`), its id suffixed with the style (`fresh_iso`, `fresh_short`): every
+`{date:2026-11-17}` in its pages is written in that style, as portals print item dates
+(`{date:2026-11-17|来信时间}` names the label of the labelled style, 发布时间 by default).
+The expected message keeps ISO dates: verdicts print them so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator, Mapping
+import re
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -51,6 +58,49 @@ from tests.support.fetching import NO_BACK_OFF
 from tests.support.loopback import zone_records
 
 CHECKS = Path(__file__).resolve().parents[2] / "src" / "gkaudit" / "checks"
+
+#: How portals print an item's date (the year-less `short` is read in the year that puts it on
+#: or before `--as-of`, as a reader of the page would read it).
+STYLES: dict[str, Callable[[int, int, int, str], str]] = {
+    "iso": lambda y, m, d, _: f"{y}-{m:02}-{d:02}",
+    "slash": lambda y, m, d, _: f"{y}/{m:02}/{d:02}",
+    "cjk": lambda y, m, d, _: f"{y}年{m:02}月{d:02}日",
+    "short": lambda y, m, d, _: f"[{m:02}-{d:02}]",
+    "dotted": lambda y, m, d, _: f"{y}.{m:02}.{d:02}",
+    "labelled": lambda y, m, d, label: f"{label}：{y}-{m:02}-{d:02}",
+}
+_DATE_SLOT = re.compile(r"\{date:([0-9]{4})-([0-9]{2})-([0-9]{2})(?:\|([^}]+))?\}")
+
+
+def _in_style(value: Any, style: str) -> Any:
+    """`value` (a case's hosts, or any part of them) with its `{date:…}` slots in `style`."""
+    if isinstance(value, str):
+        write = STYLES[style]
+        return _DATE_SLOT.sub(
+            lambda m: write(int(m[1]), int(m[2]), int(m[3]), m[4] or "发布时间"), value
+        )
+    if isinstance(value, dict):
+        return {key: _in_style(item, style) for key, item in value.items()}
+    return value
+
+
+def _styled(case: Any) -> list[Any]:
+    """A raw case with `styles`: one raw case per style; any other: itself."""
+    if not isinstance(case, dict) or "styles" not in case:
+        return [case]
+    styles = case["styles"]
+    chosen = list(STYLES) if styles == "all" else list(styles)
+    unknown = [style for style in chosen if style not in STYLES]
+    if unknown:
+        raise ValueError(f"case {case.get('id')!r}: unknown date styles {unknown}")
+    out = []
+    for style in chosen:
+        one = {key: value for key, value in case.items() if key != "styles"}
+        one["id"] = f"{case.get('id')}_{style}"
+        one["style"] = style
+        one["hosts"] = _in_style(case.get("hosts"), style)
+        out.append(one)
+    return out
 
 
 class _Strict(BaseModel):
@@ -121,6 +171,8 @@ class Case(_Strict):
     dns_faults: list[DnsFaultSpec] = Field(default_factory=list)
     http_timeout: float = 2.0
     expect: Expect
+    #: the date style its pages are written in (a case of a `styles` matrix), else None
+    style: str | None = None
 
     @model_validator(mode="after")
     def _site_is_a_host(self) -> Case:
@@ -144,6 +196,8 @@ class CaseFile(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("cases"), list):
+            data = {**data, "cases": [one for case in data["cases"] for one in _styled(case)]}
         if isinstance(data, dict) and data.get("as_of") is not None:
             for case in data.get("cases") or ():
                 if isinstance(case, dict):

@@ -165,13 +165,17 @@ class ItemDates:
         return self._page_year
 
     def _find_page_year(self) -> int | None:
+        # With the run's day known, a year-less date is read as the page's reader reads it:
+        # the latest such day not after today (parse_dates steps back a year from today's).
+        # Any other year would only make the item older: a year guessed from an old full date
+        # elsewhere on the page (a pinned 专题, an old PubDate) turned a fresh [11-30] list
+        # into a year-old one, a false 首页不更新.
+        if self._today is not None:
+            return self._today.year
         if self._pub_date is not None:
             return self._pub_date.year
-        today = self._today
-        full = [d for d in parse_dates(self._page_text()) if today is None or d <= today]
-        if full:
-            return max(full).year
-        return today.year if today is not None else None
+        full = parse_dates(self._page_text())
+        return max(full).year if full else None
 
     def date(
         self, node: LexborNode, url: str, ancestors: list[Ancestor], raw: str | None

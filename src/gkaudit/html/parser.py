@@ -75,9 +75,9 @@ def parse_text(
 
     ``encoding`` is recorded in the document and used to percent-encode non-ASCII query
     strings of links, as browsers do. A link's short date (``[11-20]``) takes its year from
-    the date in the link's URL (``t20261120_…``), else from the page: its ``pub_date``, else
-    its newest full date not after ``today``, else ``today``; and the year before when the
-    date would lie after ``today``.
+    the date in the link's URL (``t20261120_…``), else from ``today``; and the year before
+    when the date would lie after ``today``. Without ``today``: from the page's ``pub_date``,
+    else its newest full date.
     """
     return _parse(text, None, url, encoding, today)
 
