@@ -10,7 +10,9 @@ Why: Used by `interaction.response`: a single-veto item of the national inspecti
 What it checks: the channels `interaction.channel` finds (在线访谈 and 调查征集 left out), and in
 the first one that has it, the public list of messages: the channel's own page when it lists
 them, else the list it links by name (信件公开, 来信选登, 留言选登, 信件查询...) or Hanweb's
-`mailpublist.do`; its next pages while they show messages of the window. Each row gives the
+`mailpublist.do`, else the channel's own page when it shows one or two letters and every dated
+link on it is a message row (an ask date, and a state or a reply date: two dated notices are no
+list); its next pages while they show messages of the window. Each row gives the
 ask date (来信时间, the row's first date), the reply date (回复时间) and the state (已回复,
 办理中, 未回复; 不予受理, 无效 and 重复 rows are no valid message). The message pages of the
 rows the list leaves open (no reply date, an undated row, an unanswered one past the warning)

@@ -1,20 +1,22 @@
 """Finding a channel's public list of messages (信件公开, 留言选登) and reading its pages.
 
 The channel's entrance is often the list itself (a TRS 领导信箱 column of letters); else the
-entrance page (the 写信 form) links to it by name, or to Hanweb's `mailpublist.do`. A list's
-next pages are followed by their 下一页 link while they still show messages of the year.
+entrance page (the 写信 form) links to it by name, or to Hanweb's `mailpublist.do`. A quiet
+信箱 may show only one or two letters, too few for a column: its page is its list when every
+dated link on it is a message row (an ask date and a state or a reply date of its own). A
+list's next pages are followed by their 下一页 link while they still show messages of the year.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gkaudit.site.channels import Channel
 from gkaudit.site.columns import Listing, read_listing
 from gkaudit.site.context import SiteContext
-from gkaudit.site.letters import Letter, read_list
+from gkaudit.site.letters import Letter, State, read_list
 from gkaudit.text import normalize
 
 #: Link texts naming a channel's public list of messages.
@@ -42,6 +44,23 @@ class Search:
 def consultation(channels: Sequence[Channel]) -> list[Channel]:
     """The channels an answer is owed on (在线访谈 and 调查征集 excluded)."""
     return [c for c in channels if not any(w in normalize(c.link.text) for w in NOT_CONSULTATION)]
+
+
+def _few_messages(site: SiteContext, entrance: Listing) -> Listing | None:
+    """A channel page showing fewer than ENTRANCE_ITEMS letters: the list of its message rows,
+    when every dated link on it is one (asked on a date, and a state or a reply date in its
+    row); None when it shows none, or a dated link that is no message (a 须知 of 2026-03-01,
+    a news item): a page of two dated links is no list of messages."""
+    page = entrance.page
+    if page is None or entrance.article:
+        return None
+    dated = tuple(link for link in entrance.items if link.date is not None)
+    if not dated:
+        return None
+    rows = read_list(site.document(page), dated, site.as_of)
+    if any(row.replied is None and row.state is State.UNKNOWN for row in rows):
+        return None
+    return replace(entrance, items=dated, min_items=1)
 
 
 async def find_list(site: SiteContext, channels: Sequence[Channel], tries: int) -> Search:
@@ -77,6 +96,10 @@ async def find_list(site: SiteContext, channels: Sequence[Channel], tries: int) 
                 return search
             if listing.inconclusive:
                 search.unreadable.append(listing)
+        few = _few_messages(site, entrance)
+        if few is not None:
+            search.channel, search.listing = channel, few
+            return search
     return search
 
 
