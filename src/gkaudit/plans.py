@@ -44,6 +44,13 @@ def packaged_plan_path(name: str) -> Path:
     return Path(__file__).resolve().parents[2] / "rules" / f"{name}.yaml"
 
 
+def packaged_plans() -> tuple[Path, ...]:
+    """Every packaged plan, the default first."""
+    default = default_plan_path()
+    others = sorted(p for p in default.parent.glob("*.yaml") if p != default)
+    return (default, *others) if default.is_file() else tuple(others)
+
+
 def resolve_plan(given: Path | None) -> Path:
     """A `--plan` value: a file, or the name of a packaged plan (`dalian-2022`, `gwjc-2019`)."""
     if given is None:

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from gkaudit.declaration import Check
 from gkaudit.i18n import N_, _, current, ngettext
-from gkaudit.model import PlanSet, Rule, Severity
+from gkaudit.model import Plan, PlanSet, Rule, Severity
 
 #: Severity words apart from the status words: `error` is a severity here, not "inconclusive".
 SEVERITY = {Severity.ERROR: N_("severity error"), Severity.WARNING: N_("severity warning")}
@@ -47,14 +47,22 @@ def rules(plans: PlanSet, out: Console) -> None:
             )
 
 
-def explain(check: Check, rule: Rule | None, out: Console) -> None:
-    """What `rule` (or the check alone) checks: its manual, and the params in effect."""
+def explain(check: Check, rule: Rule | None, out: Console, plans: Sequence[Plan] = ()) -> None:
+    """What `rule` of `plans` (or the check alone) checks: its manual, and the params in
+    effect."""
     if rule is not None:
         out.print(Text.assemble((rule.id, "bold"), f" {rule.clause} {rule.title}"), soft_wrap=True)
         facts = _("check: {check} · {severity} · applies to: {kinds}").format(
             check=check.name, severity=_(SEVERITY[rule.severity]), kinds=kinds(rule.applies_to)
         )
         out.print(facts, markup=False, highlight=False)
+        cited = [f"{p.title} ({p.document}) · {p.source}" for p in plans]
+        if len(cited) > 1:
+            cited = [_("plans:"), *(f"  {line}" for line in cited)]
+        elif cited:
+            cited = [_("plan: {plan}").format(plan=cited[0])]
+        for line in cited:
+            out.print(line, markup=False, highlight=False, soft_wrap=True)
     out.print()
     out.print(Markdown(check.manual_in(current())))
     fields = _in_effect(check, rule)
