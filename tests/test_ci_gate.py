@@ -50,6 +50,23 @@ def ci_job(fleet: DemoFleet, work: Path, *extra: str) -> tuple[int, str]:
     return info.value.code, out.getvalue()
 
 
+def gate_with_city_ipv6_reset(fleet: DemoFleet, work: Path) -> tuple[int, str]:
+    """The CI job gating regressions against `work/baseline.json` while the city portal's IPv6
+    connections are reset; the portal is healthy again afterwards."""
+    host = "www.gkcity.gov.cn"
+    healthy = fleet.http.hosts[host]
+    fleet.http.hosts = {
+        **fleet.http.hosts,
+        host: dataclasses.replace(healthy, ipv6=Behaviour.RESET),
+    }
+    try:
+        return ci_job(
+            fleet, work, "--baseline", str(work / "baseline.json"), "--fail-on", "regression"
+        )
+    finally:
+        fleet.http.hosts = {**fleet.http.hosts, host: healthy}
+
+
 def test_the_gate_fails_on_a_new_failure_only_and_names_it(
     fleet: DemoFleet, tmp_path: Path
 ) -> None:
@@ -59,23 +76,7 @@ def test_the_gate_fails_on_a_new_failure_only_and_names_it(
     (tmp_path / "report.json").rename(tmp_path / "baseline.json")
 
     # the city portal's IPv6 breaks between two runs
-    host = "www.gkcity.gov.cn"
-    healthy = fleet.http.hosts[host]
-    fleet.http.hosts = {
-        **fleet.http.hosts,
-        host: dataclasses.replace(healthy, ipv6=Behaviour.RESET),
-    }
-    try:
-        code, out = ci_job(
-            fleet,
-            tmp_path,
-            "--baseline",
-            str(tmp_path / "baseline.json"),
-            "--fail-on",
-            "regression",
-        )
-    finally:
-        fleet.http.hosts = {**fleet.http.hosts, host: healthy}
+    code, out = gate_with_city_ipv6_reset(fleet, tmp_path)
     assert code == 1
     regression_lines = [
         line for line in out.splitlines() if "gkcity" in line and "ipv6.reachable" in line
@@ -85,21 +86,7 @@ def test_the_gate_fails_on_a_new_failure_only_and_names_it(
 
     # the next run uses that report as its baseline: nothing new fails, the job passes
     (tmp_path / "report.json").rename(tmp_path / "baseline.json")
-    fleet.http.hosts = {
-        **fleet.http.hosts,
-        host: dataclasses.replace(healthy, ipv6=Behaviour.RESET),
-    }
-    try:
-        code, _ = ci_job(
-            fleet,
-            tmp_path,
-            "--baseline",
-            str(tmp_path / "baseline.json"),
-            "--fail-on",
-            "regression",
-        )
-    finally:
-        fleet.http.hosts = {**fleet.http.hosts, host: healthy}
+    code, _ = gate_with_city_ipv6_reset(fleet, tmp_path)
     assert code == 0
 
     # JUnit for the CI server: one suite per site, the broken rule a failure
@@ -168,25 +155,9 @@ def test_an_interrupted_baseline_warns_and_leaves_its_missing_sites_ungated(
     interrupted = {**data, "sites": kept, "incomplete": True}
     (tmp_path / "baseline.json").write_text(json.dumps(interrupted), encoding="utf-8")
 
-    host = "www.gkcity.gov.cn"
-    healthy = fleet.http.hosts[host]
-    fleet.http.hosts = {
-        **fleet.http.hosts,
-        host: dataclasses.replace(healthy, ipv6=Behaviour.RESET),
-    }
     err = io.StringIO()
-    try:
-        with contextlib.redirect_stderr(err):
-            code, _ = ci_job(
-                fleet,
-                tmp_path,
-                "--baseline",
-                str(tmp_path / "baseline.json"),
-                "--fail-on",
-                "regression",
-            )
-    finally:
-        fleet.http.hosts = {**fleet.http.hosts, host: healthy}
+    with contextlib.redirect_stderr(err):
+        code, _ = gate_with_city_ipv6_reset(fleet, tmp_path)
     warning = " ".join(err.getvalue().split())
     assert "is an interrupted scan: 1 site of this scan is not in it" in warning, warning
     assert "is not gated: gkcity" in warning
@@ -195,21 +166,7 @@ def test_an_interrupted_baseline_warns_and_leaves_its_missing_sites_ungated(
     # the same baseline, complete: the same failure is a regression and the gate says so
     (tmp_path / "baseline.json").write_text(json.dumps(data), encoding="utf-8")
     err = io.StringIO()
-    fleet.http.hosts = {
-        **fleet.http.hosts,
-        host: dataclasses.replace(healthy, ipv6=Behaviour.RESET),
-    }
-    try:
-        with contextlib.redirect_stderr(err):
-            code, _ = ci_job(
-                fleet,
-                tmp_path,
-                "--baseline",
-                str(tmp_path / "baseline.json"),
-                "--fail-on",
-                "regression",
-            )
-    finally:
-        fleet.http.hosts = {**fleet.http.hosts, host: healthy}
+    with contextlib.redirect_stderr(err):
+        code, _ = gate_with_city_ipv6_reset(fleet, tmp_path)
     assert code == 1
     assert "interrupted scan" not in err.getvalue()
