@@ -751,11 +751,12 @@ def worker_engine(a: dict[str, Any]) -> dict[str, Any]:
     sites = fleet.sites(spec, a["port"])
     plan, registry, _ = _plan(bool(a.get("complete")))
     fetch = FetchSettings(**a.get("fetch", {}))
-    settings = ScanSettings(**_scan_kwargs(a["ns"]), fetch=fetch)
+    settings = ScanSettings(**_scan_kwargs(a["ns"]), fetch=fetch, **a.get("scan", {}))
     engine = Engine(plan, registry, settings)
     statuses: Counter[str] = Counter()
     streamed = 0
     rss_before = _rss_now_mb()
+    sampler = _RssSampler()
     with open(a["stream"], "w", encoding="utf-8") as out:
 
         def on_site(report: SiteReport) -> None:
@@ -763,6 +764,7 @@ def worker_engine(a: dict[str, Any]) -> dict[str, Any]:
             out.write(report.model_dump_json())
             out.write("\n")
             streamed += 1
+            sampler.done = streamed
             statuses.update(r.status.value for r in report.results)
 
         lags: list[float] = []
@@ -775,10 +777,13 @@ def worker_engine(a: dict[str, Any]) -> dict[str, Any]:
                 watcher.cancel()
 
         cpu0, t0 = time.process_time(), time.perf_counter()
+        sampler.start()
         report = asyncio.run(main())
         wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        sampler.stop()
     del report
     return {
+        **sampler.summary(len(sites)),
         "sites": len(sites),
         "rules": len(plan.rules),
         "wall_s": wall,
@@ -799,6 +804,45 @@ def worker_engine(a: dict[str, Any]) -> dict[str, Any]:
             else fetch.concurrency,
         },
     }
+
+
+class _RssSampler(threading.Thread):
+    """The process's RSS every 50 ms with the sites finished by then, to tell where the peak
+    is: while sites are in flight, or after the last one (the report built)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.done = 0  # sites finished (set by on_site)
+        self.samples: list[tuple[float, int]] = []
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.wait(0.05):
+            self.samples.append((_rss_now_mb(), self.done))
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+    def summary(self, sites: int) -> dict[str, Any]:
+        if not self.samples:
+            return {}
+        peak = max(rss for rss, _ in self.samples)
+        crawling = [rss for rss, d in self.samples if d < sites]
+        after = [rss for rss, d in self.samples if d >= sites]
+        first = next(d for rss, d in self.samples if rss >= 0.98 * peak)
+        # the RSS when each tenth of the fleet had finished
+        curve = [
+            max((rss for rss, d in self.samples if d <= sites * k // 10), default=0.0)
+            for k in range(11)
+        ]
+        return {
+            "rss_sampled_peak_mb": peak,
+            "rss_98pct_of_peak_at_sites_done": first,
+            "rss_by_tenth_done_mb": curve,
+            "rss_peak_crawl_mb": max(crawling, default=None),
+            "rss_peak_after_last_site_mb": max(after, default=None),
+        }
 
 
 async def _loop_lag(lags: list[float], period: float = 0.005) -> None:
@@ -1008,6 +1052,10 @@ def worker_page(a: dict[str, Any]) -> dict[str, Any]:
             from gkaudit.site.probes import Probes
 
             extra.append(Probes(fetcher))  # one run's probes, shared by its sites as in a run
+        if "memos" in inspect.signature(engine._scan_site).parameters:
+            from gkaudit.site.memo import PageMemos
+
+            extra.append(PageMemos(sites))  # each fleet portal is alone in its domain
         try:
             # warm-up, not counted: the Public Suffix List loads on the first site
             await engine._scan_site(sites[0], fetcher, *extra)

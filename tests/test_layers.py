@@ -60,7 +60,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("gkaudit.model.plans",),
     ("gkaudit.model.report",),
     ("gkaudit.model",),
-    ("gkaudit.scoring",),
+    ("gkaudit.scoring", "gkaudit.shelf"),
     ("gkaudit.net", "gkaudit.domains"),
     ("gkaudit.html", "gkaudit.attachments"),
     ("gkaudit.site",),
