@@ -1126,9 +1126,14 @@ def worker_retained(a: dict[str, Any]) -> dict[str, Any]:
     engine = Engine(plan, registry, ScanSettings(**_scan_kwargs(a["ns"]), sites_in_flight=1))
     marks: list[tuple[int, int]] = []
 
+    peaks: list[int] = []
+
     def on_site(report: SiteReport) -> None:
         gc.collect()
-        marks.append((tracemalloc.get_traced_memory()[0], len(report.model_dump_json())))
+        now, peak = tracemalloc.get_traced_memory()
+        marks.append((now, len(report.model_dump_json())))
+        peaks.append(peak - (marks[-2][0] if len(marks) > 1 else 0))
+        tracemalloc.reset_peak()
 
     tracemalloc.start()
     asyncio.run(engine.run(sites, on_site))
@@ -1139,6 +1144,8 @@ def worker_retained(a: dict[str, Any]) -> dict[str, Any]:
         "sites": len(sites),
         "retained_bytes_per_site_median": statistics.median(growth) if growth else None,
         "retained_bytes_per_site": growth,
+        # a site's own peak: the most it held while in flight, over what the run held before
+        "in_flight_peak_bytes_per_site_median": statistics.median(peaks[1:]) if peaks else None,
         "report_json_bytes_median": statistics.median(j for _, j in marks),
     }
 
@@ -1482,7 +1489,9 @@ def report(results: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             parts.append(
                 f"   Retained by a finished site, {kept['code']} ({kept['sites']} sites one at "
                 f"a time, tracemalloc): median {_fmt(kept['retained_bytes_per_site_median'])} "
-                f"bytes (its SiteReport as JSON: {_fmt(kept['report_json_bytes_median'])} bytes)"
+                f"bytes (its SiteReport as JSON: {_fmt(kept['report_json_bytes_median'])} bytes); "
+                f"held at its peak in flight: "
+                f"{_fmt(kept.get('in_flight_peak_bytes_per_site_median'))} bytes"
             )
     if "executors" in results:
         res = results["executors"]

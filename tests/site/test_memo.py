@@ -72,3 +72,27 @@ async def test_a_fetch_nobody_waits_for_is_cancelled_and_forgotten() -> None:
     fgw = memos.open(FGW)
     assert await fgw.once(("page", "/slow"), lambda: _answer("fetched")) == "fetched"
     memos.close(FGW, fgw)
+
+
+def _page(items: str) -> bytes:
+    nav = '<nav><a href="/zwgk/">政府信息公开</a><a href="/zcjd/">政策解读</a></nav>'
+    return f"<html><body>{nav}<ul>{items}</ul></body></html>".encode()
+
+
+def test_the_links_two_pages_share_are_kept_once_and_read_the_same() -> None:
+    from gkaudit.html import parse
+    from gkaudit.site.memo import PageMemo
+
+    memo = PageMemo()
+    url = "http://www.a.gov.cn/"
+    one = _page('<li><a href="/a/1.html">通知一</a><span>2026-11-20</span></li>')
+    two = _page('<li><a href="/a/2.html">通知二</a><span>2026-11-21</span></li>')
+    first, second = memo.shared(parse(one, url)), memo.shared(parse(two, url + "list.html"))
+    # what a check reads is what the parse gave
+    assert first == parse(one, url)
+    assert second == parse(two, url + "list.html")
+    # the navigation's records are one object each; the items are their own
+    assert [a is b for a, b in zip(first.links, second.links, strict=True)] == [True, True, False]
+    memo.clear()
+    again = memo.shared(parse(one, url))
+    assert again.links[0] is not first.links[0]  # a cleared memo shares nothing any more

@@ -116,7 +116,7 @@ class SiteContext:
         if cached is not None:
             return cached[1]
         body, url, kind = original.body, original.final_url, original.content_type or None
-        doc = parse(body, url, kind, today=self.as_of)
+        doc = self._memo.shared(parse(body, url, kind, today=self.as_of))
         self._memo.documents[id(original)] = (original, doc)
         if not self._keeps_body(original):
             original.release_body()

@@ -7,10 +7,13 @@ already. Keyed by registered domain, since internal links are those within it, s
 of one politeness group (`gkaudit.executors.groups`) share one memo in one engine.
 
 What is shared: the answer to each page request and each render (key: kind, URL, address
-family, body cap) and the parsed form of each page (the raw body is released once parsed, so
-the parse must be shared with the answer). What is not: a site's robots.txt verdict and page
-budget (decided before the memo), its cookie jar (the first asker's travels with the request)
-and its own derived answers (home page, frames followed, site chrome: `SiteContext`).
+family, body cap), the parsed form of each page (the raw body is released once parsed, so
+the parse must be shared with the answer), and one record per distinct link (`Link` values are
+immutable, so the chrome's links, repeated on every page, are kept once: 1,221 distinct links
+of 11,006 on a bench portal's 77 pages, 0.4 MB instead of 3.4 MB, bench/README.md). What is
+not: a site's robots.txt verdict and page budget (decided before the memo), its cookie jar (the
+first asker's travels with the request) and its own derived answers (home page, frames
+followed, site chrome: `SiteContext`).
 
 Memory: a memo lives until the last site of its domain in the run is done. A memo that has
 grown past `limit` pages when one of its sites finishes is retired: the sites still running keep
@@ -24,10 +27,11 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from gkaudit.domains import registered_domain
-from gkaudit.html import Document
+from gkaudit.html import Document, Link
 from gkaudit.model import Site
 from gkaudit.net.http import Page
 
@@ -47,6 +51,7 @@ class PageMemo:
         # by `id`, each with its page, so that an id cannot be reused while it is a key
         self.documents: dict[int, tuple[Page, Document]] = {}
         self.copies: dict[int, tuple[Page, Page]] = {}  # a copy made by `_follow` -> the page
+        self._links: dict[Link, Link] = {}
         self._users = 0
 
     def __len__(self) -> int:
@@ -66,6 +71,11 @@ class PageMemo:
         # shield: a rule cancelled by its deadline must not cancel the fetch other rules share
         result: T = await asyncio.shield(task)
         return result
+
+    def shared(self, doc: Document) -> Document:
+        """`doc` with each link the one equal record the memo's pages share."""
+        links = self._links
+        return replace(doc, links=tuple([links.setdefault(link, link) for link in doc.links]))
 
     def put(self, key: Key, value: object) -> None:
         """An answer known without a request (a redirect's final URL), unless one is known."""
@@ -99,6 +109,7 @@ class PageMemo:
         self._tasks.clear()
         self.documents.clear()
         self.copies.clear()
+        self._links.clear()
 
 
 class PageMemos:
