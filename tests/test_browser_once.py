@@ -119,3 +119,15 @@ async def test_a_page_rendered_already_is_no_copy_to_answer_a_render_with(web: R
     # the portal's list page, its script run once: each item once, not the built list built again
     items = [urljoin(home.final_url, row["url"]) for row in json.loads(SCRIPTED_API.body)]
     assert [links.count(item) for item in items] == [1] * len(items)
+
+
+async def test_with_browser_always_a_rendered_page_keeps_no_body_once_parsed(
+    web: RealWeb,
+) -> None:
+    # no render is answered with a rendered document, so keeping it would only cost memory
+    host = "list.dlzs.gov.cn"
+    async with web.browsing(host, as_of=AS_OF, render_all=True) as site:
+        home = await site.home()  # a page a rule may ask to render, were it not rendered
+        assert isinstance(home, Page) and home.rendered and home.loads
+        site.document(home)
+        assert home.released

@@ -126,8 +126,13 @@ class SiteContext:
     def _keeps_body(self, page: Page) -> bool:
         """With a browser, the pages a rule may ask to render keep their body, so that the
         render is answered from it (`render`): a script-built page, and the home page (a rule
-        that finds nothing on it looks at it rendered too). A few pages per site."""
-        return self._browser is not None and (page.scripted or page.final_url in self._home_urls)
+        that finds nothing on it looks at it rendered too). A few pages per site; none that
+        is rendered already (`--browser always`), which no render is answered with."""
+        return (
+            self._browser is not None
+            and not page.rendered
+            and (page.scripted or page.final_url in self._home_urls)
+        )
 
     def _copy(self, page: Page, **changes: Any) -> Page:
         """`page` with `changes`, parsed as the page itself: one parse, one body kept."""
