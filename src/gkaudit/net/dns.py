@@ -13,6 +13,7 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 import dns.asyncquery
 import dns.asyncresolver
@@ -92,8 +93,17 @@ def family_type(family: Family) -> str:
 
 
 def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    text = host.strip("[]")
+    if ":" not in text and not text.replace(".", "").isdigit():
+        return None  # a host name: asked of every request, two exceptions raised to say so
+    return _ip(text)
+
+
+@lru_cache(maxsize=1024)
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    # (a fetch of an IP URL asks twice: to guard it, and for its answer)
     try:
-        return ipaddress.ip_address(host.strip("[]"))
+        return ipaddress.ip_address(text)
     except ValueError:
         return None
 

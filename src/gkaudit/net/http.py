@@ -16,7 +16,6 @@ pinning (net/pinning.py), when to retry (net/retry.py) and the words for a trans
 from __future__ import annotations
 
 import asyncio
-import ssl
 from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
@@ -102,9 +101,9 @@ class Fetcher:
         self.guard = AddressGuard.of(settings.allow_private, settings.private_networks)
         # made on first use: aiohttp binds a session to the running event loop
         self._sessions: dict[Family, aiohttp.ClientSession] = {}
-        self._tls: ssl.SSLContext | bool = (
-            ssl.create_default_context() if settings.verify_tls else False
-        )
+        # aiohttp's own default contexts (made at its import; ALPN http/1.1): building one here
+        # loads the system's certificates again, 20 ms per Fetcher
+        self._tls = settings.verify_tls
 
     def _session(self, family: Family) -> aiohttp.ClientSession:
         session = self._sessions.get(family)
@@ -192,10 +191,10 @@ class Fetcher:
                 max_bytes=max_bytes,
             )
             if isinstance(outcome, FetchFailure):
-                return replace(outcome, url=url, redirects=tuple(hops))
+                return _as_asked(outcome, url, hops)
             location = outcome.headers.get("location")
             if outcome.status not in REDIRECT_STATUSES or not location:
-                return replace(outcome, url=url, redirects=tuple(hops))
+                return _as_asked(outcome, url, hops)
             target = urljoin(current, location.strip())
             if urlsplit(target).scheme not in ("http", "https"):
                 return FetchFailure(
@@ -276,9 +275,8 @@ class Fetcher:
                 max_wait=self.settings.max_retry_after,
             )
             if delay is None:
-                if isinstance(outcome, Page):
-                    return replace(outcome, attempts=attempt, waits=tuple(waits))
-                return replace(outcome, attempts=attempt)
+                # (a page carries the waits already: `_request` gave it those so far)
+                return replace(outcome, attempts=attempt) if attempt > 1 else outcome
             await asyncio.sleep(delay)
 
     def _back_off(
@@ -324,22 +322,23 @@ class Fetcher:
         """One exchange, its body read (up to the size cap), once the host's politeness lets
         it start; the back-off it waited is added to `waits` (and the page's)."""
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        host = parts.hostname  # (worked out again at each reading)
+        if parts.scheme not in ("http", "https") or not host:
             return FetchFailure(
                 url, family, FailureKind.INVALID_URL, _("not an http(s) URL: {url}").format(url=url)
             )
-        if ip_literal(parts.hostname) is not None:
+        if ip_literal(host) is not None:
             # aiohttp connects an IP literal without asking the resolver: guard it here
-            if self.guard.refuses(parts.hostname):
-                return PrivateAddress([parts.hostname]).failure(url, family)
-            answer = await self.resolver.addresses(parts.hostname, family)
+            if self.guard.refuses(host):
+                return PrivateAddress([host]).failure(url, family)
+            answer = await self.resolver.addresses(host, family)
             if not answer.ok:
                 return FetchFailure(url, family, FailureKind.DNS, answer.describe(), dns=answer)
         sent = _sent(cookies, url)
         if sent:
             headers = {**(headers or {}), "Cookie": sent}
         try:
-            async with self.politeness.slot(parts.hostname, deadline) as wait:
+            async with self.politeness.slot(host, deadline) as wait:
                 if wait is not None:
                     waits.append(wait)
                 outcome = await send(
@@ -362,13 +361,20 @@ class Fetcher:
             return FetchFailure(
                 url, family, FailureKind.RATE_LIMITED, message.format(wait=seconds(exc.seconds))
             )
-        return replace(outcome, waits=tuple(waits)) if isinstance(outcome, Page) else outcome
+        if waits and isinstance(outcome, Page):
+            return replace(outcome, waits=tuple(waits))
+        return outcome
+
+
+def _as_asked(outcome: Outcome, url: str, hops: list[str]) -> Outcome:
+    """The outcome of the hops as the outcome of `url` (itself when there was no redirect)."""
+    return replace(outcome, url=url, redirects=tuple(hops)) if hops else outcome
 
 
 def _sent(cookies: AbstractCookieJar | None, url: str) -> str:
     """The Cookie header a browser with `cookies` would send to `url` ("" for none)."""
-    if cookies is None:
-        return ""
+    if cookies is None or not len(cookies):
+        return ""  # (without parsing the URL for the jar: most portals set no cookie)
     chosen = cookies.filter_cookies(URL(url))
     return "; ".join(f"{name}={morsel.value}" for name, morsel in chosen.items())
 

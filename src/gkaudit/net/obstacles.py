@@ -59,16 +59,17 @@ _ENTITY = re.compile(rb"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.I)
 
 
 # A list a script fills from an API: a data call, and an empty container (or a template binding
-# that only a script can expand). Checked only when a page lists too few items.
+# that only a script can expand). The leading lookaheads let the engine skip to a position where
+# a match may start (2x faster over a page without one).
 _DATA_CALL = re.compile(
-    rb"\$\.(?:ajax|get|getJSON|post)\s*\(|axios[.(]|\bfetch\s*\(|XMLHttpRequest", re.I
+    rb"(?=[$afx])(?:\$\.(?:ajax|get|getJSON|post)\s*\(|axios[.(]|\bfetch\s*\(|XMLHttpRequest)", re.I
 )
 _EMPTY_LIST = re.compile(
     rb"<(ul|ol|tbody|div|table)\b[^>]*\b(?:id|class)\s*=\s*[\"'][^\"']*"
     rb"(?:list|news|data|content|article|xxgk)[^\"']*[\"'][^>]*>\s*</\1\s*>",
     re.I,
 )
-_TEMPLATE = re.compile(rb"\bv-for\s*=|\bng-repeat\s*=|\{\{\s*[\w.]+\s*\}\}")
+_TEMPLATE = re.compile(rb"(?=[vn{])(?:\bv-for\s*=|\bng-repeat\s*=|\{\{\s*[\w.]+\s*\}\})")
 
 
 _TEMPLATE_HINTS = (b"v-for", b"ng-repeat", b"{{")
@@ -78,12 +79,17 @@ _DATA_HINTS = (b"$.", b"axios", b"fetch", b"XMLHttpRequest")
 def script_built(body: bytes) -> bool:
     """The page's list is filled by a script (from an API, or a Vue/Angular template)."""
     head = body[:SCAN_BYTES]
-    # literal searches first (memmem, fast); the regular expressions only where they may match
+    if not head:
+        return False  # a HEAD's answer, a probe's unread body
+    # Literal searches (memmem) before the regular expressions, which only run where they may
+    # match. Each search is a pass over the page (20-40 us for 50 KB, the two-byte ones the
+    # slowest): the data branch asks for its empty container first, one regex pass that fails
+    # on most pages, instead of four searches for data calls that most portal pages make.
     if any(h in head for h in _TEMPLATE_HINTS) and _TEMPLATE.search(head):
         return True
-    if not any(h in head for h in _DATA_HINTS):
-        return False
-    return bool(_EMPTY_LIST.search(head) and _DATA_CALL.search(head))
+    return bool(
+        _EMPTY_LIST.search(head) and any(h in head for h in _DATA_HINTS) and _DATA_CALL.search(head)
+    )
 
 
 class ObstacleKind(StrEnum):
