@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
+_HAS_FULL_WIDTH = re.compile("[０-９Ｘｘ]")
 
 #: A run of 11 to 19 ASCII or full-width digits (an ID may end in X), not part of a longer
 #: word: every kind of number masked here.
@@ -48,7 +49,9 @@ def mask_card(number: str) -> str:
 
 def ascii_digits(text: str) -> str:
     """Full-width digits (and Ｘ) as ASCII, the length unchanged."""
-    return text.translate(_FULL_WIDTH)
+    # str.translate looks every character up in the table: 150 us for a page's 2,500
+    # characters, where a search finds there is nothing to translate in 7 us
+    return text.translate(_FULL_WIDTH) if _HAS_FULL_WIDTH.search(text) else text
 
 
 def _mask_run(match: re.Match[str]) -> str:

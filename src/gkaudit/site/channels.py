@@ -60,6 +60,12 @@ _PLATFORM_RE = re.compile(
         |(?:^|[/.])12345(?:[./:]|$))""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Each a regular expression too: one search of a text in C, where `any(word in text ...)` runs a
+# Python step per word (3-10x slower; every link of every page opened is asked).
+_CHANNEL_RE, _HUB_RE, _EXCLUDED_RE, _GENERAL_RE = (
+    re.compile("|".join(map(re.escape, words)))
+    for words in (CHANNEL_WORDS, HUB_WORDS, _EXCLUDED, _GENERAL)
+)
 #: Longest text of an entrance's link; a longer one is a title that mentions a channel.
 MAX_NAME_CHARS = 20
 #: Second-level pages opened when neither the home page nor its 互动 column shows a channel.
@@ -69,9 +75,9 @@ MAX_PAGES = 24
 def excluded(text: str) -> bool:
     """A 信访 or 纪检举报 channel (or the 找错 entrance): not a 咨询建言 channel. A general
     "咨询投诉举报" channel is not excluded for naming 举报 among other things."""
-    if any(word in text for word in _EXCLUDED):
+    if _EXCLUDED_RE.search(text) is not None:
         return True
-    return _REPORTING in text and not any(word in text for word in _GENERAL)
+    return _REPORTING in text and _GENERAL_RE.search(text) is None
 
 
 def is_platform_url(url: str) -> bool:
@@ -85,7 +91,7 @@ def channel_rank(text: str, url: str) -> int | None:
     alt); None if neither or if it is an excluded channel."""
     if excluded(text):
         return None
-    named = any(word in text for word in CHANNEL_WORDS) or _HOTLINE_RE.search(text)
+    named = _CHANNEL_RE.search(text) or _HOTLINE_RE.search(text)
     if named and len(text) <= MAX_NAME_CHARS:
         return 0
     return 1 if is_platform_url(url) else None
@@ -127,7 +133,7 @@ def _hubs(site: SiteContext, page: Page) -> list[str]:
             if link.url != doc.url
             and site.is_internal(link.url)
             and link.date is None
-            and any(word in normalize(link.text) for word in HUB_WORDS)
+            and _HUB_RE.search(normalize(link.text)) is not None
         )
     )
 

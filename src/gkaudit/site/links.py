@@ -94,10 +94,10 @@ def _matches(
     out = []
     for position, link in enumerate(doc.links):
         text = normalize(link.text)
-        if not text or link.url == doc.url or not site.is_internal(link.url):
+        if not text or link.url == doc.url:
             continue
-        rank = link_rank(text, wanted)
-        if rank is None or (reject is not None and reject(text)):
+        rank = link_rank(text, wanted)  # before the host: most links name nothing wanted
+        if rank is None or not site.is_internal(link.url) or (reject is not None and reject(text)):
             continue
         place = 0 if (link.url, text) in chrome else 2 if link.date is not None else 1
         out.append(Candidate(link, doc.url, depth, rank, place, first + position, page))

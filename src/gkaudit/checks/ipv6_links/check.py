@@ -64,8 +64,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from pydantic import Field
 
@@ -204,7 +205,8 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         )
 
     counted = {canonical(u) for u in (site.site.url, home.final_url, *home.redirects)}
-    level2_urls, external = _split(site, (link.url for link in site.document(home).links), counted)
+    place = _placer(site)
+    level2_urls, external = _split(place, (link.url for link in site.document(home).links), counted)
     counted |= level2_urls
     ordered2 = sample(level2_urls, len(level2_urls))
     to_open = [u for u in ordered2 if not is_file_url(u)][: params.max_level2_pages]
@@ -221,7 +223,7 @@ async def run(site: SiteContext, params: Params) -> Verdict:
         level3_urls: set[str] = set()
         for page in opened:
             internal, outside = _split(
-                site, (link.url for link in site.document(page).links), counted
+                place, (link.url for link in site.document(page).links), counted
             )
             level3_urls |= internal
             external |= outside
@@ -269,15 +271,32 @@ async def run(site: SiteContext, params: Params) -> Verdict:
     return Verdict.passed(message, evidence, **metrics)
 
 
-def _split(site: SiteContext, urls: Iterable[str], counted: set[str]) -> tuple[set[str], set[str]]:
+def _placer(site: SiteContext) -> Callable[[str], tuple[str, bool] | None]:
+    """A link's canonical form and whether it is internal (None: not a web link), worked out
+    once per URL: the site's chrome repeats on every page opened (three URL parses a link)."""
+
+    @cache
+    def place(url: str) -> tuple[str, bool] | None:
+        if not is_web(url):
+            return None
+        key = canonical(url)
+        return key, site.is_internal(key)
+
+    return place
+
+
+def _split(
+    place: Callable[[str], tuple[str, bool] | None], urls: Iterable[str], counted: set[str]
+) -> tuple[set[str], set[str]]:
     """Internal links not yet counted, and external links."""
     internal: set[str] = set()
     external: set[str] = set()
     for url in urls:
-        if not is_web(url):
+        placed = place(url)
+        if placed is None:
             continue
-        key = canonical(url)
-        if not site.is_internal(key):
+        key, is_internal = placed
+        if not is_internal:
             external.add(key)
         elif key not in counted:
             internal.add(key)
