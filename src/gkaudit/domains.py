@@ -6,7 +6,7 @@ registered domain `dl.gov.cn`, while `dljp.gov.cn` is a portal of its own.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
@@ -19,9 +19,11 @@ def _psl() -> PublicSuffixList:
     return PublicSuffixList()  # the list bundled with the package: no download at run time
 
 
+@lru_cache(maxsize=4096)
 def host_of(url: str) -> str:
     """The host of a URL as DNS knows it: lower case, IDN labels in punycode (as links are
     written once parsed), without port, brackets or trailing dot ("" if none)."""
+    # (remembered: rules ask it of every link of every page they read, a URL parse each)
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:

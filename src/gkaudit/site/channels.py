@@ -116,10 +116,10 @@ def _channels(site: SiteContext, page: Page) -> list[Channel]:
     found = []
     for link in doc.links:
         # a dated link is an article (news of the 12345 hot line), not an entrance
-        if link.url == doc.url or link.date is not None or is_file_url(link.url):
+        if link.url == doc.url or link.date is not None:
             continue
-        rank = channel_rank(normalize(link.text), link.url)
-        if rank is not None:
+        rank = channel_rank(normalize(link.text), link.url)  # (most links: None, at once)
+        if rank is not None and not is_file_url(link.url):
             found.append(Channel(link, doc.url, rank, not site.is_internal(link.url)))
     return found
 
