@@ -12,7 +12,7 @@ import asyncio
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 
 from gkaudit import __version__, falsealarms
@@ -45,7 +45,7 @@ from gkaudit.scoring import rollups
 from gkaudit.shelf import Shelf
 from gkaudit.site.context import MAX_PAGES, SiteContext
 from gkaudit.site.memo import PageMemos
-from gkaudit.site.probes import Delegate, Probes
+from gkaudit.site.probes import Delegate, Probes, Serve
 
 
 @dataclass(frozen=True)
@@ -99,10 +99,12 @@ class Engine:
         settings: ScanSettings,
         *,
         delegate: Delegate | None = None,
+        serve: Serve | None = None,
     ) -> None:
         self.plan = PlanSet.of(plan)
         self.settings = settings
         self._delegate = delegate  # link probes done elsewhere (site/probes.py)
+        self._serve = serve  # and this run's probes lent to askers elsewhere
         self._rules = [_bind(rule, registry) for rule in self.plan.rules]
         # packed: a finished site's report as objects weighs 15 times its packed form
         self._finished = Shelf()
@@ -135,6 +137,9 @@ class Engine:
                 # sites in flight, not with the fleet; more than the request limits can keep busy
                 # gains nothing.
                 in_flight = asyncio.Semaphore(self._sites_in_flight())
+                lent: AbstractAsyncContextManager[None] = (
+                    nullcontext() if self._serve is None else self._serve(probes)
+                )
 
                 async def scan(index: int, site: Site) -> None:
                     async with in_flight:
@@ -145,7 +150,8 @@ class Engine:
                     if on_site is not None:
                         on_site(report)
 
-                await asyncio.gather(*(scan(i, s) for i, s in enumerate(sites)))
+                async with lent:
+                    await asyncio.gather(*(scan(i, s) for i, s in enumerate(sites)))
             finally:
                 probes.close()
                 if self._browser is not None:

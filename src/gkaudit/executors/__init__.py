@@ -9,15 +9,21 @@ database.
 - `dask`: batches of whole groups, a Dask task each, on a Dask cluster
   (`pip install 'gkaudit[dask]'`).
 
-Cross-host link probes stay inside the group. `ipv6.links` probes only internal links, hosts
-within the portal's registered domain, and a group holds every site of each registered domain it
-touches, so every probe target belongs to exactly one group: one worker, one fetcher, one
-per-host limit for it. `links.broken` probes outside links too (many portals link www.gov.cn):
-on a Dask cluster each outside host is owned by one worker, which probes it for every batch
-(`executors.outside`), so two workers never press one outside host and each of its URLs is
-probed once for the cluster. What this does not keep apart: a link from one group to a host of
-another group (a district portal linking the city's) is probed by that host's owner while the
-other group's batch may be crawling it from another worker.
+Cross-host link probes. `ipv6.links` probes only internal links, hosts within the portal's
+registered domain, and a group holds every site of each registered domain it touches, so these
+stay inside the group: one worker, one fetcher, one per-host limit. `links.broken` probes the
+other links too: hosts of another group (a district portal linking the city's) and hosts of no
+group (many portals link www.gov.cn). On a Dask cluster every host has a lane, held by one
+worker at a time (`executors.lanes`): a group's hosts the lane its batch runs in, any other
+host one by the CRC-32 of its name. A batch sends the probes of hosts outside it to their
+lane's holder (`executors.outside`), which does them through the batch crawling the host when
+it runs there (its per-host limit and memo), else through its own prober: a host is reached
+only by the worker crawling it, or by one worker if none does, and each URL is probed about
+once for the cluster (the crawling batch's memo, then the holder's).
+
+What this leaves: a lost worker's lanes move only once the scheduler has removed it (a worker
+cut off but still running until then keeps its requests in flight); a worker restarted by its
+nanny holds a lane only when another is lost, so until then it idles.
 
 Every site is reported exactly once: a group's sites come back together, from the one attempt
 that finished; a group whose task keeps failing comes back as `error` results naming why.

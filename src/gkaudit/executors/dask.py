@@ -13,8 +13,11 @@ sites), and the batch's reports again when it ends (`as_completed`): the driver 
 site once, whichever arrives first. Workers never write a file.
 
 The `Job` travels once per worker, inside the run's worker plugin, not with every task. The
-plugin also serves the run's probes of outside hosts (`executors.outside`): each outside host
-a batch links is probed by the one admitted worker that owns it.
+plugin also serves the run's probes of the hosts outside a batch (`executors.outside`): each
+host a batch links but does not crawl is probed by the one worker holding its lane
+(`executors.lanes`), the worker that runs the batches crawling it, if any. Each batch needs
+its lane's resource, which one worker holds at a time; the driver hands the lanes of a lost
+worker to another.
 
 Pre-flight. The plugin runs on every worker when it joins, and again when a worker comes
 back after a crash: a worker of another gkaudit version than the driver's, or one that cannot
@@ -33,16 +36,18 @@ so the batches waiting on a worker that dies are counted as suspects too: a work
 dying can take innocent batches to `error` with it; the sites such a batch had finished
 before keep their results. A site is reported once: the first report of it that arrives
 (an attempt cut short by a lost worker may have sent some; the attempt that finished sends
-the rest).
+the rest). A batch runs where its lane is: until the driver has given a lost worker's lanes to
+another worker (within a second once one is admitted), its batches wait.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pickle
 import socket
 import uuid
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -55,8 +60,9 @@ from gkaudit import __version__
 from gkaudit.engine import inconclusive_site
 from gkaudit.executors import ExecutorError, Job, OnSite
 from gkaudit.executors.groups import Group, batches
+from gkaudit.executors.lanes import Lanes, assign, domains, keep, lane_resource
 from gkaudit.executors.local import audit_sites
-from gkaudit.executors.outside import OwnedProbes, Router, handler_name
+from gkaudit.executors.outside import HostProbes, Router, handler_name
 from gkaudit.i18n import _
 from gkaudit.model import Plan, PlanSet, Site, SiteReport
 
@@ -92,7 +98,7 @@ def ipv6_rules(plan: Plan | PlanSet) -> list[str]:
 
 class Preflight(WorkerPlugin):  # type: ignore[misc]
     """Gives a worker the resources that let it take this run's tasks, if it qualifies, and
-    the run's job (pickled once for the cluster, not once per task)."""
+    the run's job (pickled once for the cluster, not once per task); `take` gives it lanes."""
 
     def __init__(self, run_id: str, version: str, ipv6_probe: str, job: Job | None = None) -> None:
         self.name = f"{PREFLIGHT}-{run_id}"
@@ -102,7 +108,8 @@ class Preflight(WorkerPlugin):  # type: ignore[misc]
         self.job = job
         self.outcome: dict[str, Any] = {}
         self._given: dict[str, float] = {}
-        self._owned: OwnedProbes | None = None
+        self.hosts: HostProbes | None = None
+        self.lanes: Lanes | None = None
 
     async def setup(self, worker: Any) -> None:
         probe = os.environ.get("GKAUDIT_IPV6_PROBE", self.ipv6_probe)
@@ -110,21 +117,34 @@ class Preflight(WorkerPlugin):  # type: ignore[misc]
         if __version__ != self.version:
             return
         if self.job is not None:
-            self._owned = OwnedProbes(self.job.settings)
-            worker.handlers[handler_name(self.run_id)] = self._owned.handle
-        slots = float(worker.state.nthreads)
+            self.hosts = HostProbes(self.job.settings)
+            worker.handlers[handler_name(self.run_id)] = self.hosts.handle
+        slots = self._slots(worker)
         self._given = {resource(self.run_id, ipv6=False): slots}
         if self.outcome["ipv6"]:
             self._given[resource(self.run_id, ipv6=True)] = slots
         await worker.set_resources(**self._given)
         _revisit_waiting_tasks(worker)
 
+    async def take(self, worker: Any, lanes: Lanes, held: Iterable[int]) -> None:
+        """Hold the lanes `held` of the run's `lanes` (the map first, then the resources that
+        bring their batches here)."""
+        self.lanes = lanes
+        given = dict.fromkeys((lane_resource(self.run_id, k) for k in held), self._slots(worker))
+        self._given.update(given)
+        await worker.set_resources(**given)
+        _revisit_waiting_tasks(worker)
+
+    @staticmethod
+    def _slots(worker: Any) -> float:
+        return float(worker.state.nthreads)
+
     async def teardown(self, worker: Any) -> None:
         if self._given:
             await worker.set_resources(**dict.fromkeys(self._given, 0.0))
-        if self._owned is not None:
+        if self.hosts is not None:
             worker.handlers.pop(handler_name(self.run_id), None)
-            await self._owned.aclose()
+            await self.hosts.aclose()
 
 
 def _revisit_waiting_tasks(worker: Any) -> None:
@@ -156,17 +176,20 @@ def audit_batch(
     name: str,
     sites: Sequence[Site],
     withheld: Mapping[str, str],
-    owners: Sequence[str],
     own: Collection[str],
+    routed: bool = True,
 ) -> list[SiteReport]:
     """A worker's task: the sites of a batch audited with the job of the run's plugin `name`
-    (a worker gets the tasks only once that plugin has given it the run's resources), less the
-    rules the pre-flight found no worker able to run; links to hosts outside the batch's `own`
-    registered domains are probed by their `owners` (none: here)."""
+    (a worker gets the tasks only once that plugin has given it the run's resources and the
+    batch's lane), less the rules the pre-flight found no worker able to run; links to hosts
+    outside the batch's `own` registered domains are probed by their lanes' holders (`routed`;
+    else here), and the probes of its own asked by other batches are lent."""
     worker = get_worker()
     plugin: Preflight = worker.plugins[name]
     job = plugin.job
     assert job is not None, "the run's plugin carries its job"
+    assert plugin.hosts is not None, "and the probes it lends"
+    assert plugin.lanes is not None, "a batch runs only on a worker holding its lane"
     if withheld:
         job = replace(job, settings=replace(job.settings, withheld=withheld))
     topic = stream(plugin.run_id)
@@ -174,7 +197,8 @@ def audit_batch(
     def send(report: SiteReport) -> None:
         worker.log_event(topic, pickle.dumps(report))  # thread-safe: via the worker's loop
 
-    return audit_sites(job, sites, Router(worker, plugin.run_id, owners, own), send)
+    router = Router(worker, plugin.lanes if routed else None, own)
+    return audit_sites(job, sites, router, send, plugin.hosts.lend(own))
 
 
 class DaskExecutor:
@@ -192,9 +216,11 @@ class DaskExecutor:
         notice: Callable[[str], None] | None = None,
         owned_outside: bool = True,
         batches_per_slot: int = BATCHES_PER_SLOT,
+        lanes_by_group: bool = True,
     ) -> None:
-        """`owned_outside=False`: each batch probes the outside hosts it links itself (the
-        tests' control, never offered to users)."""
+        """The tests' controls, never offered to users: `owned_outside=False`, each batch
+        probes the hosts it links itself; `lanes_by_group=False`, a host of another group has
+        the lane of its name, as a host of no group does, not its group's."""
         self.scheduler = scheduler
         self.workers = workers
         self.threads = threads
@@ -203,6 +229,7 @@ class DaskExecutor:
         self.notice = notice or (lambda _message: None)
         self.owned_outside = owned_outside
         self.batches_per_slot = batches_per_slot
+        self.lanes_by_group = lanes_by_group
 
     async def run(self, job: Job, groups: Sequence[Group], on_site: OnSite) -> None:
         async with AsyncExitStack() as stack:
@@ -268,8 +295,7 @@ class DaskExecutor:
             run_id=run_id,
             plugin=name,
             resource=resource(run_id, ipv6=ipv6),
-            slots=sum(o["slots"] for o in workers.values()),
-            owners=tuple(sorted(workers)) if self.owned_outside else (),
+            slots=tuple(workers[address]["slots"] for address in sorted(workers)),
             withheld=withheld,
         )
 
@@ -293,22 +319,30 @@ class DaskExecutor:
         topic = stream(admission.run_id)
         # subscribed before any task is submitted (the scheduler keeps their order)
         client.subscribe_topic(topic, lambda event: report(pickle.loads(event[1])))
-        for index, batch in enumerate(batches(groups, admission.slots * self.batches_per_slot)):
+        packed = batches(groups, sum(admission.slots) * self.batches_per_slot)
+        lane_of = assign(packed, admission.slots)
+        lanes = Lanes(
+            admission.run_id,
+            len(admission.slots),
+            domains(packed, lane_of) if self.lanes_by_group else {},
+        )
+        for index, (batch, lane) in enumerate(zip(packed, lane_of, strict=True)):
             future = client.submit(
                 audit_batch,
                 admission.plugin,
                 [site for group in batch for site in group.sites],
                 admission.withheld,
-                admission.owners,
                 sorted({domain for group in batch for domain in group.domains}),
+                self.owned_outside,
                 key=f"gkaudit-{admission.run_id}-{index}-{batch[0].name}",
                 pure=False,
                 retries=self.retries,
-                resources={admission.resource: 1},
+                resources={admission.resource: 1, lane_resource(admission.run_id, lane): 1},
             )
             owner[future.key] = batch
             futures.append(future)
-        try:
+
+        async def collect() -> None:
             async for future in as_completed(futures):
                 sites = [site for group in owner[future.key] for site in group.sites]
                 try:
@@ -323,7 +357,19 @@ class DaskExecutor:
                     reports = [inconclusive_site(job.plan, s, message) for s in sites]
                 for each in reports:
                     report(each)
+
+        # the keeper gives every lane its first holder, then a new one for each holder lost
+        keeper = asyncio.ensure_future(keep(client, lanes, admission.resource, admission.plugin))
+        collecting = asyncio.ensure_future(collect())
+        try:
+            await asyncio.wait({collecting, keeper}, return_when=asyncio.FIRST_COMPLETED)
+            if keeper.done():
+                keeper.result()  # only an error ends it: a lost lane's batches would wait for ever
+            await collecting
         finally:
+            collecting.cancel()
+            keeper.cancel()
+            await asyncio.gather(collecting, keeper, return_exceptions=True)  # raised above
             client.unsubscribe_topic(topic)
             await client.cancel(futures)
 
@@ -331,12 +377,11 @@ class DaskExecutor:
 @dataclass(frozen=True)
 class _Admission:
     """What the pre-flight of a run found: the plugin holding its job, the resource its tasks
-    need, the worker threads that have it, the workers owning the outside hosts (those with
-    the resource) and the rules withheld from every task."""
+    need, the threads of each worker that has it (in address order: a lane each) and the
+    rules withheld from every task."""
 
     run_id: str
     plugin: str
     resource: str
-    slots: int
-    owners: tuple[str, ...]
+    slots: tuple[int, ...]
     withheld: Mapping[str, str] = field(default_factory=dict)

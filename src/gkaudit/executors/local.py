@@ -14,7 +14,7 @@ from gkaudit.executors import Job, OnSite
 from gkaudit.executors.groups import Group
 from gkaudit.model import Site, SiteReport
 from gkaudit.plugins import Registry
-from gkaudit.site.probes import Delegate
+from gkaudit.site.probes import Delegate, Serve
 
 
 class LocalExecutor:
@@ -41,10 +41,13 @@ def audit_sites(
     sites: Sequence[Site],
     delegate: Delegate | None = None,
     on_site: OnSite | None = None,
+    serve: Serve | None = None,
 ) -> list[SiteReport]:
     """A worker's task: the sites audited on a fresh event loop in this thread, so the parsing
     it does never stalls the loop of the worker that carries it (Dask's heartbeats); the link
-    probes `delegate` takes are done elsewhere; `on_site` hears of each site as it finishes."""
+    probes `delegate` takes are done elsewhere, and `serve` lends the run's probes to others;
+    `on_site` hears of each site as it finishes."""
     i18n.use(job.language)
-    engine = Engine(job.plan, _registry(job.plugins), job.settings, delegate=delegate)
+    registry = _registry(job.plugins)
+    engine = Engine(job.plan, registry, job.settings, delegate=delegate, serve=serve)
     return list(asyncio.run(engine.run(sites, on_site=on_site)).sites)

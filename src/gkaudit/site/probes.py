@@ -21,15 +21,18 @@ registered domain forgotten once the last site of that domain is done (`forget`)
 of what a finished site left behind (300 KB a portal, bench/README.md), so memory followed the
 sites done instead of the sites in flight.
 
-A `Delegate` may take a URL's probe elsewhere: on a Dask cluster, the outside hosts a batch of
-sites links are probed by the one worker that owns each of them (`executors.outside`), so two
-workers never press one outside host and each URL is probed once for the cluster.
+A `Delegate` may take a URL's probe elsewhere: on a Dask cluster, the hosts outside a batch of
+sites are probed by the one worker that owns each of them (`executors.outside`), so two workers
+never press one host and each URL is probed once for the cluster. `Serve` is the other side:
+the run's probes lent to those asking from elsewhere while the run lasts (a batch crawling a
+host answers the other batches' probes of it through its own per-host limit).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 
 from aiohttp.abc import AbstractCookieJar
@@ -45,6 +48,8 @@ KEPT_HEADERS = ("content-type", "location", "retry-after")
 
 #: The probe of (url, family) done elsewhere, or None when it is done here.
 Delegate = Callable[[str, Family], Awaitable[Outcome] | None]
+#: Entered with the run's probes before its first site, left before they close.
+Serve = Callable[["Probes"], AbstractAsyncContextManager[None]]
 
 
 class Probes:

@@ -30,9 +30,10 @@ link to a private address (10.x, 127.0.0.1: never connected to, "not fetched", u
 `--allow-private`).
 
 Politeness: outside hosts get the same per-host limit as portal hosts (one fetcher for the run)
-and at most `max_per_host` links probed each per site. On a distributed run each worker has its
-own limits, so a host many portals link (www.gov.cn) sees at most workers x per-host requests at
-once, and at most `max_per_host` per portal in all.
+and at most `max_per_host` links probed each per site. On a Dask cluster a host outside a batch
+(www.gov.cn, or the city's portal linked by a district's) is probed by the one worker holding its
+lane (`executors.outside`), so it too sees one per-host limit, and at most `max_per_host` per
+portal in all.
 
 Params:
 - `max_rate` (0.01): the sampled pages' broken-link rate that fails;
