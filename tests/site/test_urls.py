@@ -1,4 +1,4 @@
-"""site.urls: the form links are compared in, and the deterministic sample."""
+"""site.urls: the form links are compared in, article addresses, and the deterministic sample."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from gkaudit.site.urls import canonical, is_web, sample
+from gkaudit.site.urls import canonical, is_article_url, is_web, sample
 
 
 def test_sample_does_not_depend_on_order_and_is_capped() -> None:
@@ -47,3 +47,24 @@ def test_canonical_form_of_links(url: str, expected: str) -> None:
 )
 def test_only_http_and_https_links_are_web_links(url: str, web: bool) -> None:
     assert is_web(url) is web
+
+
+@pytest.mark.parametrize(
+    ("url", "article"),
+    [
+        ("http://www.dl.gov.cn/zwgk/202611/t20261120_123.html", True),  # TRS
+        ("http://www.dl.gov.cn/art/2026/11/20/art_3302_4001.html", True),  # Hanweb
+        ("http://www.gov.cn/zhengce/content/2026-11/20/content_123.htm", True),
+        ("http://www.dl.gov.cn/news/2026/1125/1.html", True),  # a date in the path
+        ("http://www.dl.gov.cn/ywdt/ShowArticle.asp?ArticleID=1001", True),
+        ("http://www.dl.gov.cn/info.jsp?infoid=3", True),
+        ("http://www.dl.gov.cn/zwgk/ghxx/", False),  # a TRS column's folder
+        ("http://www.dl.gov.cn/col/col3301/index.html", False),  # Hanweb column
+        ("http://www.dl.gov.cn/zwgk/202611/index_2.html", False),  # a list's next page
+        ("http://www.dl.gov.cn/ShowList.asp?ClassID=5", False),
+        ("http://www.dl.gov.cn/list.aspx?id=5", False),  # a column id
+        ("http://www.dl.gov.cn/news/5001.html", False),  # undecided by its address
+    ],
+)
+def test_is_article_url(url: str, article: bool) -> None:
+    assert is_article_url(url) is article

@@ -7,7 +7,12 @@ column is (`read_listing`, the script-built-list handling included) and given a 
 A page without a dated item may be a column that shows no dates or a page of links to other
 columns (a 政务公开 hub): its first items decide. Items that read as articles (or are files)
 make it a column; items that are pages of their own make it a navigation page, which is no
-column. Undecided is never stale: what cannot be read is `Role.UNREAD`.
+column. A hub of a few sub-columns shows too few names of 5+ characters to be read as a list
+(规划信息, 财政信息 are shorter): it is a navigation page when at least HUB_MIN_LINKS of its
+column links have a column's address (not an article's: `is_article_url`) and the first of
+them that opens is a page of its own, not an article. An article's related links are articles
+by their address or when opened, so they never become columns. Undecided is never stale: what
+cannot be read is `Role.UNREAD`.
 """
 
 from __future__ import annotations
@@ -36,12 +41,15 @@ from gkaudit.site.columns import (
 from gkaudit.site.context import SiteContext
 from gkaudit.site.links import second_level
 from gkaudit.site.pages import loads
+from gkaudit.site.urls import is_article_url
 from gkaudit.text import normalize
 
 #: Item links a page without column metas must list to be a column (DESIGN.md: at least 3).
 MIN_ITEMS = 3
 #: Items of an undated list opened to tell a column of articles from a page of links.
 SAMPLED_ITEMS = 2
+#: Column links with a column's address a page with too few items must show to be a hub.
+HUB_MIN_LINKS = 2
 #: What portals print where a column lists nothing (normalized: no whitespace).
 EMPTY_MARKERS = (
     "暂无信息",
@@ -216,8 +224,24 @@ async def _role(site: SiteContext, listing: Listing, scope: _Scope) -> Role:
     if dated >= DATED_LIST or (dated > 0 and 2 * dated >= items):
         return Role.COLUMN
     if items < MIN_ITEMS and cms_page_kind(doc) != "list":
-        return Role.OTHER
+        return await _hub_role(site, doc, scope)
     return await _sampled_role(site, listing)
+
+
+async def _hub_role(site: SiteContext, doc: Document, scope: _Scope) -> Role:
+    """A page listing too few items to be a column, without column metas: a navigation page
+    (a hub of a few sub-columns) when at least HUB_MIN_LINKS of its column links have a
+    column's address and the first of them that opens is no article; else `Role.OTHER`."""
+    links = [
+        link for link in _column_links(site, doc, set(), scope) if not is_article_url(link.url)
+    ]
+    if len(links) < HUB_MIN_LINKS:
+        return Role.OTHER
+    for link in links[:SAMPLED_ITEMS]:
+        sub = await read_listing(site, link.url, min_items=MIN_ITEMS)
+        if sub.page is not None and not sub.inconclusive:
+            return Role.OTHER if sub.article else Role.NAVIGATION
+    return Role.OTHER
 
 
 def _other_site(url: str, home: Page) -> bool:

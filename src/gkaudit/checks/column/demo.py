@@ -30,7 +30,8 @@ FAULTS = (
         portal="czj",
         what="行政事业性收费目录清单 column not updated for 500 days",
         changes={"fee_list_age": 500},
-        verdicts={"column.fee-list": Status.WARN},
+        # the 政务公开 hub links it: gwjc's 栏目不更新 sees one column past a year (a warning)
+        verdicts={"column.fee-list": Status.WARN, "columns.updated": Status.WARN},
     ),
     DemoFault(
         portal="nanshan",

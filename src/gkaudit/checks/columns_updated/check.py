@@ -12,7 +12,10 @@ the home page links to (first-level columns: navigation first, then the "更多"
 boxes) and the column links those pages carry (second level). Each is read as a column is (a
 Hanweb datastore or TRS list, a list a script builds rendered in a browser when there is one),
 and a page without a dated item is told from a page of links to other columns by its first
-items (articles make it a column). Each column is classified from its `<meta name="ColumnType">`,
+items (articles make it a column); a page with too few items for a list is a 政务公开 hub when
+at least two of its column links have a column's address (a folder, not an article's
+t2026…_n.html) and the first that opens is no article, so its sub-columns are judged too (an
+article's related links never are). Each column is classified from its `<meta name="ColumnType">`,
 its `ColumnName` and the text of the link to it: 动态/要闻 (`news_keywords`: limit `news_days`),
 通知公告/政策文件 (`notice_keywords`, first-level columns only: limit `notice_months`), others
 (limit `long_stale_days`), and columns not expected to update regularly
