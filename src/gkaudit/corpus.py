@@ -34,9 +34,17 @@ class Text:
     """One document's visible text: a page, or a file and the page that links it."""
 
     url: str
-    text: str
+    body: str
     kind: str  # "page" or the file kind (xlsx, xls, docx, doc, pdf)
     via: str | None = None
+    title: str = ""
+
+    @property
+    def text(self) -> str:
+        """What the rules read: a page's title and visible text, a file's text. Joined when
+        read, not kept joined: the page's parsed form holds both already, and a copy of every
+        crawled page's text was 40% of what a site held at its end (bench/README.md)."""
+        return f"{self.title}\n{self.body}" if self.kind == "page" else self.body
 
 
 @dataclass(frozen=True)
@@ -94,7 +102,7 @@ async def _crawl(site: SiteContext, max_pages: int) -> list[tuple[Page, Text]]:
         level: list[Link] = []
         for page in frontier:
             doc = site.document(page)
-            found.append((page, Text(page.final_url, f"{doc.title}\n{doc.text}", "page")))
+            found.append((page, Text(page.final_url, doc.text, "page", title=doc.title)))
             for link in doc.links:
                 if (
                     link.url not in seen
