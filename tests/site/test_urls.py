@@ -18,7 +18,16 @@ def test_sample_does_not_depend_on_order_and_is_capped() -> None:
     assert sample(urls[:3], 25) == sample(list(reversed(urls[:3])), 25)
     # a stable hash, not the per-process one: pinned so a change of key is noticed
     assert sample(["http://a.gov.cn/", "http://b.gov.cn/", "http://c.gov.cn/"], 1) == [
-        "http://b.gov.cn/"
+        "http://c.gov.cn/"
+    ]
+
+
+def test_sample_does_not_move_with_the_scheme_or_port() -> None:
+    paths = [f"/art/{i}.html" for i in range(100)]
+    here = sample([f"http://www.dl.gov.cn{p}" for p in paths], 10)
+    moved = sample([f"https://www.dl.gov.cn:8443{p}" for p in paths], 10)
+    assert [u.removeprefix("http://www.dl.gov.cn") for u in here] == [
+        u.removeprefix("https://www.dl.gov.cn:8443") for u in moved
     ]
 
 

@@ -64,6 +64,21 @@ def canonical(url: str) -> str:
 
 
 def sample(urls: Iterable[str], size: int) -> list[str]:
-    """`size` of `urls`, the same ones on every run and machine: ordered by SHA-256 of the URL
-    (Python's own `hash` of a string changes with every process)."""
-    return sorted(urls, key=lambda u: hashlib.sha256(u.encode()).digest())[:size]
+    """`size` of `urls`, the same ones on every run and machine: ordered by the SHA-256 of the
+    URL's host, path and query (Python's own `hash` of a string changes with every process).
+    The scheme and port are left out of the key, so a portal moved to HTTPS or another port
+    (the demo fleet listens on a free port of each run) keeps its sample; the whole URL only
+    breaks ties."""
+    return sorted(urls, key=_sample_key)[:size]
+
+
+def _sample_key(url: str) -> tuple[bytes, str]:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed link, kept as it was written by `canonical`
+        where = url
+    else:
+        where = f"{(parts.hostname or '').rstrip('.')}{parts.path or '/'}"
+        if parts.query:
+            where += f"?{parts.query}"
+    return hashlib.sha256(where.encode()).digest(), url

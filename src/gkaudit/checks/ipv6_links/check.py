@@ -18,9 +18,10 @@ home page are the business of `ipv6_reachable` and are not counted. URLs are com
 scheme and host in lower case and the default port dropped.
 
 When a level has more links than its cap, a deterministic sample is probed: the links sorted by
-the SHA-256 of their URL, first ones kept, so the same page gives the same sample on every run
-and on every machine. The level-2 pages opened for level 3 are chosen the same way, leaving out
-links to documents and images (`.pdf`, `.doc`, `.jpg`...: `gkaudit.html.is_file_url`).
+the SHA-256 of their host, path and query, first ones kept, so the same page gives the same
+sample on every run, on every machine, and on HTTP or HTTPS and any port. The level-2 pages
+opened for level 3 are chosen the same way, leaving out links to documents and images (`.pdf`,
+`.doc`, `.jpg`...: `gkaudit.html.is_file_url`).
 
 A link supports IPv6 when its host has an AAAA record (CNAME chains followed: a CDN name with
 AAAA counts) and a request over IPv6 (HEAD, then GET where HEAD is refused; every redirect hop

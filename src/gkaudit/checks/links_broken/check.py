@@ -15,7 +15,8 @@ network's doing is undecided, and undecided links that could change the verdict 
 What it checks: every distinct link of the home page (as reached over IPv4), internal and
 external, images (`<img src>`) and attachments included; then the links of a sample of its
 second-level pages (internal pages the home page links, files left out, chosen by the SHA-256
-of their URL: the same pages on every run, the first ones `ipv6.links` opens), those not already
+of their host, path and query: the same pages on every run, on HTTP or HTTPS and on any port,
+the first ones `ipv6.links` opens), those not already
 on the home page. Each link is probed once per run, shared with `ipv6.links` and with every
 other portal linking it (`gkaudit.site.probes`): HEAD, then GET where HEAD is refused (405, 501,
 a reset), and the error page read when the answer is an HTTP error, so a firewall's block page
