@@ -516,6 +516,7 @@ class HostStats:
     gaps_under: int = 0  # gaps shorter than GAP_THRESHOLD
     first: float = 0.0
     last_done: float = 0.0
+    busy: float = 0.0  # request-seconds in flight (arrival to response written)
 
 
 class Stats:
@@ -549,6 +550,7 @@ class Stats:
                 "span_s": round(h.last_done - h.first, 6),
                 "first_s": round(h.first - self.t0, 6),
                 "last_s": round(h.last_done - self.t0, 6),
+                "busy_s": round(h.busy, 6),
             }
         return {
             "connections": self.connections,
@@ -558,6 +560,7 @@ class Stats:
             "bytes_out": self.bytes_out,
             "cpu_s": time.process_time() - self.cpu0,
             "wall_s": time.monotonic() - self.t0,
+            "t0_monotonic": self.t0,  # (the clients' clock too: one machine)
             "hosts": hosts,
             "timeline": self.timeline,
         }
@@ -777,12 +780,14 @@ class _Protocol(asyncio.Protocol):
             server.stats.service_s += time.perf_counter() - started
             server.stats.bytes_out += len(data)
         latency = server.latency if started is not None else 0.0
+        arrived = time.monotonic()  # (the request was read and served microseconds ago)
 
         def write() -> None:
             if hs is not None:
                 hs.inflight -= 1
                 server.stats.inflight -= 1
                 hs.last_done = time.monotonic()
+                hs.busy += hs.last_done - arrived
             transport = self.transport
             if transport is None:
                 return

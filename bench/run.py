@@ -223,6 +223,39 @@ def _polite_row(
         "loop_lag_ms_max": res["loop_lag_ms_max"],
         "loop_lag_ms_p99": res["loop_lag_ms_p99"],
         "gaps_under_interval": sum(h["gaps_under"] for h in stats["hosts"].values()),
+        "time_spent": _time_spent(res, stats, ideal["rtt_s"]),
+    }
+
+
+def _time_spent(res: dict[str, Any], stats: dict[str, Any], rtt: float) -> dict[str, Any]:
+    """Where the wall time over the ideal goes, in seconds of wall time, from each host's first
+    request and last response on the server's clock (each fleet host is one site). With S
+    sites in flight: wall x S = the hosts' least spans (`_sched`, ignoring link depth) + what
+    their spans took beyond that (a site's serial start and end, late callbacks) + the time a
+    slot held no host, before the last site's first request (between sites) and after it."""
+    slots = res.get("sites_in_flight") or 0
+    if not slots or "run_monotonic" not in res or "t0_monotonic" not in stats:
+        return {}
+    start, end = (t - stats["t0_monotonic"] for t in res["run_monotonic"])
+    s = res["settings"]
+    hosts = list(stats["hosts"].values())
+    least = sum(_sched(h["get"] + h["head"], rtt, s["per_host"], s["interval"]) for h in hosts)
+    spans = sum(h["last_s"] - h["first_s"] for h in hosts)
+    last_start = max(h["first_s"] for h in hosts)
+
+    def present(a: float, b: float) -> float:  # host-seconds between a first and last in [a, b]
+        return sum(max(0.0, min(b, h["last_s"]) - max(a, h["first_s"])) for h in hosts)
+
+    return {
+        "sites_in_flight": slots,
+        "hosts_least_s": least / slots,
+        "hosts_overrun_s": (spans - least) / slots,
+        # the share of a host's slots (per_host x its span) a request held, on the server
+        "host_slots_busy": sum(h.get("busy_s", math.nan) for h in hosts) / (s["per_host"] * spans),
+        "idle_between_s": ((last_start - start) * slots - present(start, last_start)) / slots,
+        "idle_after_s": ((end - last_start) * slots - present(last_start, end)) / slots,
+        "first_request_s": min(h["first_s"] for h in hosts) - start,
+        "after_last_response_s": end - max(h["last_s"] for h in hosts),
     }
 
 
@@ -457,7 +490,9 @@ def scenario_scale(opts: Options) -> dict[str, Any]:
             variants = variants[:1]  # the full-size run keeps to the default plan
         for name, complete in variants:
             for suffix, src in codes:
-                for count in counts:
+                # --quick: the completed plan at half the largest size only (100: 50 portals,
+                # one wave of the engine's 50 sites in flight, so its peak holds as many)
+                for count in [max(1, counts[-1] // 2)] if complete and opts.quick else counts:
                     srv.control("/reset")
                     res = run_worker(
                         "engine",
@@ -491,20 +526,20 @@ def scenario_scale(opts: Options) -> dict[str, Any]:
                             "streamed_lines": res["streamed"],
                         }
                     )
-        retained = []
+    retained = []
+    portals = 5 if opts.quick else 10
+    # without latency: what a finished site retains does not depend on it, and its sites go
+    # one at a time, each at its CPU's pace instead of 2 requests per 20 ms
+    with fleet.ServerProcess(portals=portals, pages=sz.scale_pages, max_seconds=1800) as srv:
         for suffix, src in codes:
             srv.control("/reset")
             kept = run_worker(
                 "retained",
-                {
-                    "port": srv.port,
-                    "ns": srv.nameserver,
-                    "portals": 5 if opts.quick else 10,
-                    "pages": sz.scale_pages,
-                },
+                {"port": srv.port, "ns": srv.nameserver, "portals": portals,
+                 "pages": sz.scale_pages},
                 timeout=1800,
                 src=src,
-            )
+            )  # fmt: skip
             retained.append({"code": "gkaudit" + suffix, **kept})
     return {"latency_s": 0.02, "rows": rows, "retained": retained}
 
@@ -776,10 +811,11 @@ def worker_engine(a: dict[str, Any]) -> dict[str, Any]:
             finally:
                 watcher.cancel()
 
-        cpu0, t0 = time.process_time(), time.perf_counter()
+        cpu0, t0, mono0 = time.process_time(), time.perf_counter(), time.monotonic()
         sampler.start()
         report = asyncio.run(main())
         wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        mono1 = time.monotonic()
         sampler.stop()
     del report
     return {
@@ -795,6 +831,8 @@ def worker_engine(a: dict[str, Any]) -> dict[str, Any]:
         "loop_lag_ms_max": max(lags, default=0.0) * 1e3,
         "loop_lag_ms_p99": _quantile(lags, 0.99) * 1e3,
         "loop_blocked_share": sum(lags) / wall if wall else 0.0,
+        "run_monotonic": [mono0, mono1],
+        "sites_in_flight": engine._sites_in_flight() if hasattr(engine, "_sites_in_flight") else 0,
         "settings": {
             "per_host": fetch.per_host,
             "interval": fetch.interval,
@@ -1029,7 +1067,12 @@ def worker_page(a: dict[str, Any]) -> dict[str, Any]:
             registry,
             ScanSettings(**_scan_kwargs(a["ns"]), fetch=settings),
         )
-        fetcher = Fetcher(Resolver((a["ns"],)), settings)
+        try:  # the engine's own: its resolver asks the fleet's name server on its port
+            from gkaudit.engine import make_fetcher
+
+            fetcher = make_fetcher(engine.settings, settings)
+        except ImportError:  # an older checkout (--compare)
+            fetcher = Fetcher(Resolver((a["ns"],)), settings)
         counts = Counter[str]()
         original = fetcher.fetch
 
@@ -1112,18 +1155,24 @@ def worker_retained(a: dict[str, Any]) -> dict[str, Any]:
     """The bytes one site leaves behind once it is finished: the fleet audited one site at a
     time under tracemalloc, the traced memory read (after a full collection) as each site
     ends; the growth between two ends is what a finished site retains (its SiteReport, and
-    its share of the run-wide memos: DNS answers, probes)."""
+    its share of the run-wide memos: DNS answers, probes). No interval between requests to a
+    host, and a server without latency (`scenario_scale`): memory does not depend on them, and
+    a site then takes its CPU time instead of 50 ms a request."""
     import asyncio
     import gc
     import tracemalloc
 
     from gkaudit.engine import Engine, ScanSettings
     from gkaudit.model import SiteReport
+    from gkaudit.net.http import FetchSettings
 
     spec = fleet.Spec(portals=a["portals"], pages=a["pages"])
     sites = fleet.sites(spec, a["port"])
     plan, registry, _ = _plan(False)
-    engine = Engine(plan, registry, ScanSettings(**_scan_kwargs(a["ns"]), sites_in_flight=1))
+    settings = ScanSettings(
+        **_scan_kwargs(a["ns"]), fetch=FetchSettings(interval=0), sites_in_flight=1
+    )
+    engine = Engine(plan, registry, settings)
     marks: list[tuple[int, int]] = []
 
     peaks: list[int] = []
@@ -1321,6 +1370,20 @@ def report(results: dict[str, Any]) -> tuple[str, dict[str, Any]]:
                 ],
             )
         )
+        spent = [r for r in res["rows"] if r.get("time_spent")]
+        if spent:
+            parts.append(
+                "   Where the wall time goes (seconds of wall time; slots = sites in flight; "
+                "least = the hosts' spans at their per-host limit, back to back):"
+            )
+            keys = ["sites_in_flight", "hosts_least_s", "hosts_overrun_s", "host_slots_busy",
+                    "idle_between_s", "idle_after_s", "first_request_s",
+                    "after_last_response_s"]  # fmt: skip
+            headers = ["variant", "slots", "least", "hosts' overrun", "(host slots busy)",
+                       "idle slots between sites", "idle slots after last start",
+                       "(first request)", "(after last response)", "wall"]  # fmt: skip
+            rows = [[r["variant"], *(r["time_spent"][k] for k in keys), r["wall_s"]] for r in spent]
+            parts.append(_table(headers, rows))
         plain = [r for r in res["rows"] if "[+" not in r["variant"]]
         for key, row in zip(("polite", "polite_complete"), plain, strict=False):
             figures[f"{key}_wall_s"] = row["wall_s"]
@@ -1536,8 +1599,9 @@ def report(results: dict[str, Any]) -> tuple[str, dict[str, Any]]:
            " ms")  # fmt: skip
     target("page: decode+parse", figures.get("page_parse_ms"), 1.0, " ms")
     if "scale" in results:
-        for row in results["scale"]["rows"]:
-            if row["sites"] == max(r["sites"] for r in results["scale"]["rows"]):
+        rows = results["scale"]["rows"]
+        for row in rows:  # each variant's largest fleet
+            if row["sites"] == max(r["sites"] for r in rows if r["variant"] == row["variant"]):
                 target(f"peak RSS, {row['sites']} portals, {row['variant']}", row["peak_rss_mb"],
                        300.0, " MB")  # fmt: skip
     parts.append(_table(["target", "measured", "target", "met"], targets))
