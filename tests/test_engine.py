@@ -284,14 +284,17 @@ def test_the_automatic_global_limit_lets_every_site_in_flight_use_its_per_host_l
             seen.append(self.settings.concurrency)
 
     monkeypatch.setattr(engine_module, "Fetcher", Recording)
-    # 60 sites: two waves of 30 (bound 50), 3 requests each: 90, not a fixed 50
-    assert _peak_sites(60, FetchSettings(per_host=3)) == 30
+    # 60 sites, a fifth over the bound of 50: all in one wave, 3 requests each: 180, not a
+    # fixed 50; 61 sites: two waves of 31; 100: two of 50 (the bound holds)
+    assert _peak_sites(60, FetchSettings(per_host=3)) == 60
+    assert _peak_sites(61, FetchSettings(per_host=3)) == 31
+    assert _peak_sites(100, FetchSettings(per_host=3)) == 50
     # 20 sites, all in flight: 60
     assert _peak_sites(20, FetchSettings(per_host=3)) == 20
     # never under 50 (a portal's probes reach many hosts); a limit set is kept, and bounds
     # the sites in flight as before (2 x 7 / 1 = 14: 20 sites in two waves of 10)
     _peak_sites(4, FetchSettings(per_host=3))
     assert _peak_sites(20, FetchSettings(concurrency=7, per_host=1)) == 10
-    assert seen == [90, 60, 50, 7]
+    assert seen == [180, 93, 150, 60, 50, 7]
     # a Fetcher made without the engine has a finite limit
     assert Fetcher(Resolver(("127.0.0.1:9",))).settings.concurrency == AUTO_CONCURRENCY
