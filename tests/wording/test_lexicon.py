@@ -4,12 +4,13 @@ government pages, and every planted error found."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from gkaudit.html import parse
 from gkaudit.privacy.detect import find
-from gkaudit.wording.lexicon import Entry, Lexicon, LexiconError, _entry, load
+from gkaudit.wording.lexicon import Entry, Lexicon, LexiconError, _entry, load, trie_pattern
 from tests.wording.clean_pages import pages
 
 LISTS = ("severe", "typos")
@@ -89,3 +90,16 @@ def test_the_longest_wrong_form_wins() -> None:
         (Entry("共合国", "共和国", "s"), Entry("人民共合国", "人民共和国", "s")),
     )
     assert [h.text for h in lexicon.find("中华人民共合国")] == ["人民共合国"]
+
+
+def test_the_trie_finds_what_the_longest_first_alternation_finds() -> None:
+    # Literals sharing a beginning: at one place the longest that is there wins, and a longer
+    # one broken off half-way gives back the shorter one it began with.
+    literals = ["共合", "共合国", "共合国家", "共和", "共", "合国家", "国家"]
+    alternation = re.compile("|".join(map(re.escape, sorted(literals, key=len, reverse=True))))
+    trie = re.compile(trie_pattern(literals))
+    for text in ("共合国家", "共合国人", "共合人", "共和国家", "一共合国家共合", "合国家国", "共"):
+        assert [m.span() for m in trie.finditer(text)] == [
+            m.span() for m in alternation.finditer(text)
+        ], text
+    assert [m.group() for m in trie.finditer("共合国人共合国家")] == ["共合国", "共合国家"]
