@@ -46,3 +46,21 @@ def test_a_general_complaint_channel_naming_reports_is_not_excluded() -> None:
 def test_a_number_in_a_url_is_no_platform() -> None:
     assert not is_platform_url("http://www.dlzs.gov.cn/art/2026/11/27/art_1217_123456.html")
     assert is_platform_url("http://www.dlzs.gov.cn/12345/index.html")
+
+
+@pytest.mark.parametrize(
+    ("url", "platform"),
+    [
+        ("http://www.dl.gov.cn/jact/front/mailpublist.do?sysid=1", True),
+        ("http://www.dl.gov.cn/ZXTS/index.html", True),  # case does not matter
+        ("http://www.dl.gov.cn/col/lyb", True),  # a platform's name ending the URL
+        ("http://www.dl.gov.cn/xxgk.zxts/index.html", False),  # a name after a dot, not a slash
+        ("http://www.dl.gov.cn/zxtsgl/index.html", False),  # a longer name
+        ("http://12345.dl.gov.cn/", True),
+        ("12345.dl.gov.cn/index.html", True),  # a URL written without its scheme
+        ("http://www.dl.gov.cn/a/123456.html", False),
+        ("http://www.dl.gov.cn/index.html#/zxts/", False),  # a fragment is no path
+    ],
+)
+def test_platform_urls(url: str, platform: bool) -> None:
+    assert is_platform_url(url) is platform
