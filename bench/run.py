@@ -524,6 +524,10 @@ def scenario_scale(opts: Options) -> dict[str, Any]:
                             "rss_before_run_mb": res["rss_before_mb"],
                             "sites_per_s": res["sites"] / res["wall_s"],
                             "streamed_lines": res["streamed"],
+                            "rss_peak_crawl_mb": res.get("rss_peak_crawl_mb"),
+                            "rss_peak_report_mb": res.get("rss_peak_after_last_site_mb"),
+                            "report_write_s": res["report_write_s"],
+                            "summary": res["summary"],
                         }
                     )
     retained = []
@@ -816,6 +820,8 @@ def worker_engine(a: dict[str, Any]) -> dict[str, Any]:
         report = asyncio.run(main())
         wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         mono1 = time.monotonic()
+        # and the report file as `gkaudit scan --json` writes it: the report phase's peak
+        write_s, write_cpu_s = _write_report(report, Path(a["stream"]).with_suffix(".json"))
         sampler.stop()
     del report
     return {
@@ -827,6 +833,8 @@ def worker_engine(a: dict[str, Any]) -> dict[str, Any]:
         "peak_rss_mb": _peak_rss_mb(),
         "rss_before_mb": rss_before,
         "streamed": streamed,
+        "report_write_s": write_s,
+        "report_write_cpu_s": write_cpu_s,
         "summary": dict(statuses),
         "loop_lag_ms_max": max(lags, default=0.0) * 1e3,
         "loop_lag_ms_p99": _quantile(lags, 0.99) * 1e3,
@@ -842,6 +850,16 @@ def worker_engine(a: dict[str, Any]) -> dict[str, Any]:
             else fetch.concurrency,
         },
     }
+
+
+def _write_report(report: Any, path: Path) -> tuple[float, float]:
+    """Write `report` as `gkaudit scan --json PATH` does; its wall and CPU seconds."""
+    from gkaudit.outputs import Outputs, write_text
+
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    for _option, target, render in Outputs(json=path).items():
+        write_text(target, render(report))
+    return time.perf_counter() - t0, time.process_time() - cpu0
 
 
 class _RssSampler(threading.Thread):
@@ -1522,15 +1540,18 @@ def report(results: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         res = results["scale"]
         parts.append(
             f"\n4. Scale (latency {res['latency_s'] * 1e3:.0f} ms, default FetchSettings, "
-            "each SiteReport streamed to a JSONL file by on_site)"
+            "each SiteReport streamed to a JSONL file by on_site, then the report written "
+            "as --json does; crawl/report peak: the RSS sampled before/after the last site)"
         )
         headers = [
             "variant", "portals", "pages/portal", "requests", "wall s", "CPU s",
             "CPU ms/site", "CPU ms/req", "sites/s", "RSS before MB", "peak RSS MB",
+            "crawl peak MB", "report peak MB", "write s",
         ]  # fmt: skip
         keys = [
             "variant", "sites", "pages", "requests", "wall_s", "cpu_s", "cpu_ms_per_site",
             "cpu_ms_per_request", "sites_per_s", "rss_before_run_mb", "peak_rss_mb",
+            "rss_peak_crawl_mb", "rss_peak_report_mb", "report_write_s",
         ]  # fmt: skip
         parts.append(_table(headers, [[r.get(k) for k in keys] for r in res["rows"]]))
         plain = [r for r in res["rows"] if not r.get("complete")] or res["rows"]

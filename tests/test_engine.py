@@ -10,7 +10,17 @@ import pytest
 import gkaudit.engine as engine_module
 from gkaudit.demo.dns import DnsServer
 from gkaudit.engine import Engine, ScanSettings
-from gkaudit.model import Family, Plan, Rule, Severity, Site, SiteKind, Status, Verdict
+from gkaudit.model import (
+    Family,
+    Plan,
+    Rule,
+    Severity,
+    Site,
+    SiteKind,
+    SiteReport,
+    Status,
+    Verdict,
+)
 from gkaudit.net.dns import Resolver
 from gkaudit.net.http import AUTO_CONCURRENCY, Fetcher, FetchSettings
 from gkaudit.plugins import Check, CheckParams, Registry
@@ -125,6 +135,19 @@ def test_report_metadata_and_summary() -> None:
     assert report.started_at <= report.finished_at
     assert report.summary.count(Status.PASS) == 2 and not report.incomplete
     assert report.sites[0].results[0].metrics == {"metric": 1}
+
+
+def test_a_site_is_scored_when_it_finishes_and_the_report_lists_it_as_streamed() -> None:
+    """The roll-up is the finished site's (`on_site` streams it scored), so the report only
+    gathers the sites: no second copy of every site is made at the end of a big run."""
+    plan = Plan(
+        title="计划", document="文号", rules=(rule("a", "fail", veto=True), rule("b", "pass"))
+    )
+    settings = ScanSettings(as_of=dt.date(2026, 3, 1), nameservers=("127.0.0.1:9",))
+    streamed: list[SiteReport] = []
+    report = asyncio.run(Engine(plan, REGISTRY, settings).run(SITES, on_site=streamed.append))
+    assert [r.rollup[0].vetoes for r in streamed] == [("a",), ("a",)]
+    assert sorted(streamed, key=lambda r: r.id) == sorted(report.sites, key=lambda r: r.id)
 
 
 async def own_timeout(site: SiteContext, params: Params) -> Verdict:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import pytest
+
+from gkaudit.engine import build_report
 from gkaudit.model import (
     DnsEvidence,
     Family,
@@ -11,11 +15,14 @@ from gkaudit.model import (
     HttpEvidence,
     Mark,
     NoteEvidence,
+    PlanInfo,
+    Report,
     Result,
     Severity,
     SiteKind,
     SiteReport,
     Status,
+    Summary,
 )
 from gkaudit.shelf import Shelf
 
@@ -65,7 +72,7 @@ def test_reports_come_back_equal_in_index_order_whatever_order_they_finished_in(
     reports = {index: _report(f"s{index}") for index in (3, 0, 7, 1)}
     for index, report in reports.items():
         shelf.put(index, report)
-    back = list(shelf.reports())
+    back = list(shelf.sites())
     assert len(shelf) == 4
     assert [r.id for r in back] == ["s0", "s1", "s3", "s7"]
     assert back == [reports[i] for i in (0, 1, 3, 7)]
@@ -76,4 +83,38 @@ def test_reports_come_back_equal_in_index_order_whatever_order_they_finished_in(
 
 
 def test_an_empty_shelf_gives_no_reports() -> None:
-    assert list(Shelf().reports()) == []
+    assert list(Shelf().sites()) == []
+    assert Shelf().summary().sites == 0
+
+
+def _shelved_report(count: int) -> tuple[Report, Report]:
+    """A report whose sites are on a shelf, and the same report with its sites as a tuple."""
+    shelf = Shelf()
+    sites = tuple(_report(f"s{index}") for index in range(count))
+    for index, site in reversed(list(enumerate(sites))):
+        shelf.put(index, site)
+    at = dt.datetime(2026, 12, 2, 8, 0, tzinfo=dt.UTC)
+    plans = (PlanInfo(title="计划", document="文号", source="p.yaml", rules=()),)
+    shelved = build_report(plans, dt.date(2026, 12, 1), shelf, started_at=at)
+    held = shelved.model_copy(update={"sites": sites, "summary": Summary.of(sites)})
+    return shelved, held
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_a_shelved_report_writes_the_document_a_report_of_objects_writes(count: int) -> None:
+    shelved, held = _shelved_report(count)
+    whole = held.model_dump_json(by_alias=True, indent=2) + "\n"
+    assert shelved.summary == held.summary
+    assert shelved.to_json() == whole  # a site at a time, the same text
+    assert "".join(held.json_parts()) == whole
+    assert list(shelved.sites) == list(held.sites)
+    assert Report.from_json(whole) == held
+    assert json.loads(whole)["sites"] == [json.loads(s.model_dump_json()) for s in held.sites]
+
+
+def test_each_read_of_a_shelved_site_unpacks_it_anew() -> None:
+    shelved, _ = _shelved_report(3)
+    assert shelved.sites[-1].id == "s2" and shelved.sites[0] is not shelved.sites[0]
+    with pytest.raises(IndexError):
+        shelved.sites[3]
+    assert [s.id for s in shelved.sites[1:]] == ["s1", "s2"]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from gkaudit.exits import UsageError
 from gkaudit.i18n import _
@@ -26,7 +27,7 @@ from gkaudit.reporters.past import Past
 STDOUT = "-"
 
 
-Renderer = Callable[[Report], str | bytes]
+Renderer = Callable[[Report], str | bytes | Iterable[str]]
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Outputs:
             return sarif.render(report, lines, self.docs_url)
 
         named: tuple[tuple[str, Path | None, Renderer], ...] = (
-            ("--json", self.json, json_reporter.render),
+            ("--json", self.json, json_reporter.render_parts),
             ("--junit", self.junit, junit.render),
             ("--sarif", self.sarif, sarif_render),
             ("--markdown", self.markdown, markdown.render),
@@ -122,23 +123,33 @@ def check_writable(option: str, path: Path) -> None:
         raise UsageError(_("{option} {path}: not writable").format(option=option, path=path))
 
 
-def write_text(path: Path, text: str | bytes) -> None:
-    """`text` (bytes as they are, text in UTF-8) into `path`, or onto stdout for `-`."""
-    if is_stdout(path):
-        if isinstance(text, bytes):
+def write_text(path: Path, text: str | bytes | Iterable[str]) -> None:
+    """`text` (bytes as they are, text in UTF-8, parts of text one after the other, as they
+    come) into `path`, or onto stdout for `-`."""
+    if isinstance(text, bytes):
+        if is_stdout(path):
             sys.stdout.flush()
             sys.stdout.buffer.write(text)
             sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            return
+        try:
+            path.write_bytes(text)
+            return
+        except OSError as exc:
+            _cannot_write(path, exc)
+    parts = (text,) if isinstance(text, str) else text
+    if is_stdout(path):
+        sys.stdout.writelines(parts)
+        sys.stdout.flush()
         return
     try:
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8")
+        with path.open("w", encoding="utf-8") as out:
+            out.writelines(parts)
     except OSError as exc:
-        raise UsageError(
-            _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
-        ) from None
+        _cannot_write(path, exc)
+
+
+def _cannot_write(path: Path, exc: OSError) -> NoReturn:
+    raise UsageError(
+        _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+    ) from None

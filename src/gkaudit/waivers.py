@@ -35,7 +35,7 @@ from pydantic import field_validator
 from gkaudit.config import ConfigError, YamlDocument, reject_duplicates
 from gkaudit.falsealarms import FalseAlarm
 from gkaudit.i18n import _
-from gkaudit.model import Frozen, Mark, Report, Result, SiteReport, Status
+from gkaudit.model import Frozen, Mark, Report, Result, SiteReport, Status, StoredSites
 
 #: The statuses a waiver can cover: the findings about the portal itself.
 WAIVABLE = (Status.FAIL, Status.WARN)
@@ -190,9 +190,11 @@ def mark_waivers(report: Report, waivers: Sequence[Waiver]) -> Report:
             return result
         return result.model_copy(update={"marks": (match.mark, *result.marks)})
 
-    sites = tuple(
-        site.model_copy(update={"results": tuple(marked(site, r) for r in site.results)})
-        for site in report.sites
+    sites = StoredSites.changed(
+        report.sites,
+        lambda site: site.model_copy(
+            update={"results": tuple(marked(site, r) for r in site.results)}
+        ),
     )
     return report.model_copy(update={"sites": sites})
 

@@ -50,7 +50,7 @@ def run(
             highlight=False,
         )
         merged = merged.model_copy(update={"incomplete": True})
-    write_text(output, json_reporter.render(merged))
+    write_text(output, json_reporter.render_parts(merged))
     if db is not None and not merged.incomplete:
         try:
             with HistoryStore(db) as store:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from gkaudit.engine import build_report
+from gkaudit.engine import build_report, plan_infos
 from gkaudit.executors import Executor, Job, OnSite
 from gkaudit.executors.groups import Group
 from gkaudit.model import Report, Site, SiteReport
+from gkaudit.shelf import Shelf
 
 
 class DuplicateSiteError(RuntimeError):
@@ -24,7 +25,8 @@ class Driver:
         self.executor = executor
         self.job = job
         self.groups = tuple(groups)
-        self._finished: dict[str, SiteReport] = {}
+        # packed, as the engine keeps them: by their place in the report
+        self._finished = Shelf()
         self._sites: Sequence[Site] = ()
         self._started_at = dt.datetime.now(dt.UTC)
 
@@ -36,10 +38,13 @@ class Driver:
         if expected != {site.id for site in sites}:
             raise ValueError("the groups do not hold exactly the sites to audit")
 
+        places = {site.id: index for index, site in enumerate(sites)}
+
         def done(report: SiteReport) -> None:
-            if report.id in self._finished:
+            place = places[report.id]
+            if place in self._finished:
                 raise DuplicateSiteError(f"site {report.id!r} reported twice")
-            self._finished[report.id] = report
+            self._finished.put(place, report)
             if on_site is not None:
                 on_site(report)
 
@@ -48,11 +53,10 @@ class Driver:
 
     def report(self, *, incomplete: bool = False) -> Report:
         """The report of every finished site, in the order of the sites given to `run`."""
-        finished = [self._finished[s.id] for s in self._sites if s.id in self._finished]
         return build_report(
-            self.job.plan,
+            plan_infos(self.job.plan),
             self.job.settings.as_of,
-            finished,
+            self._finished,
             started_at=self._started_at,
-            incomplete=incomplete or len(finished) < len(self._sites),
+            incomplete=incomplete or len(self._finished) < len(self._sites),
         )

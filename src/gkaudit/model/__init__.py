@@ -24,6 +24,7 @@ from gkaudit.model.report import (
     PlanRule,
     Report,
     SiteReport,
+    StoredSites,
     Summary,
     ToolInfo,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "SiteKind",
     "SiteReport",
     "Status",
+    "StoredSites",
     "Summary",
     "ToolInfo",
     "Verdict",

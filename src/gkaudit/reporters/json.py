@@ -10,6 +10,7 @@ before: gkaudit still reads them (`gkaudit.schema1`).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,11 @@ SCHEMA_1_FILE = SCHEMA_FILE.with_name("report-1.schema.json")
 
 def render(report: Report) -> str:
     return report.to_json()
+
+
+def render_parts(report: Report) -> Iterator[str]:
+    """The document in parts, a site at a time, as files are written (`Report.json_parts`)."""
+    return report.json_parts()
 
 
 def schema() -> dict[str, Any]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 
 from gkaudit.i18n import _
 from gkaudit.model import (
@@ -48,7 +49,7 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 def render(report: Report) -> str:
     """The JUnit XML document for `report`, as text (write it UTF-8 encoded)."""
-    counts = _counts(report.results())
+    counts = _counts(result for _site, result in report.results())
     root = ET.Element(
         "testsuites",
         name="gkaudit",
@@ -64,7 +65,7 @@ def render(report: Report) -> str:
 
 
 def _suite(report: Report, site: SiteReport) -> ET.Element:
-    counts = _counts([(site, result) for result in site.results])
+    counts = _counts(site.results)
     suite = ET.Element(
         "testsuite",
         name=_clean(site.id),
@@ -173,9 +174,12 @@ def _metric(value: Metric) -> str:
     return str(value)
 
 
-def _counts(pairs: list[tuple[SiteReport, Result]]) -> dict[str, int]:
-    statuses = [result.status for _, result in pairs]
-    waived = sum(result.waived for _, result in pairs)
+def _counts(results: Iterable[Result]) -> dict[str, int]:
+    statuses: list[Status] = []
+    waived = 0
+    for result in results:  # once: a report's sites are read one at a time
+        statuses.append(result.status)
+        waived += result.waived
     return {
         "tests": len(statuses),
         "failures": statuses.count(Status.FAIL) + statuses.count(Status.WARN) - waived,
