@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -29,6 +30,9 @@ _ARTICLE_QUERY_RE = re.compile(
 )
 
 
+# `is_web` and `canonical` are remembered: links.broken and ipv6.links ask them of every link
+# of every page they read (the site chrome again on each), a URL parse each time.
+@lru_cache(maxsize=4096)
 def is_web(url: str) -> bool:
     """An http or https URL (not mailto:, javascript:, ftp:...)."""
     return urlsplit(url).scheme.lower() in _DEFAULT_PORTS
@@ -47,6 +51,7 @@ def is_article_url(url: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def canonical(url: str) -> str:
     """The form links are compared in: scheme and host lower case, default port and fragment
     dropped, an empty path made "/"."""
