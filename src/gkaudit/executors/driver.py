@@ -16,8 +16,9 @@ from gkaudit.model import Report, Site, SiteReport
 from gkaudit.shelf import Shelf
 
 
-class DuplicateSiteError(RuntimeError):
-    """An executor reported a site twice: a bug, never papered over by keeping one."""
+class StraySiteError(RuntimeError):
+    """An executor reported a site twice, or one it was not given: a bug, never papered over
+    by keeping one of them or dropping it."""
 
 
 class Driver:
@@ -41,9 +42,11 @@ class Driver:
         places = {site.id: index for index, site in enumerate(sites)}
 
         def done(report: SiteReport) -> None:
-            place = places[report.id]
+            place = places.get(report.id)
+            if place is None:
+                raise StraySiteError(f"site {report.id!r} reported but never given")
             if place in self._finished:
-                raise DuplicateSiteError(f"site {report.id!r} reported twice")
+                raise StraySiteError(f"site {report.id!r} reported twice")
             self._finished.put(place, report)
             if on_site is not None:
                 on_site(report)
