@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
 
 from gkaudit.exits import UsageError
 from gkaudit.i18n import _
@@ -126,30 +125,23 @@ def check_writable(option: str, path: Path) -> None:
 def write_text(path: Path, text: str | bytes | Iterable[str]) -> None:
     """`text` (bytes as they are, text in UTF-8, parts of text one after the other, as they
     come) into `path`, or onto stdout for `-`."""
-    if isinstance(text, bytes):
-        if is_stdout(path):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text)
-            sys.stdout.buffer.flush()
-            return
-        try:
-            path.write_bytes(text)
-            return
-        except OSError as exc:
-            _cannot_write(path, exc)
     parts = (text,) if isinstance(text, str) else text
     if is_stdout(path):
-        sys.stdout.writelines(parts)
-        sys.stdout.flush()
+        if isinstance(parts, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(parts)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.writelines(parts)
+            sys.stdout.flush()
         return
     try:
-        with path.open("w", encoding="utf-8") as out:
-            out.writelines(parts)
+        if isinstance(parts, bytes):
+            path.write_bytes(parts)
+        else:
+            with path.open("w", encoding="utf-8") as out:
+                out.writelines(parts)
     except OSError as exc:
-        _cannot_write(path, exc)
-
-
-def _cannot_write(path: Path, exc: OSError) -> NoReturn:
-    raise UsageError(
-        _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
-    ) from None
+        raise UsageError(
+            _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+        ) from None
